@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Kernel/user contract of the cpu probe: on-CPU time per process. */
+#ifndef EBTOP_CPU_H
+#define EBTOP_CPU_H
+
+#define CPU_MAX_PROCS 65536
+#define CPU_COMM_LEN 16
+
+/* procs map value, keyed by tgid (0 = the idle tasks of all CPUs). */
+struct cpu_proc {
+	__u64 oncpu_ns;    /* cumulative, completed slices only */
+	__u64 cgroup_id;   /* cgroup v2 id at the last switch-out */
+	__u32 uid;
+	__u32 nr_threads;
+	__u32 exited;      /* set when the whole process has exited */
+	__u32 pad;
+	char comm[CPU_COMM_LEN];
+};
+
+/* running map value (per-CPU, one slot): the slice in progress, so that
+ * userspace can count a task that has not been switched out yet. */
+struct cpu_running {
+	__u64 start_ns;
+	__u32 tgid;
+	__u32 wanted;      /* passed the filter at switch-in */
+};
+
+#endif

@@ -1,0 +1,138 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "cgroup.h"
+#include "collector.h"
+#include "filter.h"
+#include "probe.h"
+
+static const struct probe_ops *const all_probes[] = {
+	&cpu_probe_ops,
+};
+#define NPROBES (sizeof(all_probes) / sizeof(all_probes[0]))
+
+struct collector {
+	struct filter *filter;
+	char filter_why[160];
+	void *state[NPROBES];
+	char why[NPANES][160];
+	struct timespec last;
+	bool have_last;
+};
+
+static void *start_one(const struct probe_ops *ops, struct filter *f, char *why, size_t len)
+{
+	if (probe_forced_failure(ops->name)) {
+		snprintf(why, len, "%s: disabled by EBTOP_FAIL_PROBE", ops->name);
+		errno = ECANCELED;
+		return NULL;
+	}
+	return ops->start(f, why, len);
+}
+
+struct collector *collector_new(void)
+{
+	struct collector *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	if (probe_forced_failure("filter"))
+		snprintf(c->filter_why, sizeof(c->filter_why), "filter: disabled by EBTOP_FAIL_PROBE");
+	else
+		c->filter = filter_open(c->filter_why, sizeof(c->filter_why));
+	for (size_t i = 0; i < NPROBES; i++) {
+		const struct probe_ops *ops = all_probes[i];
+
+		c->state[i] = start_one(ops, c->filter, c->why[ops->pane], sizeof(c->why[0]));
+	}
+	return c;
+}
+
+void collector_free(struct collector *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < NPROBES; i++)
+		if (c->state[i])
+			all_probes[i]->stop(c->state[i]);
+	filter_close(c->filter);
+	cgroup_cache_free();
+	free(c);
+}
+
+int collector_all_failed(const struct collector *c, char *why, size_t len)
+{
+	for (size_t i = 0; i < NPROBES; i++)
+		if (c->state[i])
+			return 0;
+	snprintf(why, len, "%s", c->why[all_probes[0]->pane]);
+	return 1;
+}
+
+static double seconds_between(const struct timespec *a, const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) + (b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+int collector_collect(struct collector *c, struct snapshot *s)
+{
+	struct timespec now;
+	int err = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	clock_gettime(CLOCK_REALTIME, &s->wall);
+	s->interval_s = c->have_last ? seconds_between(&c->last, &now) : 0;
+	s->baseline = !c->have_last;
+	c->last = now;
+	c->have_last = true;
+	cgroup_cache_tick();
+	for (int p = 0; p < NPANES; p++)
+		snprintf(s->error[p], sizeof(s->error[p]), "%s", c->why[p]);
+	for (size_t i = 0; i < NPROBES; i++) {
+		const struct probe_ops *ops = all_probes[i];
+		int e;
+
+		if (!c->state[i])
+			continue;
+		e = ops->collect(c->state[i], s, s->interval_s);
+		if (e) {
+			snprintf(s->error[ops->pane], sizeof(s->error[0]), "%s: reading maps: %s",
+				 ops->name, strerror(-e));
+			err = e;
+		}
+	}
+	return err;
+}
+
+void collector_reset(struct collector *c)
+{
+	for (size_t i = 0; i < NPROBES; i++)
+		if (c->state[i] && all_probes[i]->reset)
+			all_probes[i]->reset(c->state[i]);
+	c->have_last = false;
+}
+
+const char *collector_filter_error(const struct collector *c)
+{
+	return c->filter ? NULL : c->filter_why;
+}
+
+int collector_set_pids(struct collector *c, const uint32_t *pids, size_t n)
+{
+	int err = filter_set_pids(c->filter, pids, n);
+
+	if (!err)
+		collector_reset(c);
+	return err;
+}
+
+int collector_set_cgroup(struct collector *c, uint64_t id)
+{
+	int err = filter_set_cgroup(c->filter, id);
+
+	if (!err)
+		collector_reset(c);
+	return err;
+}

@@ -1,0 +1,26 @@
+/* The set of probes behind the panes: starts each one (a probe that fails
+ * greys out only its own pane), collects them all once per refresh into one
+ * snapshot, and owns the shared filter. */
+#ifndef EBTOP_COLLECTOR_H
+#define EBTOP_COLLECTOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "snapshot.h"
+
+struct collector;
+
+struct collector *collector_new(void);
+void collector_free(struct collector *c);
+/* Non-zero when no probe at all could start; why says the first reason. */
+int collector_all_failed(const struct collector *c, char *why, size_t len);
+/* Fill s (zeroed by the caller) with the interval since the last call. */
+int collector_collect(struct collector *c, struct snapshot *s);
+/* Forget baselines: the next collect starts a new interval. */
+void collector_reset(struct collector *c);
+int collector_set_pids(struct collector *c, const uint32_t *pids, size_t n);
+int collector_set_cgroup(struct collector *c, uint64_t id);
+/* Why filters do not work, or NULL when they do. */
+const char *collector_filter_error(const struct collector *c);
+
+#endif

@@ -1,0 +1,21 @@
+/* The PID/cgroup filter, shared by every BPF program through two maps that
+ * this module creates once; probes reuse them before they load. */
+#ifndef EBTOP_PROBE_FILTER_H
+#define EBTOP_PROBE_FILTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct bpf_object;
+struct filter;
+
+struct filter *filter_open(char *why, size_t whylen);
+void filter_close(struct filter *f);
+/* Point obj's filter maps at the shared ones; a NULL filter is a no-op. */
+int filter_reuse(struct filter *f, struct bpf_object *obj);
+/* Replace the PID set (n == 0 clears it). Returns -errno. */
+int filter_set_pids(struct filter *f, const uint32_t *pids, size_t n);
+/* Filter on a cgroup v2 id and its descendants (0 clears it). */
+int filter_set_cgroup(struct filter *f, uint64_t cgroup_id);
+
+#endif

@@ -1,0 +1,64 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+#include "probe.h"
+
+void probe_pick_variant(struct bpf_object *obj, bool btf)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, obj) {
+		const char *sec = bpf_program__section_name(prog);
+
+		if (!strncmp(sec, "tp_btf/", 7))
+			bpf_program__set_autoload(prog, btf);
+		else if (!strncmp(sec, "raw_tp/", 7))
+			bpf_program__set_autoload(prog, !btf);
+	}
+}
+
+static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level, (void)fmt, (void)ap;
+	return 0;
+}
+
+int probe_quiet_load(int (*load)(void *), void *skel, bool fallback_left)
+{
+	libbpf_print_fn_t old = NULL;
+	int err;
+
+	if (fallback_left)
+		old = libbpf_set_print(silent_print);
+	err = load(skel);
+	if (fallback_left)
+		libbpf_set_print(old);
+	return err ? (errno ? -errno : err) : 0;
+}
+
+void probe_why(char *why, size_t len, const char *what, int err)
+{
+	if (err == -EPERM || err == -EACCES)
+		snprintf(why, len, "%s: permission denied (needs root or CAP_BPF+CAP_PERFMON)",
+			 what);
+	else if (err == -ENOENT)
+		snprintf(why, len, "%s: tracepoint or BTF type missing on this kernel", what);
+	else
+		snprintf(why, len, "%s: %s", what, strerror(-err));
+}
+
+bool probe_forced_failure(const char *name)
+{
+	const char *list = getenv("EBTOP_FAIL_PROBE");
+	size_t n = strlen(name);
+
+	for (const char *p = list; p && *p;) {
+		if (!strncmp(p, name, n) && (p[n] == ',' || p[n] == '\0'))
+			return true;
+		p = strchr(p, ',');
+		p = p ? p + 1 : NULL;
+	}
+	return false;
+}

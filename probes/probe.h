@@ -1,0 +1,63 @@
+/* The life cycle every data source follows: start (open, pick tp_btf or
+ * raw_tp by trying, reuse the filter maps, load, attach), collect once per
+ * refresh into the snapshot, reset baselines, stop. */
+#ifndef EBTOP_PROBE_H
+#define EBTOP_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "snapshot.h"
+
+struct bpf_object;
+struct filter;
+
+struct probe_ops {
+	const char *name;
+	enum pane_id pane;
+	/* Returns state or NULL with errno set and a reason in why. */
+	void *(*start)(struct filter *f, char *why, size_t whylen);
+	int (*collect)(void *p, struct snapshot *s, double interval_s);
+	void (*reset)(void *p);
+	void (*stop)(void *p);
+};
+
+extern const struct probe_ops cpu_probe_ops;
+
+/* Enable exactly one variant of each program pair: tp_btf/ when btf is
+ * true, raw_tp/ otherwise. */
+void probe_pick_variant(struct bpf_object *obj, bool btf);
+
+/* Open, configure and load a skeleton, trying the tp_btf variant first and
+ * the raw_tp one second. On success skel is loaded; on failure it is NULL
+ * and err holds -errno. */
+#define PROBE_OPEN_LOAD(prefix, skel, filt, err)                                \
+	do {                                                                     \
+		for (int btf_ = 1; btf_ >= 0; btf_--) {                          \
+			(skel) = prefix##__open();                               \
+			if (!(skel)) {                                           \
+				(err) = -errno;                                  \
+				break;                                           \
+			}                                                        \
+			probe_pick_variant((skel)->obj, btf_);                   \
+			(err) = filter_reuse((filt), (skel)->obj);               \
+			if (!(err))                                              \
+				(err) = probe_quiet_load(                        \
+					(int (*)(void *))prefix##__load, (skel), \
+					btf_);                                   \
+			if (!(err))                                              \
+				break;                                           \
+			prefix##__destroy(skel);                                 \
+			(skel) = NULL;                                           \
+		}                                                                \
+	} while (0)
+
+/* Load with libbpf's messages muted while a fallback remains. */
+int probe_quiet_load(int (*load)(void *), void *skel, bool fallback_left);
+
+/* A reason string for a failed start, shared wording across probes. */
+void probe_why(char *why, size_t len, const char *what, int err);
+
+/* EBTOP_FAIL_PROBE=name[,name] makes the named probes fail to start (tests). */
+bool probe_forced_failure(const char *name);
+
+#endif

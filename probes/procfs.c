@@ -1,0 +1,67 @@
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "cgroup.h"
+#include "procfs.h"
+
+static int read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return -errno;
+	if (!fgets(buf, len, f))
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+int procfs_exists(uint32_t pid)
+{
+	char path[32];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%u", pid);
+	return stat(path, &st) == 0;
+}
+
+int procfs_info(uint32_t pid, struct proc_info *out)
+{
+	char path[64], line[4096];
+	struct stat st;
+	FILE *f;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(path, sizeof(path), "/proc/%u", pid);
+	if (stat(path, &st))
+		return -errno;
+	out->uid = st.st_uid;
+	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
+	if ((err = read_line(path, line, sizeof(line))))
+		return err;
+	snprintf(out->comm, sizeof(out->comm), "%s", line);
+	snprintf(path, sizeof(path), "/proc/%u/status", pid);
+	if ((f = fopen(path, "re"))) {
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "Threads: %u", &out->threads) == 1)
+				break;
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "/proc/%u/cgroup", pid);
+	if ((f = fopen(path, "re"))) {
+		while (fgets(line, sizeof(line), f)) {
+			char why[128];
+
+			line[strcspn(line, "\n")] = '\0';
+			if (!strncmp(line, "0::", 3)) {
+				cgroup_resolve(line + 3, &out->cgroup_id, why, sizeof(why));
+				break;
+			}
+		}
+		fclose(f);
+	}
+	return 0;
+}

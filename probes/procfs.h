@@ -1,0 +1,20 @@
+/* Small /proc readers for what BPF could not tell us (a task that has not
+ * been switched out yet). A pid that just exited yields -ENOENT. */
+#ifndef EBTOP_PROCFS_H
+#define EBTOP_PROCFS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct proc_info {
+	char comm[16];
+	uint32_t uid;
+	uint32_t threads;
+	uint64_t cgroup_id;
+};
+
+int procfs_info(uint32_t pid, struct proc_info *out);
+/* True if a process with this tgid exists now. */
+int procfs_exists(uint32_t pid);
+
+#endif

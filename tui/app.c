@@ -1,0 +1,127 @@
+/* App state changes shared by keys and prompts: rebuild the model, set
+ * filters, write snapshots, post status messages. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "app.h"
+#include "cgroup.h"
+#include "log.h"
+#include "snapfile.h"
+#include "view.h"
+
+void app_status(struct app *a, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	(void)a;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	log_msg("%s", buf);
+}
+
+void app_rebuild(struct app *a)
+{
+	struct pane_state *ps = &a->ps[a->pane];
+	struct table *t;
+
+	model_free(&a->model);
+	if (a->help) {
+		keys_help(&a->model);
+		return;
+	}
+	if (!a->have_snap) {
+		model_init(&a->model, NULL, 0, -1);
+		return;
+	}
+	pane_build(a->pane, &a->snap, &a->model);
+	t = &a->model.table;
+	if (ps->sort_col >= t->ncol)
+		ps->sort_col = 0;
+	table_sort(t, ps->sort_col, ps->reverse);
+	/* the selection follows its process across refreshes and sorts */
+	for (int i = 0; ps->selected_pid && i < t->nrow; i++)
+		if (t->row[i].pid == ps->selected_pid) {
+			ps->selected = i;
+			return;
+		}
+	if (ps->selected >= t->nrow)
+		ps->selected = t->nrow ? t->nrow - 1 : 0;
+	ps->selected_pid = t->nrow ? t->row[ps->selected].pid : 0;
+}
+
+int app_set_pids(struct app *a, const char *text, char *err, size_t errlen)
+{
+	uint32_t pids[MAX_FILTER_PIDS];
+	size_t n = 0;
+	int e;
+
+	if (*text && options_parse_pids(text, pids, MAX_FILTER_PIDS, &n, err, errlen))
+		return -EINVAL;
+	if (collector_filter_error(a->col)) {
+		snprintf(err, errlen, "filters unavailable: %s", collector_filter_error(a->col));
+		return -ENOTSUP;
+	}
+	e = collector_set_pids(a->col, pids, n);
+	if (e) {
+		snprintf(err, errlen, "cannot set pid filter: %s", strerror(-e));
+		return e;
+	}
+	memcpy(a->pids, pids, n * sizeof(*pids));
+	a->npids = n;
+	a->have_snap = false; /* rates restart under the new filter */
+	return 0;
+}
+
+int app_set_cgroup(struct app *a, const char *text, char *err, size_t errlen)
+{
+	uint64_t id = 0;
+	int e;
+
+	if (*text && (e = cgroup_resolve(text, &id, err, errlen)))
+		return e;
+	if (collector_filter_error(a->col)) {
+		snprintf(err, errlen, "filters unavailable: %s", collector_filter_error(a->col));
+		return -ENOTSUP;
+	}
+	e = collector_set_cgroup(a->col, id);
+	if (e) {
+		snprintf(err, errlen, "cannot set cgroup filter: %s", strerror(-e));
+		return e;
+	}
+	snprintf(a->cgroup, sizeof(a->cgroup), "%s", text);
+	a->have_snap = false;
+	return 0;
+}
+
+void app_json_meta(const struct app *a, struct json_meta *m)
+{
+	m->view = pane_name(a->pane);
+	m->pids = a->pids;
+	m->npids = a->npids;
+	m->cgroup = a->cgroup[0] ? a->cgroup : NULL;
+}
+
+void app_snapshot(struct app *a)
+{
+	struct json_meta meta;
+	char path[4200];
+	cJSON *doc;
+	int err;
+
+	if (!a->have_snap) {
+		app_status(a, "snapshot: no data yet, wait one interval");
+		return;
+	}
+	app_json_meta(a, &meta);
+	doc = json_snapshot(&a->snap, &meta);
+	err = snapfile_write(a->opt.snapshot_dir, doc, path, sizeof(path));
+	cJSON_Delete(doc);
+	if (err)
+		app_status(a, "snapshot failed: %s: %s", a->opt.snapshot_dir ? a->opt.snapshot_dir : ".",
+			   strerror(-err));
+	else
+		app_status(a, "snapshot: %s", path);
+}

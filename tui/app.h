@@ -1,0 +1,78 @@
+/* The running program: options, collector, the snapshot on screen, and the
+ * per-pane UI state that keys change and paint reads. */
+#ifndef EBTOP_APP_H
+#define EBTOP_APP_H
+
+#include <stdbool.h>
+#include "collector.h"
+#include "model.h"
+#include "options.h"
+#include "snapshot.h"
+
+struct pane_state {
+	int sort_col;
+	bool reverse;
+	int selected;        /* row index in the sorted table */
+	unsigned selected_pid;
+	int scroll;          /* first row shown */
+};
+
+enum prompt_kind { PROMPT_NONE, PROMPT_PID, PROMPT_CGROUP, PROMPT_SEARCH };
+
+struct app {
+	struct options opt;
+	struct collector *col;
+	struct snapshot snap;         /* what is on screen (frozen while paused) */
+	struct pane_model model;      /* built from snap for the current pane */
+	bool have_snap;
+	int pane;
+	struct pane_state ps[NPANES];
+	bool paused, help, quit, interactive;
+	double delay;
+	long ticks;
+	int timer_fd;
+	/* filter as the user set it, for the status line and JSON */
+	unsigned pids[MAX_FILTER_PIDS];
+	size_t npids;
+	char cgroup[512];
+	/* prompt line */
+	enum prompt_kind prompt;
+	char input[256];
+	size_t input_len;
+	char search[256];
+	int rows, cols;
+	int page_rows;                /* table rows visible, set by paint */
+};
+
+/* Reactions an action asks of the loop. */
+enum {
+	R_NONE = 0,
+	R_REDRAW = 1,      /* repaint the screen */
+	R_REBUILD = 2,     /* rebuild the model from the snapshot, then repaint */
+	R_TIMER = 4,       /* the interval changed: re-arm the timer */
+};
+
+void app_rebuild(struct app *a);
+int app_set_pids(struct app *a, const char *text, char *err, size_t errlen);
+int app_set_cgroup(struct app *a, const char *text, char *err, size_t errlen);
+/* Write an "ebtop/1" snapshot of what is on screen; reports in the status. */
+void app_snapshot(struct app *a);
+struct json_meta;
+void app_json_meta(const struct app *a, struct json_meta *m);
+void app_status(struct app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* keys.c */
+int keys_handle(struct app *a, int ch);
+/* The help screen, generated from the key table. */
+void keys_help(struct pane_model *m);
+/* One-line hint bar: key/label pairs from the key table. */
+void keys_hints(struct pane_model *m);
+
+/* prompt.c: returns reactions */
+void prompt_open(struct app *a, enum prompt_kind kind, const char *initial);
+int prompt_key(struct app *a, int ch);
+
+/* paint.c */
+void paint(struct app *a);
+
+#endif

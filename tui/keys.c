@@ -1,0 +1,266 @@
+/* The key table: every key, its action and its help text in one place. The
+ * help screen and the hint bar are generated from it. */
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+#include "app.h"
+#include "theme.h"
+#include "view.h"
+
+#define CTRL(c) ((c) & 0x1f)
+
+static struct pane_state *cur(struct app *a)
+{
+	return &a->ps[a->pane];
+}
+
+static int go_pane(struct app *a, int p)
+{
+	a->pane = (p + NPANES) % NPANES;
+	a->help = false;
+	return R_REBUILD;
+}
+
+static int act_pane(struct app *a, int ch)
+{
+	return go_pane(a, ch - '1');
+}
+
+static int act_next_pane(struct app *a, int ch)
+{
+	return go_pane(a, a->pane + (ch == KEY_BTAB ? -1 : 1));
+}
+
+static int move_sel(struct app *a, int delta)
+{
+	struct pane_state *ps = cur(a);
+	int n = a->model.table.nrow;
+
+	if (!n)
+		return R_NONE;
+	ps->selected += delta;
+	if (ps->selected < 0)
+		ps->selected = 0;
+	if (ps->selected >= n)
+		ps->selected = n - 1;
+	ps->selected_pid = a->model.table.row[ps->selected].pid;
+	return R_REDRAW;
+}
+
+static int act_move(struct app *a, int ch)
+{
+	int page = a->page_rows > 1 ? a->page_rows - 1 : 1;
+
+	switch (ch) {
+	case KEY_UP: return move_sel(a, -1);
+	case KEY_DOWN: return move_sel(a, 1);
+	case KEY_PPAGE: return move_sel(a, -page);
+	case KEY_NPAGE: return move_sel(a, page);
+	case KEY_HOME: return move_sel(a, -a->model.table.nrow);
+	default: return move_sel(a, a->model.table.nrow);
+	}
+}
+
+static int act_enter(struct app *a, int ch)
+{
+	char buf[16], err[160];
+	struct pane_state *ps = cur(a);
+
+	(void)ch;
+	if (!a->model.table.nrow || !a->model.table.row[ps->selected].pid)
+		return R_NONE;
+	snprintf(buf, sizeof(buf), "%u", a->model.table.row[ps->selected].pid);
+	if (app_set_pids(a, buf, err, sizeof(err)))
+		app_status(a, "%s", err);
+	return R_REBUILD;
+}
+
+static int act_prompt_pid(struct app *a, int ch)
+{
+	char buf[256] = "";
+	size_t len = 0;
+
+	(void)ch;
+	for (size_t i = 0; i < a->npids && len + 12 < sizeof(buf); i++)
+		len += snprintf(buf + len, sizeof(buf) - len, "%s%u", i ? "," : "", a->pids[i]);
+	prompt_open(a, PROMPT_PID, buf);
+	return R_REDRAW;
+}
+
+static int act_prompt_cgroup(struct app *a, int ch)
+{
+	(void)ch;
+	prompt_open(a, PROMPT_CGROUP, a->cgroup);
+	return R_REDRAW;
+}
+
+static int act_clear(struct app *a, int ch)
+{
+	char err[160];
+
+	(void)ch;
+	app_set_pids(a, "", err, sizeof(err));
+	app_set_cgroup(a, "", err, sizeof(err));
+	app_status(a, "filters cleared");
+	return R_REBUILD;
+}
+
+static int act_sort(struct app *a, int ch)
+{
+	struct pane_state *ps = cur(a);
+	int n = a->model.table.ncol;
+
+	if (!n)
+		return R_NONE;
+	if (ch == 'r')
+		ps->reverse = !ps->reverse;
+	else
+		ps->sort_col = (ps->sort_col + (ch == '<' ? n - 1 : 1)) % n;
+	return R_REBUILD;
+}
+
+static int act_search(struct app *a, int ch)
+{
+	(void)ch;
+	prompt_open(a, PROMPT_SEARCH, "");
+	return R_REDRAW;
+}
+
+static int act_search_again(struct app *a, int ch)
+{
+	struct pane_state *ps = cur(a);
+	int i = table_find(&a->model.table, ps->selected, a->search, ch == 'N' ? -1 : 1);
+
+	if (i < 0) {
+		app_status(a, "not found: %s", a->search);
+		return R_REDRAW;
+	}
+	return move_sel(a, i - ps->selected);
+}
+
+static int act_pause(struct app *a, int ch)
+{
+	(void)ch;
+	a->paused = !a->paused;
+	app_status(a, a->paused ? "paused: data frozen, collection continues"
+				: "resumed");
+	return R_REBUILD;
+}
+
+static int act_speed(struct app *a, int ch)
+{
+	static const double steps[] = { 0.1, 0.2, 0.5, 1, 2, 3, 5, 10, 30, 60, 300, 900, 3600 };
+	int n = sizeof(steps) / sizeof(steps[0]), i;
+
+	if (ch == '+') { /* slower */
+		for (i = 0; i < n - 1 && steps[i] <= a->delay + 1e-9; i++)
+			;
+	} else {
+		for (i = n - 1; i > 0 && steps[i] >= a->delay - 1e-9; i--)
+			;
+	}
+	a->delay = steps[i];
+	app_status(a, "refresh every %gs", a->delay);
+	return R_TIMER | R_REDRAW;
+}
+
+static int act_snapshot(struct app *a, int ch)
+{
+	(void)ch;
+	app_snapshot(a);
+	return R_REDRAW;
+}
+
+static int act_theme(struct app *a, int ch)
+{
+	(void)ch;
+	app_status(a, "theme: %s", theme_next());
+	return R_REDRAW;
+}
+
+static int act_help(struct app *a, int ch)
+{
+	(void)ch;
+	a->help = !a->help;
+	return R_REBUILD;
+}
+
+static int act_quit(struct app *a, int ch)
+{
+	(void)ch;
+	if (a->help) { /* q leaves help first, like less */
+		a->help = false;
+		return R_REBUILD;
+	}
+	a->quit = true;
+	return R_NONE;
+}
+
+struct binding {
+	int keys[6];             /* 0-terminated */
+	const char *label;       /* how help shows the keys */
+	const char *hint;        /* word for the hint bar, NULL: not there */
+	const char *help;
+	int (*action)(struct app *a, int ch);
+};
+
+static const struct binding table[] = {
+	{ { '1', '2', '3', '4', '5' }, "1-5", NULL, "switch pane: cpu runq sys tcp exec", act_pane },
+	{ { '\t', KEY_BTAB }, "Tab S-Tab", NULL, "next / previous pane", act_next_pane },
+	{ { KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END }, "arrows PgUp PgDn Home End",
+	  NULL, "move the selection / scroll", act_move },
+	{ { '\n', '\r', KEY_ENTER }, "Enter", NULL, "filter to the selected process", act_enter },
+	{ { 'p' }, "p", "Pid", "PID filter prompt (comma list; empty clears)", act_prompt_pid },
+	{ { 'c' }, "c", "Cgroup", "cgroup filter prompt (empty clears)", act_prompt_cgroup },
+	{ { 'x' }, "x", "Clear", "clear all filters", act_clear },
+	{ { '<', '>', 'r' }, "< > r", "Sort", "sort by previous / next column; reverse", act_sort },
+	{ { '/' }, "/", "Search", "search rows of this pane", act_search },
+	{ { 'n', 'N' }, "n N", NULL, "next / previous search match", act_search_again },
+	{ { ' ' }, "space", "Pause", "pause: data freezes and stays browsable", act_pause },
+	{ { '+', '-' }, "+ -", NULL, "slower / faster refresh", act_speed },
+	{ { 's' }, "s", "Snap", "snapshot all panes to JSON", act_snapshot },
+	{ { 't' }, "t", "Theme", "next theme", act_theme },
+	{ { '?', 'h', KEY_F(1) }, "? h F1", "Help", "this help", act_help },
+	{ { 'q', KEY_F(10), CTRL('c') }, "q F10 C-c", "Quit", "quit", act_quit },
+};
+#define NBINDINGS (int)(sizeof(table) / sizeof(table[0]))
+
+int keys_handle(struct app *a, int ch)
+{
+	for (int i = 0; i < NBINDINGS; i++)
+		for (int k = 0; k < 6 && table[i].keys[k]; k++)
+			if (table[i].keys[k] == ch)
+				return table[i].action(a, ch);
+	return R_NONE;
+}
+
+void keys_help(struct pane_model *m)
+{
+	model_init(m, NULL, 0, -1);
+	model_line(m);
+	model_seg(m, ROLE_TITLE, "ebtop %s keys", EBTOP_VERSION);
+	model_line(m);
+	for (int i = 0; i < NBINDINGS; i++) {
+		model_line(m);
+		model_seg(m, ROLE_HINT_KEY, "  %-26s", table[i].label);
+		model_seg(m, ROLE_NORMAL, " %s", table[i].help);
+	}
+	model_line(m);
+	model_line(m);
+	model_seg(m, ROLE_DIM, "  Press ? or q to leave help.");
+}
+
+void keys_hints(struct pane_model *m)
+{
+	model_init(m, NULL, 0, -1);
+	model_line(m);
+	for (int i = 0; i < NBINDINGS; i++) {
+		const char *k = table[i].label;
+
+		if (!table[i].hint)
+			continue;
+		/* first key of the label: "? h F1" -> "?" */
+		model_seg(m, ROLE_HINT_KEY, "%.*s", (int)strcspn(k, " "), k);
+		model_seg(m, ROLE_HINT, "%s ", table[i].hint);
+	}
+}

@@ -1,0 +1,215 @@
+/* The one event loop: epoll over a timerfd (refresh), a signalfd (INT, TERM,
+ * HUP) and, when interactive, stdin. Headless modes share it and write one
+ * text frame or JSON document per refresh. */
+#include <curses.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include "log.h"
+#include "loop.h"
+#include "view.h"
+
+enum { EV_TIMER, EV_SIGNAL, EV_STDIN };
+
+static int arm_timer(int fd, double secs)
+{
+	struct itimerspec it;
+
+	it.it_value.tv_sec = (time_t)secs;
+	it.it_value.tv_nsec = (long)((secs - (time_t)secs) * 1e9);
+	if (!it.it_value.tv_sec && !it.it_value.tv_nsec)
+		it.it_value.tv_nsec = 1;
+	it.it_interval = it.it_value;
+	return timerfd_settime(fd, 0, &it, NULL);
+}
+
+static int watch(int ep, int fd, int tag)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = tag };
+
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static int write_batch(struct app *a, FILE *out)
+{
+	struct pane_model m;
+	char when[32];
+	time_t t = a->snap.wall.tv_sec;
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	fprintf(out, "ebtop %s - %s pane, interval %.2fs\n", when, pane_name(a->opt.view),
+		a->snap.interval_s);
+	pane_build(a->opt.view, &a->snap, &m);
+	if (m.table.ncol)
+		table_sort(&m.table, panes[a->opt.view]->default_sort, false);
+	model_print(&m, out, 120);
+	model_free(&m);
+	fputc('\n', out);
+	return fflush(out) ? -errno : 0;
+}
+
+static int write_json(struct app *a, FILE *out)
+{
+	struct json_meta meta;
+	cJSON *doc;
+	char *text;
+
+	app_json_meta(a, &meta);
+	doc = json_snapshot(&a->snap, &meta);
+	text = cJSON_PrintUnformatted(doc);
+	cJSON_Delete(doc);
+	if (!text)
+		return -ENOMEM;
+	fputs(text, out);
+	fputc('\n', out);
+	cJSON_free(text);
+	return fflush(out) ? -errno : 0;
+}
+
+/* One refresh: collect; show it unless paused (collection goes on so
+ * baselines stay current); write headless output. */
+static int tick(struct app *a, FILE *out)
+{
+	struct snapshot fresh;
+	int err;
+
+	memset(&fresh, 0, sizeof(fresh));
+	collector_collect(a->col, &fresh);
+	if (fresh.baseline || (a->paused && a->interactive)) {
+		snapshot_free(&fresh);
+		return 0;
+	}
+	snapshot_free(&a->snap);
+	a->snap = fresh;
+	a->have_snap = true;
+	a->ticks++;
+	if (!a->interactive) {
+		err = a->opt.json ? write_json(a, out) : write_batch(a, out);
+		if (err)
+			return err;
+	}
+	if (a->opt.iterations && a->ticks >= a->opt.iterations)
+		a->quit = true;
+	return 0;
+}
+
+static void handle_keys(struct app *a, int timer_fd)
+{
+	int ch, r = R_NONE;
+
+	while ((ch = getch()) != ERR) {
+		if (ch == KEY_RESIZE)
+			r |= R_REBUILD;
+		else if (a->prompt != PROMPT_NONE)
+			r |= prompt_key(a, ch);
+		else {
+			log_clear();
+			r |= keys_handle(a, ch);
+		}
+		if (a->quit)
+			return;
+	}
+	if (r & R_TIMER)
+		arm_timer(timer_fd, a->delay);
+	if (r & R_REBUILD)
+		app_rebuild(a);
+	if (r)
+		paint(a);
+}
+
+/* After a filter change the old baselines are gone: take a new one now so
+ * the next refresh shows a full interval under the new filter. */
+static void rebaseline(struct app *a, int timer_fd)
+{
+	struct snapshot s;
+
+	memset(&s, 0, sizeof(s));
+	collector_collect(a->col, &s);
+	snapshot_free(&s);
+	arm_timer(timer_fd, a->delay);
+}
+
+int loop_run(struct app *a, FILE *out)
+{
+	struct epoll_event ev[8];
+	sigset_t mask;
+	int ep, sfd, tfd, err = 0;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (ep < 0 || sfd < 0 || tfd < 0 || watch(ep, sfd, EV_SIGNAL) || watch(ep, tfd, EV_TIMER) ||
+	    (a->interactive && watch(ep, STDIN_FILENO, EV_STDIN)) || arm_timer(tfd, a->delay)) {
+		log_msg("ebtop: event loop setup failed: %s", strerror(errno));
+		return 1;
+	}
+	rebaseline(a, tfd);
+	if (a->interactive) {
+		app_rebuild(a);
+		paint(a);
+	}
+	while (!a->quit && !err) {
+		int n = epoll_wait(ep, ev, 8, -1);
+
+		if (n < 0) {
+			if (errno != EINTR)
+				break;
+			if (a->interactive) /* SIGWINCH: ncurses queues KEY_RESIZE */
+				handle_keys(a, tfd);
+			continue;
+		}
+		for (int i = 0; i < n && !a->quit; i++) {
+			uint64_t ticks;
+			struct signalfd_siginfo si;
+
+			switch (ev[i].data.u32) {
+			case EV_TIMER:
+				if (read(tfd, &ticks, sizeof(ticks)) < 0)
+					break;
+				err = tick(a, out);
+				if (a->interactive) {
+					app_rebuild(a);
+					paint(a);
+				}
+				break;
+			case EV_SIGNAL:
+				if (read(sfd, &si, sizeof(si)) == sizeof(si))
+					a->quit = true;
+				break;
+			case EV_STDIN:
+				if (ev[i].events & (EPOLLHUP | EPOLLERR)) {
+					a->quit = true; /* the terminal went away */
+					break;
+				}
+				handle_keys(a, tfd);
+				if (!a->have_snap && !a->quit)
+					rebaseline(a, tfd);
+				break;
+			}
+		}
+	}
+	close(tfd);
+	close(sfd);
+	close(ep);
+	if (err == -EPIPE)
+		return 0; /* the reader went away: a normal end for a pipeline */
+	if (err) {
+		log_msg("ebtop: writing output: %s", strerror(-err));
+		return 1;
+	}
+	return 0;
+}

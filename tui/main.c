@@ -1,0 +1,110 @@
+/* ebtop: parse, check, start the probes, run the loop. */
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "app.h"
+#include "log.h"
+#include "loop.h"
+#include "term.h"
+#include "theme.h"
+#include "view.h"
+
+static int usage_error(const char *msg)
+{
+	fprintf(stderr, "ebtop: %s\n", msg);
+	return 2;
+}
+
+static FILE *open_output(const struct options *o, char *err, size_t len)
+{
+	FILE *f;
+
+	if (!o->json || !strcmp(o->json, "-"))
+		return stdout;
+	f = fopen(o->json, "we");
+	if (!f)
+		snprintf(err, len, "cannot write --json file %s: %s", o->json, strerror(errno));
+	return f;
+}
+
+int main(int argc, char **argv)
+{
+	static struct app a;
+	char err[512];
+	FILE *out = NULL;
+	int rc;
+
+	setlocale(LC_ALL, "");
+	switch (options_parse(argc, argv, &a.opt, stdout, err, sizeof(err))) {
+	case PARSE_EXIT:
+		return 0;
+	case PARSE_USAGE:
+		return usage_error(err);
+	case PARSE_OK:
+		break;
+	}
+	if (!theme_exists(a.opt.theme)) {
+		snprintf(err, sizeof(err), "unknown theme '%s': use %s", a.opt.theme, theme_names());
+		return usage_error(err);
+	}
+	a.interactive = !a.opt.batch && !a.opt.json;
+	if (a.interactive && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		fprintf(stderr, "ebtop: not a terminal: printing the %s pane as text (--batch)\n",
+			pane_name(a.opt.view));
+		a.interactive = false;
+		a.opt.batch = true;
+	}
+	if (!a.interactive && !(out = open_output(&a.opt, err, sizeof(err))))
+		return usage_error(err);
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		fprintf(stderr, "ebtop: this kernel has no BTF (/sys/kernel/btf/vmlinux): "
+				"ebtop needs a kernel built with CONFIG_DEBUG_INFO_BTF=y\n");
+		return 1;
+	}
+	log_capture_libbpf();
+	a.col = collector_new();
+	if (!a.col || collector_all_failed(a.col, err, sizeof(err))) {
+		fprintf(stderr, "ebtop: cannot start any probe: %s\n", a.col ? err : strerror(errno));
+		collector_free(a.col);
+		return 1;
+	}
+	a.delay = a.opt.delay;
+	a.pane = a.opt.view;
+	for (int p = 0; p < NPANES; p++)
+		a.ps[p].sort_col = panes[p] ? panes[p]->default_sort : 0;
+	if (a.opt.npids || a.opt.cgroup) {
+		char list[MAX_FILTER_PIDS * 12] = "";
+		size_t len = 0;
+
+		for (size_t i = 0; i < a.opt.npids; i++)
+			len += snprintf(list + len, sizeof(list) - len, "%s%u", i ? "," : "",
+					a.opt.pids[i]);
+		rc = 0;
+		if (a.opt.npids && (rc = app_set_pids(&a, list, err, sizeof(err))) == 0 &&
+		    a.opt.cgroup)
+			rc = app_set_cgroup(&a, a.opt.cgroup, err, sizeof(err));
+		else if (!a.opt.npids)
+			rc = app_set_cgroup(&a, a.opt.cgroup, err, sizeof(err));
+		if (rc) {
+			collector_free(a.col);
+			return rc == -ENOTSUP ? (fprintf(stderr, "ebtop: %s\n", err), 1)
+					      : usage_error(err);
+		}
+	}
+	if (a.interactive && term_start(a.opt.theme)) {
+		fprintf(stderr, "ebtop: cannot start the terminal (TERM=%s)\n", getenv("TERM"));
+		collector_free(a.col);
+		return 1;
+	}
+	rc = loop_run(&a, out);
+	term_stop();
+	model_free(&a.model);
+	snapshot_free(&a.snap);
+	collector_free(a.col);
+	if (out && out != stdout)
+		fclose(out);
+	return rc;
+}

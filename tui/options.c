@@ -1,0 +1,194 @@
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "options.h"
+#include "procfs.h"
+#include "view.h"
+
+static const char usage[] =
+	"Usage: ebtop [OPTION]...\n"
+	"Live system explorer: on-CPU time, run-queue latency, syscalls, TCP and execs,\n"
+	"collected in the kernel with eBPF.\n\n"
+	"  -d, --delay=SECS        refresh interval in seconds, 0.1 to 3600 (default 1)\n"
+	"  -p, --pid=PID[,PID...]  only these processes and the processes they start afterwards\n"
+	"  -c, --cgroup=PATH       only tasks in this cgroup v2 and its descendants\n"
+	"                          (absolute path, or relative to the cgroup2 mount)\n"
+	"  -v, --view=NAME         first pane: cpu, runq, sys, tcp, exec (default cpu)\n"
+	"  -t, --theme=NAME|FILE   colour theme (default: default); NO_COLOR is honoured\n"
+	"  -b, --batch             no curses: print the current pane as plain text each refresh\n"
+	"  -n, --iterations=N      exit after N refreshes (interactive, --batch or --json)\n"
+	"  -j, --json=FILE         no curses: write one JSON snapshot of all panes per refresh,\n"
+	"                          one document per line; FILE \"-\" is stdout\n"
+	"      --snapshot-dir=DIR  where the s key writes snapshots (default: current dir)\n"
+	"  -h, --help              show this help\n"
+	"  -V, --version           show the version\n\n"
+	"Needs root (or CAP_BPF+CAP_PERFMON) and a kernel with BTF.\n"
+	"Exit status: 0 normal, 1 runtime failure, 2 bad usage.\n";
+
+enum { OPT_SNAPSHOT_DIR = 256 };
+
+int options_parse_delay(const char *s, double *delay, char *err, size_t errlen)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(d) || d < DELAY_MIN || d > DELAY_MAX) {
+		snprintf(err, errlen, "invalid delay '%s': give seconds from %g to %g", s, DELAY_MIN,
+			 DELAY_MAX);
+		return -1;
+	}
+	*delay = d;
+	return 0;
+}
+
+int options_parse_pids(const char *s, uint32_t *pids, size_t max, size_t *n, char *err,
+		       size_t errlen)
+{
+	const char *p = s;
+
+	*n = 0;
+	while (*p) {
+		char *end;
+		unsigned long v;
+
+		errno = 0;
+		v = strtoul(p, &end, 10);
+		if (errno || end == p || (*end && *end != ',') || v == 0 || v > 0x7fffffff ||
+		    *p == '-' || *p == '+' || *p == ' ') {
+			snprintf(err, errlen, "invalid pid list '%s': give PID[,PID...]", s);
+			return -1;
+		}
+		if (*n == max) {
+			snprintf(err, errlen, "too many pids: at most %zu", max);
+			return -1;
+		}
+		if (!procfs_exists(v)) {
+			snprintf(err, errlen, "pid %lu does not exist", v);
+			return -1;
+		}
+		pids[(*n)++] = v;
+		p = *end ? end + 1 : end;
+		if (*end && !*p) {
+			snprintf(err, errlen, "invalid pid list '%s': trailing comma", s);
+			return -1;
+		}
+	}
+	if (!*n) {
+		snprintf(err, errlen, "empty pid list");
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_iterations(const char *s, long *n, char *err, size_t errlen)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1) {
+		snprintf(err, errlen, "invalid iteration count '%s': give a whole number >= 1", s);
+		return -1;
+	}
+	*n = v;
+	return 0;
+}
+
+enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *out, char *err,
+				size_t errlen)
+{
+	static const struct option longopts[] = {
+		{ "delay", required_argument, NULL, 'd' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "cgroup", required_argument, NULL, 'c' },
+		{ "view", required_argument, NULL, 'v' },
+		{ "theme", required_argument, NULL, 't' },
+		{ "batch", no_argument, NULL, 'b' },
+		{ "iterations", required_argument, NULL, 'n' },
+		{ "json", required_argument, NULL, 'j' },
+		{ "snapshot-dir", required_argument, NULL, OPT_SNAPSHOT_DIR },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->delay = 1.0;
+	o->view = PANE_CPU;
+	o->theme = "default";
+	optind = 0; /* full reset, so tests can parse repeatedly */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":d:p:c:v:t:bn:j:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			if (options_parse_delay(optarg, &o->delay, err, errlen))
+				return PARSE_USAGE;
+			break;
+		case 'p':
+			if (options_parse_pids(optarg, o->pids, MAX_FILTER_PIDS, &o->npids, err,
+					       errlen))
+				return PARSE_USAGE;
+			break;
+		case 'c':
+			o->cgroup = optarg;
+			break;
+		case 'v':
+			o->view = pane_id_by_name(optarg);
+			if (o->view < 0) {
+				snprintf(err, errlen,
+					 "unknown view '%s': use cpu, runq, sys, tcp or exec", optarg);
+				return PARSE_USAGE;
+			}
+			break;
+		case 't':
+			o->theme = optarg;
+			break;
+		case 'b':
+			o->batch = true;
+			break;
+		case 'n':
+			if (parse_iterations(optarg, &o->iterations, err, errlen))
+				return PARSE_USAGE;
+			break;
+		case 'j':
+			if (!*optarg) {
+				snprintf(err, errlen, "--json needs a file name, or - for stdout");
+				return PARSE_USAGE;
+			}
+			o->json = optarg;
+			break;
+		case OPT_SNAPSHOT_DIR:
+			o->snapshot_dir = optarg;
+			break;
+		case 'h':
+			fputs(usage, out);
+			return PARSE_EXIT;
+		case 'V':
+			fprintf(out, "ebtop %s\n", EBTOP_VERSION);
+			return PARSE_EXIT;
+		case ':':
+			snprintf(err, errlen, "option '%s' needs a value (see --help)",
+				 argv[optind - 1]);
+			return PARSE_USAGE;
+		default:
+			snprintf(err, errlen, "unknown option '%s' (see --help)", argv[optind - 1]);
+			return PARSE_USAGE;
+		}
+	}
+	if (optind < argc) {
+		snprintf(err, errlen, "unexpected argument '%s' (see --help)", argv[optind]);
+		return PARSE_USAGE;
+	}
+	if (o->batch && o->json && !strcmp(o->json, "-")) {
+		snprintf(err, errlen, "--batch and --json both claim stdout: choose one");
+		return PARSE_USAGE;
+	}
+	return PARSE_OK;
+}

@@ -1,0 +1,40 @@
+/* Command line (SPEC.md "Command line"). */
+#ifndef EBTOP_OPTIONS_H
+#define EBTOP_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define MAX_FILTER_PIDS 64
+
+struct options {
+	double delay;                 /* seconds */
+	uint32_t pids[MAX_FILTER_PIDS];
+	size_t npids;
+	const char *cgroup;
+	int view;                     /* enum pane_id */
+	const char *theme;
+	bool batch;
+	long iterations;              /* 0: until quit */
+	const char *json;             /* path, "-" for stdout, NULL */
+	const char *snapshot_dir;
+};
+
+enum parse_result { PARSE_OK, PARSE_EXIT, PARSE_USAGE };
+
+/* Parse argv. PARSE_EXIT: help or version was printed to out. PARSE_USAGE:
+ * err holds one line naming the problem. */
+enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *out, char *err,
+				size_t errlen);
+/* Parse "PID[,PID...]": each a live process. Returns 0 or -1 with err set. */
+int options_parse_pids(const char *s, uint32_t *pids, size_t max, size_t *n, char *err,
+		       size_t errlen);
+/* Parse a refresh interval within SPEC bounds. */
+int options_parse_delay(const char *s, double *delay, char *err, size_t errlen);
+
+#define DELAY_MIN 0.1
+#define DELAY_MAX 3600.0
+
+#endif

@@ -1,0 +1,201 @@
+/* Styled lines and tables -> curses. The only file that draws; it clips
+ * everything to the window, so any size down to 1x1 is safe. */
+#include <curses.h>
+#include <langinfo.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "app.h"
+#include "log.h"
+#include "text.h"
+#include "theme.h"
+#include "view.h"
+
+static bool utf8;
+
+/* Draw s at (y, x) in at most max columns; returns columns used. On a
+ * non-UTF-8 locale, anything past ASCII is shown as '?'. */
+static int put(int y, int x, const char *s, int max, enum role role)
+{
+	int used = 0;
+
+	if (max <= 0 || y < 0 || y >= LINES || x >= COLS)
+		return 0;
+	if (x + max > COLS)
+		max = COLS - x;
+	attrset(theme_attr(role));
+	if (utf8) {
+		size_t n = text_fit(s, max, &used);
+
+		mvaddnstr(y, x, s, n);
+	} else {
+		move(y, x);
+		for (const unsigned char *p = (const unsigned char *)s; *p && used < max; p++) {
+			if ((*p & 0xc0) == 0x80)
+				continue;
+			addch(*p < 0x80 ? *p : '?');
+			used++;
+		}
+	}
+	return used;
+}
+
+static void fill(int y, int x, int width, enum role role)
+{
+	if (y < 0 || y >= LINES || x >= COLS || width <= 0)
+		return;
+	if (x + width > COLS)
+		width = COLS - x;
+	attrset(theme_attr(role));
+	mvhline(y, x, ' ', width);
+}
+
+/* Lines of segments; a line whose first segment has a filled role (status,
+ * hints) fills the row. Returns rows used. */
+static int draw_lines(const struct pane_model *m, int y, int max_rows, enum role fill_role)
+{
+	int n = m->nline < max_rows ? m->nline : max_rows;
+
+	for (int i = 0; i < n; i++) {
+		int x = 0;
+
+		if (fill_role != ROLE_NORMAL)
+			fill(y + i, 0, COLS, fill_role);
+		for (int j = 0; j < m->line[i].nseg; j++)
+			x += put(y + i, x, m->line[i].seg[j].text, COLS - x, m->line[i].seg[j].role);
+	}
+	return n;
+}
+
+static void draw_cell(int y, int x, const char *s, int width, enum align align, enum role role)
+{
+	int w = text_width(s);
+
+	if (align == ALIGN_RIGHT && w < width)
+		x += width - w;
+	put(y, x, s, width, role);
+}
+
+static void draw_table(struct app *a, int y, int rows)
+{
+	const struct table *t = &a->model.table;
+	struct pane_state *ps = &a->ps[a->pane];
+	int w[t->ncol > 0 ? t->ncol : 1];
+
+	if (!t->ncol || rows < 2)
+		return;
+	table_layout(t, COLS, w);
+	fill(y, 0, COLS, ROLE_HEADER);
+	for (int c = 0, x = 0; c < t->ncol && x < COLS; x += w[c++] + 1) {
+		char name[64];
+		bool sorted = c == ps->sort_col;
+
+		snprintf(name, sizeof(name), "%s%s", t->col[c].name,
+			 !sorted ? "" : utf8 ? (ps->reverse ? "▲" : "▼") : (ps->reverse ? "^" : "v"));
+		draw_cell(y, x, name, w[c], t->col[c].align, sorted ? ROLE_SORTED : ROLE_HEADER);
+	}
+	rows--;
+	y++;
+	a->page_rows = rows;
+	if (ps->selected < ps->scroll)
+		ps->scroll = ps->selected;
+	if (ps->selected >= ps->scroll + rows)
+		ps->scroll = ps->selected - rows + 1;
+	if (ps->scroll > t->nrow - rows)
+		ps->scroll = t->nrow - rows > 0 ? t->nrow - rows : 0;
+	for (int r = 0; r < rows && ps->scroll + r < t->nrow; r++) {
+		const struct row *row = &t->row[ps->scroll + r];
+		enum role role = ps->scroll + r == ps->selected ? ROLE_SELECTED : ROLE_NORMAL;
+
+		if (role == ROLE_SELECTED)
+			fill(y + r, 0, COLS, role);
+		for (int c = 0, x = 0; c < t->ncol && x < COLS; x += w[c++] + 1)
+			draw_cell(y + r, x, row->cell[c] ? row->cell[c] : "", w[c], t->col[c].align,
+				  role);
+	}
+}
+
+static void draw_tabs(struct app *a)
+{
+	char clock[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	int x = 0;
+
+	fill(0, 0, COLS, ROLE_TAB);
+	for (int p = 0; p < NPANES; p++) {
+		char tab[32];
+
+		snprintf(tab, sizeof(tab), " %d %s ", p + 1, pane_name(p));
+		x += put(0, x, tab, COLS - x, p == a->pane ? ROLE_TAB_ACTIVE : ROLE_TAB);
+	}
+	localtime_r(&now, &tm);
+	strftime(clock, sizeof(clock), " %H:%M:%S ", &tm);
+	if (COLS - x > 16)
+		put(0, COLS - 16, " ebtop", 6, ROLE_TAB), put(0, COLS - 10, clock, 10, ROLE_TAB);
+}
+
+/* Filter, interval, pause, unavailable panes, latest message. */
+static void status_model(struct app *a, struct pane_model *m)
+{
+	model_init(m, NULL, 0, -1);
+	model_line(m);
+	if (a->prompt != PROMPT_NONE) {
+		static const char *const label[] = { "", "PID filter", "cgroup filter", "search" };
+
+		model_seg(m, ROLE_STATUS, " %s: %s", label[a->prompt], a->input);
+		model_seg(m, ROLE_HINT_KEY, "_");
+		model_seg(m, ROLE_STATUS, "  (Enter accept, Esc cancel)");
+		return;
+	}
+	if (a->paused)
+		model_seg(m, ROLE_CRIT, " PAUSED ");
+	model_seg(m, ROLE_STATUS, " every %gs", a->delay);
+	if (a->npids) {
+		model_seg(m, ROLE_STATUS, " | pid ");
+		for (size_t i = 0; i < a->npids; i++)
+			model_seg(m, ROLE_STATUS, "%s%u", i ? "," : "", a->pids[i]);
+	}
+	if (a->cgroup[0])
+		model_seg(m, ROLE_STATUS, " | cgroup %s", a->cgroup);
+	if (!a->npids && !a->cgroup[0])
+		model_seg(m, ROLE_STATUS, " | no filter");
+	if (a->have_snap)
+		for (int p = 0; p < NPANES; p++)
+			if (a->snap.error[p][0] || !panes[p])
+				model_seg(m, ROLE_WARN, " | %s off", pane_name(p));
+	if (*log_last())
+		model_seg(m, ROLE_STATUS, " | %s", log_last());
+}
+
+void paint(struct app *a)
+{
+	struct pane_model status, hints;
+	int y = 1, rows;
+
+	utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
+	erase();
+	if (LINES < 1 || COLS < 1)
+		return;
+	draw_tabs(a);
+	rows = LINES - 3; /* tabs, status, hints */
+	if (rows > 0) {
+		if (!a->have_snap) {
+			put(y, 0, "collecting first interval...", COLS, ROLE_DIM);
+		} else {
+			int used = draw_lines(&a->model, y, rows, ROLE_NORMAL);
+
+			draw_table(a, y + used, rows - used);
+		}
+	}
+	status_model(a, &status);
+	keys_hints(&hints);
+	if (LINES >= 3)
+		draw_lines(&status, LINES - 2, 1, ROLE_STATUS);
+	if (LINES >= 2)
+		draw_lines(&hints, LINES - 1, 1, ROLE_HINT);
+	model_free(&status);
+	model_free(&hints);
+	attrset(A_NORMAL);
+	refresh();
+}

@@ -1,0 +1,65 @@
+#include <curses.h>
+#include <stdio.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include "log.h"
+#include "term.h"
+#include "theme.h"
+
+static volatile sig_atomic_t active;
+
+void term_stop(void)
+{
+	if (!active)
+		return;
+	active = 0;
+	curs_set(1);
+	endwin();
+	log_to_screen(false);
+}
+
+bool term_active(void)
+{
+	return active;
+}
+
+/* Best effort: endwin is not async-signal-safe, but a crashed ebtop that
+ * leaves the terminal raw is worse. The signal is then re-raised with its
+ * default action, so the exit status and core dump are the real ones. */
+static void on_fatal(int sig)
+{
+	if (active) {
+		active = 0;
+		endwin();
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+int term_start(const char *theme)
+{
+	static const int fatal[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGQUIT };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_fatal;
+	sa.sa_flags = SA_RESETHAND;
+	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
+		sigaction(fatal[i], &sa, NULL);
+	atexit(term_stop);
+	/* newterm, unlike initscr, reports an unusable TERM instead of exiting */
+	if (!newterm(NULL, stdout, stdin))
+		return -1;
+	active = 1;
+	log_to_screen(true);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	theme_apply(theme);
+	return 0;
+}

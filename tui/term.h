@@ -1,0 +1,12 @@
+/* Curses on and off. The terminal is restored on every exit path: normal
+ * return, exit(), and (best effort) fatal signals, which are re-raised. */
+#ifndef EBTOP_TERM_H
+#define EBTOP_TERM_H
+
+#include <stdbool.h>
+
+int term_start(const char *theme);
+void term_stop(void);
+bool term_active(void);
+
+#endif

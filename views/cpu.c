@@ -1,0 +1,85 @@
+/* Pane 1: on-CPU time per process over the last interval. */
+#include <stdio.h>
+#include "view.h"
+
+enum { COL_PID, COL_USER, COL_THR, COL_CPU, COL_ONCPU, COL_COMM, COL_CGROUP, NCOL };
+
+static const struct column cols[NCOL] = {
+	[COL_PID] = { "PID", 7, ALIGN_RIGHT, true },
+	[COL_USER] = { "UID", 5, ALIGN_RIGHT, true },
+	[COL_THR] = { "THR", 4, ALIGN_RIGHT, true },
+	[COL_CPU] = { "CPU%", 6, ALIGN_RIGHT, true },
+	[COL_ONCPU] = { "ONCPU", 8, ALIGN_RIGHT, true },
+	[COL_COMM] = { "COMMAND", 15, ALIGN_LEFT, false },
+	[COL_CGROUP] = { "CGROUP", 6, ALIGN_LEFT, false },
+};
+
+static void cpu_build(const struct snapshot *s, struct pane_model *m)
+{
+	const struct cpu_snap *c = &s->cpu;
+	double busy = 0, cap = c->ncpus * 100.0;
+	char buf[32];
+
+	model_init(m, cols, NCOL, COL_CGROUP);
+	for (size_t i = 0; i < c->n; i++)
+		busy += c->rows[i].pct;
+	model_line(m);
+	model_seg(m, ROLE_TITLE, "CPU ");
+	model_seg(m, ROLE_NORMAL, "%d cpus  busy %.1f%% of %.0f%%  idle %.1f%%  %zu processes on cpu",
+		  c->ncpus, busy, cap,
+		  s->interval_s > 0 ? c->idle_ns / (s->interval_s * 1e7) : 0.0, c->n);
+	/* a bar of the whole machine's busy share */
+	model_line(m);
+	int len = 40, fill = cap > 0 ? (int)(busy / cap * len + 0.5) : 0;
+
+	if (fill > len)
+		fill = len;
+	model_seg(m, ROLE_DIM, "[");
+	model_seg(m, ROLE_BAR, "%.*s", fill, "||||||||||||||||||||||||||||||||||||||||");
+	model_seg(m, ROLE_DIM, "%*s]", len - fill, "");
+	for (size_t i = 0; i < c->n; i++) {
+		const struct cpu_row *r = &c->rows[i];
+
+		table_row(&m->table, r->pid);
+		table_cell(&m->table, r->pid, "%u", r->pid);
+		table_cell(&m->table, r->uid, "%u", r->uid);
+		table_cell(&m->table, r->threads, "%u", r->threads);
+		table_cell(&m->table, r->pct, "%.1f", r->pct);
+		fmt_duration_ns(buf, sizeof(buf), r->oncpu_ns);
+		table_cell(&m->table, r->oncpu_ns, "%s", buf);
+		table_cell(&m->table, 0, "%s", r->comm);
+		table_cell(&m->table, 0, "%s", r->cgroup ? r->cgroup : "");
+	}
+}
+
+static cJSON *cpu_json(const struct snapshot *s)
+{
+	cJSON *o = cJSON_CreateObject(), *arr = cJSON_CreateArray();
+
+	cJSON_AddNumberToObject(o, "ncpus", s->cpu.ncpus);
+	cJSON_AddNumberToObject(o, "idle_ns", s->cpu.idle_ns);
+	for (size_t i = 0; i < s->cpu.n; i++) {
+		const struct cpu_row *r = &s->cpu.rows[i];
+		cJSON *p = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(p, "pid", r->pid);
+		json_add_text(p, "comm", r->comm);
+		cJSON_AddNumberToObject(p, "cpu_pct", r->pct);
+		cJSON_AddNumberToObject(p, "oncpu_ns", r->oncpu_ns);
+		json_add_text(p, "cgroup", r->cgroup ? r->cgroup : "");
+		cJSON_AddNumberToObject(p, "uid", r->uid);
+		cJSON_AddNumberToObject(p, "threads", r->threads);
+		cJSON_AddItemToArray(arr, p);
+	}
+	cJSON_AddItemToObject(o, "processes", arr);
+	return o;
+}
+
+const struct pane cpu_pane = {
+	.id = PANE_CPU,
+	.name = "cpu",
+	.title = "CPU",
+	.default_sort = COL_CPU,
+	.build = cpu_build,
+	.json = cpu_json,
+};

@@ -1,0 +1,42 @@
+#include <stdio.h>
+#include "view.h"
+
+void fmt_duration_ns(char *buf, size_t len, double ns)
+{
+	if (ns < 1e3)
+		snprintf(buf, len, "%.0fns", ns);
+	else if (ns < 1e6)
+		snprintf(buf, len, "%.1fus", ns / 1e3);
+	else if (ns < 1e9)
+		snprintf(buf, len, "%.1fms", ns / 1e6);
+	else
+		snprintf(buf, len, "%.2fs", ns / 1e9);
+}
+
+static void scaled(char *buf, size_t len, double n, double base, const char *const *units)
+{
+	int u = 0;
+
+	while (n >= base && units[u + 1]) {
+		n /= base;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, len, "%.0f%s", n, units[0]);
+	else
+		snprintf(buf, len, n < 10 ? "%.2f%s" : n < 100 ? "%.1f%s" : "%.0f%s", n, units[u]);
+}
+
+void fmt_count(char *buf, size_t len, double n)
+{
+	static const char *const units[] = { "", "k", "M", "G", "T", NULL };
+
+	scaled(buf, len, n, 1000, units);
+}
+
+void fmt_bytes(char *buf, size_t len, double n)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", NULL };
+
+	scaled(buf, len, n, 1024, units);
+}

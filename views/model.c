@@ -1,0 +1,225 @@
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "model.h"
+#include "text.h"
+
+static void *grow(void *p, int *cap, int need, size_t size)
+{
+	int ncap;
+	void *n;
+
+	if (need <= *cap)
+		return p;
+	ncap = *cap ? *cap * 2 : 16;
+	while (ncap < need)
+		ncap *= 2;
+	n = realloc(p, ncap * size);
+	if (!n)
+		abort(); /* out of memory while building a frame: nothing sane to show */
+	*cap = ncap;
+	return n;
+}
+
+static char *vformat(const char *fmt, va_list ap)
+{
+	char *raw = NULL, *clean;
+	int len = vasprintf(&raw, fmt, ap);
+
+	if (len < 0)
+		abort();
+	clean = text_sanitize(raw, len);
+	free(raw);
+	if (!clean)
+		abort();
+	return clean;
+}
+
+void model_init(struct pane_model *m, const struct column *cols, int ncol, int expand)
+{
+	memset(m, 0, sizeof(*m));
+	m->table.col = cols;
+	m->table.ncol = ncol;
+	m->table.expand = expand;
+}
+
+void model_free(struct pane_model *m)
+{
+	for (int i = 0; i < m->nline; i++) {
+		for (int j = 0; j < m->line[i].nseg; j++)
+			free(m->line[i].seg[j].text);
+		free(m->line[i].seg);
+	}
+	free(m->line);
+	for (int i = 0; i < m->table.nrow; i++) {
+		for (int j = 0; j < m->table.ncol; j++)
+			free(m->table.row[i].cell[j]);
+		free(m->table.row[i].cell);
+		free(m->table.row[i].key);
+	}
+	free(m->table.row);
+	memset(m, 0, sizeof(*m));
+}
+
+void model_line(struct pane_model *m)
+{
+	m->line = grow(m->line, &m->cap, m->nline + 1, sizeof(*m->line));
+	memset(&m->line[m->nline++], 0, sizeof(struct line));
+}
+
+static void add_seg(struct pane_model *m, enum role role, char *text)
+{
+	struct line *l;
+
+	if (!m->nline)
+		model_line(m);
+	l = &m->line[m->nline - 1];
+	l->seg = grow(l->seg, &l->cap, l->nseg + 1, sizeof(*l->seg));
+	l->seg[l->nseg++] = (struct seg){ role, text };
+}
+
+void model_seg(struct pane_model *m, enum role role, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_seg(m, role, vformat(fmt, ap));
+	va_end(ap);
+}
+
+void table_row(struct table *t, unsigned pid)
+{
+	struct row *r;
+
+	t->row = grow(t->row, &t->cap, t->nrow + 1, sizeof(*t->row));
+	r = &t->row[t->nrow++];
+	r->pid = pid;
+	r->cell = calloc(t->ncol, sizeof(*r->cell));
+	r->key = calloc(t->ncol, sizeof(*r->key));
+	if (!r->cell || !r->key)
+		abort();
+}
+
+void table_cell(struct table *t, double key, const char *fmt, ...)
+{
+	struct row *r = &t->row[t->nrow - 1];
+	va_list ap;
+	int c;
+
+	for (c = 0; c < t->ncol && r->cell[c]; c++)
+		;
+	if (c == t->ncol)
+		return;
+	va_start(ap, fmt);
+	r->cell[c] = vformat(fmt, ap);
+	va_end(ap);
+	r->key[c] = key;
+}
+
+/* qsort has no context argument: the sort column travels in these. */
+static int sort_col;
+static int sort_dir;
+static bool sort_numeric;
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+	int d;
+
+	if (sort_numeric)
+		d = (x->key[sort_col] < y->key[sort_col]) - (x->key[sort_col] > y->key[sort_col]);
+	else
+		d = strcasecmp(x->cell[sort_col] ? x->cell[sort_col] : "",
+			       y->cell[sort_col] ? y->cell[sort_col] : "");
+	if (!d) /* stable, predictable order for ties */
+		d = (x->pid > y->pid) - (x->pid < y->pid);
+	return d * sort_dir;
+}
+
+void table_sort(struct table *t, int col, bool reverse)
+{
+	if (col < 0 || col >= t->ncol)
+		return;
+	sort_col = col;
+	sort_numeric = t->col[col].numeric;
+	sort_dir = reverse ? -1 : 1;
+	qsort(t->row, t->nrow, sizeof(*t->row), cmp_rows);
+}
+
+int table_find(const struct table *t, int from, const char *needle, int dir)
+{
+	if (!needle || !*needle || !t->nrow)
+		return -1;
+	for (int step = 1; step <= t->nrow; step++) {
+		int i = ((from + dir * step) % t->nrow + t->nrow) % t->nrow;
+
+		for (int c = 0; c < t->ncol; c++)
+			if (t->row[i].cell[c] && strcasestr(t->row[i].cell[c], needle))
+				return i;
+	}
+	return -1;
+}
+
+void table_layout(const struct table *t, int total, int *width)
+{
+	int used = 0;
+
+	for (int c = 0; c < t->ncol; c++) {
+		width[c] = t->col[c].width;
+		if (text_width(t->col[c].name) > width[c])
+			width[c] = text_width(t->col[c].name);
+		if (c != t->expand)
+			for (int r = 0; r < t->nrow; r++) {
+				int w = t->row[r].cell[c] ? text_width(t->row[r].cell[c]) : 0;
+
+				if (w > width[c])
+					width[c] = w;
+			}
+		used += width[c] + (c ? 1 : 0);
+	}
+	if (t->expand >= 0 && used < total)
+		width[t->expand] += total - used;
+}
+
+static void print_cell(FILE *out, const char *s, int width, enum align align, bool last)
+{
+	int pad = width - text_width(s);
+
+	if (pad < 0)
+		pad = 0;
+	if (align == ALIGN_RIGHT)
+		fprintf(out, "%*s%s", pad, "", s);
+	else if (last)
+		fputs(s, out);
+	else
+		fprintf(out, "%s%*s", s, pad, "");
+}
+
+void model_print(const struct pane_model *m, FILE *out, int width)
+{
+	const struct table *t = &m->table;
+	int w[t->ncol > 0 ? t->ncol : 1];
+
+	for (int i = 0; i < m->nline; i++) {
+		for (int j = 0; j < m->line[i].nseg; j++)
+			fputs(m->line[i].seg[j].text, out);
+		fputc('\n', out);
+	}
+	if (!t->ncol)
+		return;
+	table_layout(t, width, w);
+	for (int c = 0; c < t->ncol; c++) {
+		fputs(c ? " " : "", out);
+		print_cell(out, t->col[c].name, w[c], t->col[c].align, c == t->ncol - 1);
+	}
+	fputc('\n', out);
+	for (int r = 0; r < t->nrow; r++) {
+		for (int c = 0; c < t->ncol; c++) {
+			fputs(c ? " " : "", out);
+			print_cell(out, t->row[r].cell[c] ? t->row[r].cell[c] : "", w[c],
+				   t->col[c].align, c == t->ncol - 1);
+		}
+		fputc('\n', out);
+	}
+}

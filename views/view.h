@@ -1,0 +1,46 @@
+/* The panes: each turns a snapshot into a view model (for the screen and
+ * --batch) and into its JSON object (for --json and the s key). */
+#ifndef EBTOP_VIEW_H
+#define EBTOP_VIEW_H
+
+#include <cjson/cJSON.h>
+#include "model.h"
+#include "snapshot.h"
+
+struct pane {
+	enum pane_id id;
+	const char *name;       /* SPEC name: cpu, runq, sys, tcp, exec */
+	const char *title;
+	int default_sort;       /* column */
+	void (*build)(const struct snapshot *s, struct pane_model *m);
+	cJSON *(*json)(const struct snapshot *s);
+};
+
+extern const struct pane *const panes[NPANES];
+
+const char *pane_name(enum pane_id id);
+/* SPEC name -> pane id, or -1. */
+int pane_id_by_name(const char *name);
+
+/* Build a pane's model, or a one-line "unavailable: why" model. */
+void pane_build(enum pane_id id, const struct snapshot *s, struct pane_model *m);
+
+struct json_meta {
+	const char *view;
+	const unsigned *pids;
+	size_t npids;
+	const char *cgroup;     /* NULL when not filtered */
+};
+
+/* The whole "ebtop/1" document for a snapshot. */
+cJSON *json_snapshot(const struct snapshot *s, const struct json_meta *meta);
+
+/* Add a string from the kernel or /proc, sanitized, to a JSON object. */
+void json_add_text(cJSON *o, const char *key, const char *raw);
+
+/* Number formatting shared by the panes. */
+void fmt_duration_ns(char *buf, size_t len, double ns);
+void fmt_count(char *buf, size_t len, double n);
+void fmt_bytes(char *buf, size_t len, double n);
+
+#endif
