@@ -2,12 +2,15 @@
  * kernel keeps cumulative counters; each collect adds the slices still in
  * progress, then diffs against the previous reading. */
 #include <errno.h>
+#include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "baseline.h"
 #include "cgroup.h"
 #include "filter.h"
 #include "mapread.h"
@@ -16,17 +19,12 @@
 #include "cpu.h"
 #include "cpu.skel.h"
 
-struct total {
-	uint32_t pid;
-	uint64_t ns;
-};
-
 struct cpu_probe {
 	struct cpu_bpf *skel;
-	struct total *prev;   /* last reading, sorted by pid */
-	size_t nprev;
-	bool have_prev;
+	struct baseline prev;  /* on-CPU ns per tgid at the last collect */
 	int ncpus_possible;
+	struct cpu_running *run, *run_check; /* per-CPU slices in progress */
+	uint64_t read_at;      /* CLOCK_MONOTONIC of the last consistent read */
 };
 
 static uint64_t now_ns(void)
@@ -35,6 +33,27 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts); /* the clock bpf_ktime_get_ns reads */
 	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static void cpu_stop(void *state);
+
+/* The slice in progress on a CPU is known only from its first switch after
+ * attach; a lone spinner may not be switched out for seconds. Migrating
+ * ourselves across every CPU forces that first switch everywhere. */
+static void prime_cpus(void)
+{
+	cpu_set_t orig, one;
+
+	if (sched_getaffinity(0, sizeof(orig), &orig))
+		return;
+	for (int c = 0; c < CPU_SETSIZE; c++) {
+		if (!CPU_ISSET(c, &orig))
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(c, &one);
+		sched_setaffinity(0, sizeof(one), &one);
+	}
+	sched_setaffinity(0, sizeof(orig), &orig);
 }
 
 static void *cpu_start(struct filter *f, char *why, size_t whylen)
@@ -54,23 +73,17 @@ static void *cpu_start(struct filter *f, char *why, size_t whylen)
 		errno = -err;
 		return NULL;
 	}
+	prime_cpus();
 	p->ncpus_possible = libbpf_num_possible_cpus();
+	p->run = calloc(p->ncpus_possible, sizeof(*p->run));
+	p->run_check = calloc(p->ncpus_possible, sizeof(*p->run));
+	if (p->ncpus_possible <= 0 || !p->run || !p->run_check) {
+		snprintf(why, whylen, "cpu: cannot size per-CPU buffers");
+		cpu_stop(p);
+		errno = ENOMEM;
+		return NULL;
+	}
 	return p;
-}
-
-static int by_pid(const void *a, const void *b)
-{
-	uint32_t x = ((const struct total *)a)->pid, y = ((const struct total *)b)->pid;
-
-	return (x > y) - (x < y);
-}
-
-static uint64_t prev_total(const struct cpu_probe *p, uint32_t pid)
-{
-	struct total key = { .pid = pid }, *hit;
-
-	hit = bsearch(&key, p->prev, p->nprev, sizeof(key), by_pid);
-	return hit ? hit->ns : 0;
 }
 
 /* A task that has run since before the last switch on its CPU has no entry
@@ -89,26 +102,55 @@ static bool add_unseen(uint32_t *keys, struct cpu_proc *vals, long *n, uint32_t 
 	return true;
 }
 
-/* Time of the slices running right now, credited to their tasks. keys and
- * vals have room for ncpus_possible more entries. */
-static void add_inflight(struct cpu_probe *p, uint32_t *keys, struct cpu_proc *vals, long *n)
+/* Time of the slices running right now (p->run, read at now), credited
+ * to their tasks. keys and vals have room for ncpus_possible more entries. */
+static void add_inflight(struct cpu_probe *p, uint64_t now, uint32_t *keys, struct cpu_proc *vals,
+			 long *n)
 {
-	struct cpu_running run[p->ncpus_possible > 0 ? p->ncpus_possible : 1];
-	__u32 zero = 0;
-	uint64_t now;
-
-	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.running), &zero, run))
-		return;
-	now = now_ns();
 	for (int c = 0; c < p->ncpus_possible; c++) {
+		const struct cpu_running *run = &p->run[c];
 		long i;
 
-		if (!run[c].start_ns || !run[c].wanted || now < run[c].start_ns)
+		if (!run->start_ns || !run->wanted || now < run->start_ns)
 			continue;
-		for (i = 0; i < *n && keys[i] != run[c].tgid; i++)
+		for (i = 0; i < *n && keys[i] != run->tgid; i++)
 			;
-		if (i < *n || add_unseen(keys, vals, n, run[c].tgid))
-			vals[i].oncpu_ns += now - run[c].start_ns;
+		if (i < *n || add_unseen(keys, vals, n, run->tgid))
+			vals[i].oncpu_ns += now - run->start_ns;
+	}
+}
+
+static int read_running(struct cpu_probe *p, struct cpu_running *out)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.running), &zero, out) ? -errno : 0;
+}
+
+/* Read the totals and the slices in progress as one consistent picture:
+ * a slice that ends while procs is being read would otherwise be missing
+ * from both. Like a seqlock, retry when any CPU switched meanwhile. */
+static long read_consistent(struct cpu_probe *p, uint32_t **keys, struct cpu_proc **vals,
+			    uint64_t *now)
+{
+	size_t size = p->ncpus_possible * sizeof(*p->run);
+
+	for (int attempt = 0;; attempt++) {
+		long n;
+		int err = read_running(p, p->run_check);
+
+		if (err)
+			return err;
+		n = map_read_all(bpf_map__fd(p->skel->maps.procs), sizeof(**keys), sizeof(**vals),
+				 (void **)keys, (void **)vals);
+		if (n < 0)
+			return n;
+		err = read_running(p, p->run);
+		*now = now_ns();
+		if (err || attempt == 4 || !memcmp(p->run, p->run_check, size))
+			return err ? err : n;
+		free(*keys);
+		free(*vals);
 	}
 }
 
@@ -137,6 +179,13 @@ static void remove_exited(struct cpu_probe *p, const uint32_t *keys, const struc
 			bpf_map_delete_elem(fd, &keys[i]);
 }
 
+static int by_oncpu(const void *a, const void *b)
+{
+	uint64_t x = ((const struct cpu_row *)a)->oncpu_ns, y = ((const struct cpu_row *)b)->oncpu_ns;
+
+	return (x < y) - (x > y);
+}
+
 static int cpu_collect(void *state, struct snapshot *s, double interval_s)
 {
 	struct cpu_probe *p = state;
@@ -144,8 +193,8 @@ static int cpu_collect(void *state, struct snapshot *s, double interval_s)
 	uint32_t *keys;
 	struct cpu_proc *vals;
 	struct total *now;
-	long n = map_read_all(bpf_map__fd(p->skel->maps.procs), sizeof(*keys), sizeof(*vals),
-			      (void **)&keys, (void **)&vals);
+	uint64_t now_mono = 0;
+	long n = read_consistent(p, &keys, &vals, &now_mono);
 
 	if (n < 0)
 		return n;
@@ -153,7 +202,7 @@ static int cpu_collect(void *state, struct snapshot *s, double interval_s)
 		free(keys), free(vals);
 		return -ENOMEM;
 	}
-	add_inflight(p, keys, vals, &n);
+	add_inflight(p, now_mono, keys, vals, &n);
 	now = malloc((n ? n : 1) * sizeof(*now));
 	cs->rows = calloc(n ? n : 1, sizeof(*cs->rows));
 	if (!now || !cs->rows) {
@@ -161,13 +210,16 @@ static int cpu_collect(void *state, struct snapshot *s, double interval_s)
 		return -ENOMEM;
 	}
 	cs->ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	/* The window is this probe's own: under full load ebtop itself may wait
+	 * for a CPU between the collector's clock read and this read. */
+	cs->interval_s = p->prev.valid ? (now_mono - p->read_at) / 1e9 : 0;
+	p->read_at = now_mono;
+	(void)interval_s;
 	for (long i = 0; i < n; i++) {
-		uint64_t before = prev_total(p, keys[i]);
-		uint64_t delta = vals[i].oncpu_ns >= before ? vals[i].oncpu_ns - before
-							   : vals[i].oncpu_ns; /* pid reused */
+		uint64_t delta = baseline_delta(&p->prev, keys[i], vals[i].oncpu_ns);
 
 		now[i] = (struct total){ keys[i], vals[i].oncpu_ns };
-		if (!p->have_prev)
+		if (!p->prev.valid)
 			continue;
 		if (keys[i] == 0) {
 			cs->idle_ns = delta;
@@ -182,20 +234,17 @@ static int cpu_collect(void *state, struct snapshot *s, double interval_s)
 		r->threads = vals[i].nr_threads;
 		r->oncpu_ns = delta;
 		r->cgroup_id = vals[i].cgroup_id;
-		r->pct = interval_s > 0 ? delta / (interval_s * 1e7) : 0;
+		r->pct = cs->interval_s > 0 ? delta / (cs->interval_s * 1e7) : 0;
 		memcpy(r->comm, vals[i].comm, sizeof(r->comm));
 		r->comm[sizeof(r->comm) - 1] = '\0';
 		const char *cg = cgroup_path(r->cgroup_id);
 
 		r->cgroup = strdup(cg ? cg : "?");
 	}
-	s->baseline = s->baseline || !p->have_prev;
+	s->baseline = s->baseline || !p->prev.valid;
 	remove_exited(p, keys, vals, n);
-	qsort(now, n, sizeof(*now), by_pid);
-	free(p->prev);
-	p->prev = now;
-	p->nprev = n;
-	p->have_prev = true;
+	qsort(cs->rows, cs->n, sizeof(*cs->rows), by_oncpu);
+	baseline_commit(&p->prev, now, n);
 	free(keys);
 	free(vals);
 	return 0;
@@ -205,7 +254,7 @@ static void cpu_reset(void *state)
 {
 	struct cpu_probe *p = state;
 
-	p->have_prev = false;
+	baseline_reset(&p->prev);
 }
 
 static void cpu_stop(void *state)
@@ -215,7 +264,9 @@ static void cpu_stop(void *state)
 	if (!p)
 		return;
 	cpu_bpf__destroy(p->skel);
-	free(p->prev);
+	baseline_free(&p->prev);
+	free(p->run);
+	free(p->run_check);
 	free(p);
 }
 

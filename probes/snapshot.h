@@ -23,6 +23,7 @@ struct cpu_row {
 
 struct cpu_snap {
 	int ncpus;
+	double interval_s;   /* the accounting window of these numbers */
 	uint64_t idle_ns;
 	size_t n;
 	struct cpu_row *rows;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "app.h"
+#include "cgroup.h"
 #include "log.h"
 #include "loop.h"
 #include "term.h"
@@ -49,6 +50,12 @@ int main(int argc, char **argv)
 	if (!theme_exists(a.opt.theme)) {
 		snprintf(err, sizeof(err), "unknown theme '%s': use %s", a.opt.theme, theme_names());
 		return usage_error(err);
+	}
+	if (a.opt.cgroup) { /* validated now; applied once the probes run */
+		uint64_t id;
+
+		if (cgroup_resolve(a.opt.cgroup, &id, err, sizeof(err)))
+			return usage_error(err);
 	}
 	a.interactive = !a.opt.batch && !a.opt.json;
 	if (a.interactive && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {

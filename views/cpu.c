@@ -27,7 +27,7 @@ static void cpu_build(const struct snapshot *s, struct pane_model *m)
 	model_seg(m, ROLE_TITLE, "CPU ");
 	model_seg(m, ROLE_NORMAL, "%d cpus  busy %.1f%% of %.0f%%  idle %.1f%%  %zu processes on cpu",
 		  c->ncpus, busy, cap,
-		  s->interval_s > 0 ? c->idle_ns / (s->interval_s * 1e7) : 0.0, c->n);
+		  c->interval_s > 0 ? c->idle_ns / (c->interval_s * 1e7) : 0.0, c->n);
 	/* a bar of the whole machine's busy share */
 	model_line(m);
 	int len = 40, fill = cap > 0 ? (int)(busy / cap * len + 0.5) : 0;
@@ -58,6 +58,7 @@ static cJSON *cpu_json(const struct snapshot *s)
 
 	cJSON_AddNumberToObject(o, "ncpus", s->cpu.ncpus);
 	cJSON_AddNumberToObject(o, "idle_ns", s->cpu.idle_ns);
+	cJSON_AddNumberToObject(o, "interval_s", s->cpu.interval_s);
 	for (size_t i = 0; i < s->cpu.n; i++) {
 		const struct cpu_row *r = &s->cpu.rows[i];
 		cJSON *p = cJSON_CreateObject();

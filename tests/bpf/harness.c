@@ -1,0 +1,166 @@
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include "harness.h"
+
+static int nr, failed;
+
+bool check(bool cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%sok %d - ", cond ? "" : "not ", ++nr);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	if (!cond)
+		failed++;
+	return cond;
+}
+
+void skip(const char *label, const char *why)
+{
+	printf("ok %d - %s # SKIP %s\n", ++nr, label, why);
+	fflush(stdout);
+}
+
+int done(void)
+{
+	printf("1..%d\n", nr);
+	return failed ? 1 : 0;
+}
+
+int ebtop_start(struct ebtop *e, const char *const *args)
+{
+	const char *bin = getenv("EBTOP") ? getenv("EBTOP") : "build/ebtop";
+	const char *argv[32] = { bin };
+	int fds[2], i;
+
+	for (i = 0; args[i] && i < 30; i++)
+		argv[i + 1] = args[i];
+	argv[i + 1] = NULL;
+	if (pipe(fds))
+		return -errno;
+	e->pid = fork();
+	if (e->pid < 0)
+		return -errno;
+	if (e->pid == 0) {
+		dup2(fds[1], STDOUT_FILENO);
+		close(fds[0]);
+		close(fds[1]);
+		execv(bin, (char *const *)argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	e->out = fdopen(fds[0], "r");
+	return 0;
+}
+
+cJSON *ebtop_doc(struct ebtop *e)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	cJSON *doc = NULL;
+
+	if (getline(&line, &cap, e->out) > 0)
+		doc = cJSON_Parse(line);
+	free(line);
+	return doc;
+}
+
+int ebtop_wait(struct ebtop *e)
+{
+	int st;
+
+	fclose(e->out);
+	if (waitpid(e->pid, &st, 0) < 0)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double spin_until;
+
+static void *spin(void *arg)
+{
+	volatile unsigned long x = 0;
+
+	(void)arg;
+	while (now_s() < spin_until)
+		for (int i = 0; i < 100000; i++)
+			x++;
+	return NULL;
+}
+
+static void pin_to(pthread_t t, int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu % sysconf(_SC_NPROCESSORS_ONLN), &set);
+	pthread_setaffinity_np(t, sizeof(set), &set);
+}
+
+pid_t spawn_spinner(int nthreads, double secs, bool pin)
+{
+	pid_t pid = fork();
+
+	if (pid != 0)
+		return pid;
+	pthread_t t[64];
+
+	spin_until = now_s() + secs;
+	for (int i = 1; i < nthreads && i < 64; i++) {
+		pthread_create(&t[i], NULL, spin, NULL);
+		if (pin)
+			pin_to(t[i], i);
+	}
+	if (pin)
+		pin_to(pthread_self(), 0);
+	spin(NULL);
+	for (int i = 1; i < nthreads && i < 64; i++)
+		pthread_join(t[i], NULL);
+	_exit(0);
+}
+
+int reap(pid_t pid)
+{
+	int st;
+
+	if (waitpid(pid, &st, 0) < 0)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+cJSON *find_pid(cJSON *doc, const char *pane, const char *array, int pid)
+{
+	cJSON *arr = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, pane), array), *it;
+
+	cJSON_ArrayForEach(it, arr)
+		if ((int)num(it, "pid") == pid)
+			return it;
+	return NULL;
+}
+
+double num(cJSON *obj, const char *key)
+{
+	cJSON *v = cJSON_GetObjectItem(obj, key);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}
