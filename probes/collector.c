@@ -10,6 +10,7 @@
 
 static const struct probe_ops *const all_probes[] = {
 	&cpu_probe_ops,
+	&exec_probe_ops,
 };
 #define NPROBES (sizeof(all_probes) / sizeof(all_probes[0]))
 
@@ -135,4 +136,23 @@ int collector_set_cgroup(struct collector *c, uint64_t id)
 	if (!err)
 		collector_reset(c);
 	return err;
+}
+
+size_t collector_fds(const struct collector *c, int *fds, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < NPROBES && n < max; i++) {
+		fds[n] = -1;
+		if (c->state[i] && all_probes[i]->fd)
+			fds[n] = all_probes[i]->fd(c->state[i]);
+		n++;
+	}
+	return n;
+}
+
+void collector_drain(struct collector *c, size_t idx)
+{
+	if (idx < NPROBES && c->state[idx] && all_probes[idx]->drain)
+		all_probes[idx]->drain(c->state[idx]);
 }

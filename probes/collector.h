@@ -20,6 +20,10 @@ int collector_collect(struct collector *c, struct snapshot *s);
 void collector_reset(struct collector *c);
 int collector_set_pids(struct collector *c, const uint32_t *pids, size_t n);
 int collector_set_cgroup(struct collector *c, uint64_t id);
+/* Event fds of the probes, one slot per probe (-1: none); returns slots. */
+size_t collector_fds(const struct collector *c, int *fds, size_t max);
+/* Consume the events behind slot idx now. */
+void collector_drain(struct collector *c, size_t idx);
 /* Why filters do not work, or NULL when they do. */
 const char *collector_filter_error(const struct collector *c);
 

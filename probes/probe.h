@@ -19,9 +19,14 @@ struct probe_ops {
 	int (*collect)(void *p, struct snapshot *s, double interval_s);
 	void (*reset)(void *p);
 	void (*stop)(void *p);
+	/* Optional: an fd that becomes readable when there are events, and
+	 * the call that consumes them. */
+	int (*fd)(void *p);
+	void (*drain)(void *p);
 };
 
 extern const struct probe_ops cpu_probe_ops;
+extern const struct probe_ops exec_probe_ops;
 
 /* Enable exactly one variant of each program pair: tp_btf/ when btf is
  * true, raw_tp/ otherwise. */

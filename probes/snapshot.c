@@ -8,4 +8,20 @@ void snapshot_free(struct snapshot *s)
 	free(s->cpu.rows);
 	s->cpu.rows = NULL;
 	s->cpu.n = 0;
+	for (size_t i = 0; i < s->exec.n; i++)
+		exec_rec_put(s->exec.recs[i]);
+	free(s->exec.recs);
+	s->exec.recs = NULL;
+	s->exec.n = 0;
+}
+
+void exec_rec_put(struct exec_rec *r)
+{
+	if (!r || --r->refs > 0)
+		return;
+	for (int i = 0; i < r->argc; i++)
+		free(r->argv[i]);
+	free(r->argv);
+	free(r->filename);
+	free(r);
 }

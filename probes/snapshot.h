@@ -29,12 +29,42 @@ struct cpu_snap {
 	struct cpu_row *rows;
 };
 
+/* One exec, shared by reference between the probe's history and any
+ * number of snapshots (a paused screen keeps its own references). */
+struct exec_rec {
+	int refs;
+	uint64_t seq;            /* order of arrival */
+	struct timespec time;    /* CLOCK_REALTIME */
+	uint32_t pid, ppid, uid;
+	int32_t ret;
+	bool truncated;
+	uint64_t lost_before;    /* > 0: a marker: this many records were lost here */
+	char comm[16];
+	char *filename;
+	int argc;
+	char **argv;             /* raw bytes from the kernel; sanitize to show */
+};
+
+void exec_rec_put(struct exec_rec *r);
+
+struct exec_snap {
+	uint64_t lost;           /* records the kernel dropped since the previous snapshot */
+	uint64_t lost_total;
+	uint64_t dropped;        /* records older than the history bound */
+	double rate;             /* execs per second over the interval */
+	size_t n;                /* history, oldest first */
+	struct exec_rec **recs;
+	size_t nnew;             /* the last nnew of recs arrived in this interval */
+	char note[160];          /* partial coverage, e.g. failed execs not seen */
+};
+
 struct snapshot {
 	bool baseline;          /* first reading: no interval yet */
 	double interval_s;      /* measured length of the interval */
 	struct timespec wall;   /* CLOCK_REALTIME when it was taken */
 	char error[NPANES][160]; /* non-empty: the pane is unavailable, and why */
 	struct cpu_snap cpu;
+	struct exec_snap exec;
 };
 
 void snapshot_free(struct snapshot *s);

@@ -25,6 +25,7 @@ void app_status(struct app *a, const char *fmt, ...)
 void app_rebuild(struct app *a)
 {
 	struct pane_state *ps = &a->ps[a->pane];
+	bool was_last = ps->selected >= a->model.table.nrow - 1;
 	struct table *t;
 
 	model_free(&a->model);
@@ -41,15 +42,21 @@ void app_rebuild(struct app *a)
 	if (ps->sort_col >= t->ncol)
 		ps->sort_col = 0;
 	table_sort(t, ps->sort_col, ps->reverse);
-	/* the selection follows its process across refreshes and sorts */
-	for (int i = 0; ps->selected_pid && i < t->nrow; i++)
-		if (t->row[i].pid == ps->selected_pid) {
+	/* a stream followed at its tail keeps following it */
+	if (panes[a->pane] && panes[a->pane]->follow_tail && was_last && t->nrow) {
+		ps->selected = t->nrow - 1;
+		ps->selected_id = t->row[ps->selected].id;
+		return;
+	}
+	/* the selection follows its row (process, event) across refreshes */
+	for (int i = 0; ps->selected_id && i < t->nrow; i++)
+		if (t->row[i].id == ps->selected_id) {
 			ps->selected = i;
 			return;
 		}
 	if (ps->selected >= t->nrow)
 		ps->selected = t->nrow ? t->nrow - 1 : 0;
-	ps->selected_pid = t->nrow ? t->row[ps->selected].pid : 0;
+	ps->selected_id = t->nrow ? t->row[ps->selected].id : 0;
 }
 
 int app_set_pids(struct app *a, const char *text, char *err, size_t errlen)
@@ -102,6 +109,7 @@ void app_json_meta(const struct app *a, struct json_meta *m)
 	m->pids = a->pids;
 	m->npids = a->npids;
 	m->cgroup = a->cgroup[0] ? a->cgroup : NULL;
+	m->history = false;
 }
 
 void app_snapshot(struct app *a)
@@ -116,6 +124,7 @@ void app_snapshot(struct app *a)
 		return;
 	}
 	app_json_meta(a, &meta);
+	meta.history = true; /* the stream as on screen, not just the last interval */
 	doc = json_snapshot(&a->snap, &meta);
 	err = snapfile_write(a->opt.snapshot_dir, doc, path, sizeof(path));
 	cJSON_Delete(doc);

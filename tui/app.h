@@ -13,7 +13,7 @@ struct pane_state {
 	int sort_col;
 	bool reverse;
 	int selected;        /* row index in the sorted table */
-	unsigned selected_pid;
+	uint64_t selected_id;  /* row id the selection follows */
 	int scroll;          /* first row shown */
 };
 

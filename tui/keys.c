@@ -43,7 +43,7 @@ static int move_sel(struct app *a, int delta)
 		ps->selected = 0;
 	if (ps->selected >= n)
 		ps->selected = n - 1;
-	ps->selected_pid = a->model.table.row[ps->selected].pid;
+	ps->selected_id = a->model.table.row[ps->selected].id;
 	return R_REDRAW;
 }
 

@@ -15,7 +15,7 @@
 #include "loop.h"
 #include "view.h"
 
-enum { EV_TIMER, EV_SIGNAL, EV_STDIN };
+enum { EV_TIMER, EV_SIGNAL, EV_STDIN, EV_PROBE }; /* EV_PROBE + slot */
 
 static int arm_timer(int fd, double secs)
 {
@@ -49,7 +49,8 @@ static int write_batch(struct app *a, FILE *out)
 		a->snap.interval_s);
 	pane_build(a->opt.view, &a->snap, &m);
 	if (m.table.ncol)
-		table_sort(&m.table, panes[a->opt.view]->default_sort, false);
+		table_sort(&m.table, panes[a->opt.view]->default_sort,
+			   panes[a->opt.view]->default_reverse);
 	model_print(&m, out, 120);
 	model_free(&m);
 	fputc('\n', out);
@@ -141,7 +142,8 @@ int loop_run(struct app *a, FILE *out)
 {
 	struct epoll_event ev[8];
 	sigset_t mask;
-	int ep, sfd, tfd, err = 0;
+	int ep, sfd, tfd, err = 0, fds[16];
+	size_t nfds;
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
@@ -157,6 +159,12 @@ int loop_run(struct app *a, FILE *out)
 		log_msg("ebtop: event loop setup failed: %s", strerror(errno));
 		return 1;
 	}
+	nfds = collector_fds(a->col, fds, 16);
+	for (size_t i = 0; i < nfds; i++)
+		if (fds[i] >= 0 && watch(ep, fds[i], EV_PROBE + i)) {
+			log_msg("ebtop: event loop setup failed: %s", strerror(errno));
+			return 1;
+		}
 	rebaseline(a, tfd);
 	if (a->interactive) {
 		app_rebuild(a);
@@ -187,8 +195,15 @@ int loop_run(struct app *a, FILE *out)
 				}
 				break;
 			case EV_SIGNAL:
-				if (read(sfd, &si, sizeof(si)) == sizeof(si))
-					a->quit = true;
+				if (read(sfd, &si, sizeof(si)) != sizeof(si))
+					break;
+				a->quit = true;
+				/* --json promises every exec once: flush the partial interval */
+				if (a->opt.json)
+					err = tick(a, out);
+				break;
+			default: /* a probe's ring buffer: drain now, show at the next refresh */
+				collector_drain(a->col, ev[i].data.u32 - EV_PROBE);
 				break;
 			case EV_STDIN:
 				if (ev[i].events & (EPOLLHUP | EPOLLERR)) {

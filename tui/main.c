@@ -81,7 +81,10 @@ int main(int argc, char **argv)
 	a.delay = a.opt.delay;
 	a.pane = a.opt.view;
 	for (int p = 0; p < NPANES; p++)
-		a.ps[p].sort_col = panes[p] ? panes[p]->default_sort : 0;
+		if (panes[p]) {
+			a.ps[p].sort_col = panes[p]->default_sort;
+			a.ps[p].reverse = panes[p]->default_reverse;
+		}
 	if (a.opt.npids || a.opt.cgroup) {
 		char list[MAX_FILTER_PIDS * 12] = "";
 		size_t len = 0;

@@ -22,7 +22,7 @@ static void search_update(struct app *a)
 	i = table_find(&a->model.table, ps->selected - 1, a->search, 1);
 	if (i >= 0) {
 		ps->selected = i;
-		ps->selected_pid = a->model.table.row[i].pid;
+		ps->selected_id = a->model.table.row[i].id;
 	}
 }
 

@@ -52,8 +52,9 @@ static void cpu_build(const struct snapshot *s, struct pane_model *m)
 	}
 }
 
-static cJSON *cpu_json(const struct snapshot *s)
+static cJSON *cpu_json(const struct snapshot *s, bool history)
 {
+	(void)history;
 	cJSON *o = cJSON_CreateObject(), *arr = cJSON_CreateArray();
 
 	cJSON_AddNumberToObject(o, "ncpus", s->cpu.ncpus);

@@ -16,15 +16,14 @@ void json_add_text(cJSON *o, const char *key, const char *raw)
 	free(clean);
 }
 
-static void add_time(cJSON *o, const struct timespec *ts)
+void json_time(char *buf, size_t len, const struct timespec *ts)
 {
-	char buf[40];
 	struct tm tm;
+	size_t n;
 
 	gmtime_r(&ts->tv_sec, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ".%03ldZ", ts->tv_nsec / 1000000);
-	cJSON_AddStringToObject(o, "time", buf);
+	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, len - n, ".%03ldZ", ts->tv_nsec / 1000000);
 }
 
 cJSON *json_snapshot(const struct snapshot *s, const struct json_meta *meta)
@@ -37,7 +36,10 @@ cJSON *json_snapshot(const struct snapshot *s, const struct json_meta *meta)
 	gethostname(host, sizeof(host) - 1);
 	json_add_text(doc, "host", host);
 	json_add_text(doc, "kernel", uname(&u) ? "" : u.release);
-	add_time(doc, &s->wall);
+	char when[48];
+
+	json_time(when, sizeof(when), &s->wall);
+	cJSON_AddStringToObject(doc, "time", when);
 	cJSON_AddNumberToObject(doc, "interval_s", s->interval_s);
 	filter = cJSON_AddObjectToObject(doc, "filter");
 	pids = cJSON_AddArrayToObject(filter, "pids");
@@ -52,7 +54,7 @@ cJSON *json_snapshot(const struct snapshot *s, const struct json_meta *meta)
 		cJSON *pane;
 
 		if (panes[id] && !s->error[id][0]) {
-			pane = panes[id]->json(s);
+			pane = panes[id]->json(s, meta->history);
 		} else {
 			pane = cJSON_CreateObject();
 			json_add_text(pane, "error", s->error[id][0] ? s->error[id]

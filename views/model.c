@@ -95,6 +95,7 @@ void table_row(struct table *t, unsigned pid)
 	t->row = grow(t->row, &t->cap, t->nrow + 1, sizeof(*t->row));
 	r = &t->row[t->nrow++];
 	r->pid = pid;
+	r->id = pid;
 	r->cell = calloc(t->ncol, sizeof(*r->cell));
 	r->key = calloc(t->ncol, sizeof(*r->key));
 	if (!r->cell || !r->key)

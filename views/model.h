@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 enum role {
@@ -35,6 +36,7 @@ struct column {
 
 struct row {
 	unsigned pid;       /* process the row is about, 0 if none */
+	uint64_t id;        /* identity the selection follows (default: pid) */
 	char **cell;
 	double *key;
 };

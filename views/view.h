@@ -12,8 +12,11 @@ struct pane {
 	const char *name;       /* SPEC name: cpu, runq, sys, tcp, exec */
 	const char *title;
 	int default_sort;       /* column */
+	bool default_reverse;   /* e.g. oldest first for a stream */
+	bool follow_tail;       /* a selection on the last row stays on the last row */
 	void (*build)(const struct snapshot *s, struct pane_model *m);
-	cJSON *(*json)(const struct snapshot *s);
+	/* history: streams give everything kept, not only the new records */
+	cJSON *(*json)(const struct snapshot *s, bool history);
 };
 
 extern const struct pane *const panes[NPANES];
@@ -30,11 +33,14 @@ struct json_meta {
 	const unsigned *pids;
 	size_t npids;
 	const char *cgroup;     /* NULL when not filtered */
+	bool history;           /* streams: all kept records (s key), not only new ones */
 };
 
 /* The whole "ebtop/1" document for a snapshot. */
 cJSON *json_snapshot(const struct snapshot *s, const struct json_meta *meta);
 
+/* RFC 3339 UTC with milliseconds. */
+void json_time(char *buf, size_t len, const struct timespec *ts);
 /* Add a string from the kernel or /proc, sanitized, to a JSON object. */
 void json_add_text(cJSON *o, const char *key, const char *raw);
 
