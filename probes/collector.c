@@ -10,6 +10,7 @@
 
 static const struct probe_ops *const all_probes[] = {
 	&cpu_probe_ops,
+	&sys_probe_ops,
 	&exec_probe_ops,
 };
 #define NPROBES (sizeof(all_probes) / sizeof(all_probes[0]))
@@ -21,21 +22,24 @@ struct collector {
 	char why[NPANES][160];
 	struct timespec last;
 	bool have_last;
+	bool active[NPROBES];
 };
 
-static void *start_one(const struct probe_ops *ops, struct filter *f, char *why, size_t len)
+static void *start_one(const struct probe_ops *ops, const struct probe_env *env, char *why,
+		       size_t len)
 {
 	if (probe_forced_failure(ops->name)) {
 		snprintf(why, len, "%s: disabled by EBTOP_FAIL_PROBE", ops->name);
 		errno = ECANCELED;
 		return NULL;
 	}
-	return ops->start(f, why, len);
+	return ops->start(env, why, len);
 }
 
-struct collector *collector_new(void)
+struct collector *collector_new(const struct collector_opts *opts)
 {
 	struct collector *c = calloc(1, sizeof(*c));
+	struct probe_env env = { 0 };
 
 	if (!c)
 		return NULL;
@@ -43,10 +47,12 @@ struct collector *collector_new(void)
 		snprintf(c->filter_why, sizeof(c->filter_why), "filter: disabled by EBTOP_FAIL_PROBE");
 	else
 		c->filter = filter_open(c->filter_why, sizeof(c->filter_why));
+	env.filter = c->filter;
+	env.sys_latency = opts->sys_latency;
 	for (size_t i = 0; i < NPROBES; i++) {
 		const struct probe_ops *ops = all_probes[i];
 
-		c->state[i] = start_one(ops, c->filter, c->why[ops->pane], sizeof(c->why[0]));
+		c->state[i] = start_one(ops, &env, c->why[ops->pane], sizeof(c->why[0]));
 	}
 	return c;
 }
@@ -155,4 +161,29 @@ void collector_drain(struct collector *c, size_t idx)
 {
 	if (idx < NPROBES && c->state[idx] && all_probes[idx]->drain)
 		all_probes[idx]->drain(c->state[idx]);
+}
+
+int collector_set_view(struct collector *c, int pane, bool headless, char *msg, size_t len)
+{
+	int changed = 0;
+
+	msg[0] = '\0';
+	for (size_t i = 0; i < NPROBES; i++) {
+		const struct probe_ops *ops = all_probes[i];
+		bool on = headless || (int)ops->pane == pane;
+		int err;
+
+		if (!c->state[i] || !ops->set_active || on == c->active[i])
+			continue;
+		err = ops->set_active(c->state[i], on);
+		if (err) {
+			snprintf(msg, len, "%s: cannot attach: %s", ops->name, strerror(-err));
+			continue;
+		}
+		c->active[i] = on;
+		changed = 1;
+		snprintf(msg, len, on ? "%s: collecting" : "%s: collection paused (pane hidden)",
+			 ops->name);
+	}
+	return changed;
 }

@@ -4,13 +4,18 @@
 #ifndef EBTOP_COLLECTOR_H
 #define EBTOP_COLLECTOR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "snapshot.h"
 
 struct collector;
 
-struct collector *collector_new(void);
+struct collector_opts {
+	bool sys_latency;
+};
+
+struct collector *collector_new(const struct collector_opts *opts);
 void collector_free(struct collector *c);
 /* Non-zero when no probe at all could start; why says the first reason. */
 int collector_all_failed(const struct collector *c, char *why, size_t len);
@@ -24,6 +29,9 @@ int collector_set_cgroup(struct collector *c, uint64_t id);
 size_t collector_fds(const struct collector *c, int *fds, size_t max);
 /* Consume the events behind slot idx now. */
 void collector_drain(struct collector *c, size_t idx);
+/* Attach the probes whose data is consumed: the pane on screen, or all of
+ * them when headless. Non-zero when something changed, said in msg. */
+int collector_set_view(struct collector *c, int pane, bool headless, char *msg, size_t len);
 /* Why filters do not work, or NULL when they do. */
 const char *collector_filter_error(const struct collector *c);
 

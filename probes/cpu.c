@@ -56,14 +56,14 @@ static void prime_cpus(void)
 	sched_setaffinity(0, sizeof(orig), &orig);
 }
 
-static void *cpu_start(struct filter *f, char *why, size_t whylen)
+static void *cpu_start(const struct probe_env *env, char *why, size_t whylen)
 {
 	struct cpu_probe *p = calloc(1, sizeof(*p));
 	int err = 0;
 
 	if (!p)
 		return NULL;
-	PROBE_OPEN_LOAD(cpu_bpf, p->skel, f, err);
+	PROBE_OPEN_LOAD(cpu_bpf, p->skel, env->filter, err);
 	if (!err && cpu_bpf__attach(p->skel))
 		err = -errno;
 	if (err) {

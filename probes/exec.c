@@ -175,7 +175,7 @@ static void size_ring(struct exec_bpf *skel)
 		bpf_map__set_max_entries(skel->maps.events, v);
 }
 
-static void *exec_start(struct filter *f, char *why, size_t whylen)
+static void *exec_start(const struct probe_env *env, char *why, size_t whylen)
 {
 	struct exec_probe *p = calloc(1, sizeof(*p));
 	bool syscalls = tracefs_ensure(p ? p->note : why, p ? sizeof(p->note) : whylen) == 0;
@@ -196,7 +196,7 @@ static void *exec_start(struct filter *f, char *why, size_t whylen)
 			if (!strncmp(bpf_program__section_name(prog), "tracepoint/", 11))
 				bpf_program__set_autoload(prog, syscalls);
 		size_ring(p->skel);
-		err = filter_reuse(f, p->skel->obj);
+		err = filter_reuse(env->filter, p->skel->obj);
 		if (!err)
 			err = probe_quiet_load((int (*)(void *))exec_bpf__load, p->skel, btf);
 		if (!err)

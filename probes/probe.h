@@ -11,11 +11,17 @@
 struct bpf_object;
 struct filter;
 
+/* What every probe is started with. */
+struct probe_env {
+	struct filter *filter;
+	bool sys_latency;      /* time syscalls too (sys_enter + a clock read) */
+};
+
 struct probe_ops {
 	const char *name;
 	enum pane_id pane;
 	/* Returns state or NULL with errno set and a reason in why. */
-	void *(*start)(struct filter *f, char *why, size_t whylen);
+	void *(*start)(const struct probe_env *env, char *why, size_t whylen);
 	int (*collect)(void *p, struct snapshot *s, double interval_s);
 	void (*reset)(void *p);
 	void (*stop)(void *p);
@@ -23,10 +29,13 @@ struct probe_ops {
 	 * the call that consumes them. */
 	int (*fd)(void *p);
 	void (*drain)(void *p);
+	/* Optional: costly probes attach only while their data is consumed. */
+	int (*set_active)(void *p, bool on);
 };
 
 extern const struct probe_ops cpu_probe_ops;
 extern const struct probe_ops exec_probe_ops;
+extern const struct probe_ops sys_probe_ops;
 
 /* Enable exactly one variant of each program pair: tp_btf/ when btf is
  * true, raw_tp/ otherwise. */

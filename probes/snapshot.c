@@ -8,6 +8,11 @@ void snapshot_free(struct snapshot *s)
 	free(s->cpu.rows);
 	s->cpu.rows = NULL;
 	s->cpu.n = 0;
+	free(s->sys.rows);
+	free(s->sys.procs);
+	s->sys.rows = NULL;
+	s->sys.procs = NULL;
+	s->sys.n = s->sys.np = 0;
 	for (size_t i = 0; i < s->exec.n; i++)
 		exec_rec_put(s->exec.recs[i]);
 	free(s->exec.recs);

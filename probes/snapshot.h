@@ -29,6 +29,32 @@ struct cpu_snap {
 	struct cpu_row *rows;
 };
 
+struct sys_row {
+	uint32_t nr;
+	char name[32];
+	uint64_t count, errors;     /* in the last interval */
+	double per_s, errors_per_s;
+	double avg_lat_ns, max_lat_ns; /* 0 without --sys-latency */
+};
+
+struct sys_proc_row {
+	uint32_t pid;
+	char comm[16];
+	uint64_t count, errors;
+	double per_s;
+};
+
+struct sys_snap {
+	bool collecting;            /* attached during this interval */
+	bool latency;
+	double total_per_s;
+	size_t n, np;
+	struct sys_row *rows;       /* by count, largest first */
+	struct sys_proc_row *procs; /* by count, largest first, at most SYS_TOP_PROCS */
+};
+
+#define SYS_TOP_PROCS 200
+
 /* One exec, shared by reference between the probe's history and any
  * number of snapshots (a paused screen keeps its own references). */
 struct exec_rec {
@@ -64,6 +90,7 @@ struct snapshot {
 	struct timespec wall;   /* CLOCK_REALTIME when it was taken */
 	char error[NPANES][160]; /* non-empty: the pane is unavailable, and why */
 	struct cpu_snap cpu;
+	struct sys_snap sys;
 	struct exec_snap exec;
 };
 

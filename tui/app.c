@@ -134,3 +134,12 @@ void app_snapshot(struct app *a)
 	else
 		app_status(a, "snapshot: %s", path);
 }
+
+void app_view_changed(struct app *a)
+{
+	char msg[160];
+
+	if (collector_set_view(a->col, a->pane, !a->interactive, msg, sizeof(msg)) || msg[0])
+		if (a->interactive && msg[0])
+			app_status(a, "%s", msg);
+}

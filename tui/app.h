@@ -53,6 +53,8 @@ enum {
 };
 
 void app_rebuild(struct app *a);
+/* The pane on screen changed: attach what it needs, detach what it hid. */
+void app_view_changed(struct app *a);
 int app_set_pids(struct app *a, const char *text, char *err, size_t errlen);
 int app_set_cgroup(struct app *a, const char *text, char *err, size_t errlen);
 /* Write an "ebtop/1" snapshot of what is on screen; reports in the status. */

@@ -18,6 +18,7 @@ static int go_pane(struct app *a, int p)
 {
 	a->pane = (p + NPANES) % NPANES;
 	a->help = false;
+	app_view_changed(a);
 	return R_REBUILD;
 }
 

@@ -72,7 +72,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	log_capture_libbpf();
-	a.col = collector_new();
+	struct collector_opts copts = { .sys_latency = a.opt.sys_latency };
+
+	a.col = collector_new(&copts);
 	if (!a.col || collector_all_failed(a.col, err, sizeof(err))) {
 		fprintf(stderr, "ebtop: cannot start any probe: %s\n", a.col ? err : strerror(errno));
 		collector_free(a.col);
@@ -80,6 +82,7 @@ int main(int argc, char **argv)
 	}
 	a.delay = a.opt.delay;
 	a.pane = a.opt.view;
+	app_view_changed(&a);
 	for (int p = 0; p < NPANES; p++)
 		if (panes[p]) {
 			a.ps[p].sort_col = panes[p]->default_sort;

@@ -23,12 +23,13 @@ static const char usage[] =
 	"  -j, --json=FILE         no curses: write one JSON snapshot of all panes per refresh,\n"
 	"                          one document per line; FILE \"-\" is stdout\n"
 	"      --snapshot-dir=DIR  where the s key writes snapshots (default: current dir)\n"
+	"      --sys-latency       also time syscalls (costs a sys_enter hook and a clock read)\n"
 	"  -h, --help              show this help\n"
 	"  -V, --version           show the version\n\n"
 	"Needs root (or CAP_BPF+CAP_PERFMON) and a kernel with BTF.\n"
 	"Exit status: 0 normal, 1 runtime failure, 2 bad usage.\n";
 
-enum { OPT_SNAPSHOT_DIR = 256 };
+enum { OPT_SNAPSHOT_DIR = 256, OPT_SYS_LATENCY };
 
 int options_parse_delay(const char *s, double *delay, char *err, size_t errlen)
 {
@@ -113,6 +114,7 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "json", required_argument, NULL, 'j' },
 		{ "snapshot-dir", required_argument, NULL, OPT_SNAPSHOT_DIR },
+		{ "sys-latency", no_argument, NULL, OPT_SYS_LATENCY },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
@@ -166,6 +168,9 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 			break;
 		case OPT_SNAPSHOT_DIR:
 			o->snapshot_dir = optarg;
+			break;
+		case OPT_SYS_LATENCY:
+			o->sys_latency = true;
 			break;
 		case 'h':
 			fputs(usage, out);

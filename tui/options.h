@@ -20,6 +20,7 @@ struct options {
 	long iterations;              /* 0: until quit */
 	const char *json;             /* path, "-" for stdout, NULL */
 	const char *snapshot_dir;
+	bool sys_latency;
 };
 
 enum parse_result { PARSE_OK, PARSE_EXIT, PARSE_USAGE };

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Syscall counts on the hottest path in the kernel: sys_exit alone gives the
+ * number (from the saved registers) and the result, so counting costs one
+ * program and no clock read. Per-CPU storage, no locks, no ring buffer.
+ * Latency (sys_enter + a timestamp per task) is attached only on request. */
+#include "common.bpf.h"
+#include "sys.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SYS_NR_MAX);
+	__type(key, __u32);
+	__type(value, struct sys_stat);
+} per_nr SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SYS_NR_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} lat_max SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, SYS_MAX_PROCS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, struct sys_proc);
+} per_proc SEC(".maps");
+
+/* Syscall entry time per task, for latency. */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);
+} entered SEC(".maps");
+
+static __always_inline void add(struct sys_stat *st, long ret, __u64 lat)
+{
+	st->count++;
+	if (ret < 0)
+		st->errors++;
+	st->lat_ns += lat;
+}
+
+static __always_inline int on_exit(struct pt_regs *regs, long ret)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	__u32 nr = BPF_CORE_READ(regs, orig_ax);
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct sys_stat *st;
+	struct sys_proc *p;
+	__u64 lat = 0, *start;
+
+	if (!task_wanted(t))
+		return 0;
+	start = bpf_task_storage_get(&entered, t, 0, 0);
+	if (start && *start) {
+		lat = bpf_ktime_get_ns() - *start;
+		*start = 0;
+	}
+	if (nr < SYS_NR_MAX) {
+		st = bpf_map_lookup_elem(&per_nr, &nr);
+		if (st)
+			add(st, ret, lat);
+		if (lat) {
+			__u64 *max = bpf_map_lookup_elem(&lat_max, &nr);
+
+			if (max && lat > *max)
+				*max = lat;
+		}
+	}
+	p = bpf_map_lookup_elem(&per_proc, &tgid);
+	if (!p) {
+		struct sys_proc fresh = {};
+
+		bpf_get_current_comm(fresh.comm, sizeof(fresh.comm));
+		bpf_map_update_elem(&per_proc, &tgid, &fresh, BPF_NOEXIST);
+		p = bpf_map_lookup_elem(&per_proc, &tgid);
+		if (!p)
+			return 0;
+	}
+	p->count++;
+	if (ret < 0)
+		p->errors++;
+	return 0;
+}
+
+static __always_inline int on_enter(void)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	__u64 *start = bpf_task_storage_get(&entered, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+
+	if (start)
+		*start = bpf_ktime_get_ns();
+	return 0;
+}
+
+/* Exited processes are marked; userspace removes them after reporting. */
+static __always_inline int on_proc_exit(struct task_struct *t)
+{
+	__u32 tgid = BPF_CORE_READ(t, tgid);
+	struct sys_proc *p;
+
+	if (!group_dead(t))
+		return 0;
+	p = bpf_map_lookup_elem(&per_proc, &tgid);
+	if (p)
+		p->exited = 1;
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sys_exit_btf, struct pt_regs *regs, long ret)
+{
+	return on_exit(regs, ret);
+}
+
+SEC("raw_tp/sys_exit")
+int BPF_PROG(sys_exit_raw, struct pt_regs *regs, long ret)
+{
+	return on_exit(regs, ret);
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(sys_enter_btf, struct pt_regs *regs, long id)
+{
+	return on_enter();
+}
+
+SEC("raw_tp/sys_enter")
+int BPF_PROG(sys_enter_raw, struct pt_regs *regs, long id)
+{
+	return on_enter();
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sys_pexit_btf, struct task_struct *t)
+{
+	return on_proc_exit(t);
+}
+
+SEC("raw_tp/sched_process_exit")
+int BPF_PROG(sys_pexit_raw, struct task_struct *t)
+{
+	return on_proc_exit(t);
+}

@@ -1,0 +1,31 @@
+#!/bin/bash
+# The sys pane: its programs are attached only while it is on screen (bpftool
+# link state), and a known syscall-heavy process is at the top.
+. "$(dirname "$0")/lib.sh"
+
+sys_links() { bpftool link show 2>/dev/null | grep -c "tp 'sys_exit'"; }
+
+cp /bin/dd "$TMPD/e2e-sysload"
+"$TMPD/e2e-sysload" if=/dev/zero of=/dev/null bs=1 2>/dev/null &
+LOAD=$!
+start_shell 120 30
+type_line "$EBTOP; echo EXIT=\$?"
+wait_for 'PID .*COMMAND' 10
+check "cpu pane shown: no sys_exit link ($(sys_links))" [ "$(sys_links)" -eq 0 ]
+tm send-keys 3
+check "sys pane drawn" wait_for '^SYS ' 5
+check "sys pane shown: sys_exit attached ($(sys_links))" [ "$(sys_links)" -eq 1 ]
+check "status says collection resumed" wait_for 'sys: collecting' 3
+check "the syscall-heavy process leads the top list" wait_for "^top:  e2e-sysload\\($LOAD\\)" 5
+check "read and write lead the syscall table" bash -c "tmux -L $SOCK capture-pane -p | grep -A2 'SYSCALL' | grep -qE ' (read|write) '"
+tm send-keys 1
+sleep 0.5
+check "back on cpu: sys_exit detached ($(sys_links))" [ "$(sys_links)" -eq 0 ]
+check "status says collection paused" wait_for 'sys: collection paused' 3
+tm send-keys 3
+sleep 0.5
+check "sys again: re-attached ($(sys_links))" [ "$(sys_links)" -eq 1 ]
+tm send-keys q
+check "q exits 0" wait_for '^EXIT=0' 5
+kill "$LOAD"
+finish

@@ -1,0 +1,102 @@
+/* Pane 3: syscall rates. The table is per syscall; the busiest processes
+ * head it. A process's own mix: filter to it (Enter on a cpu row, or p). */
+#include <stdio.h>
+#include "view.h"
+
+enum { COL_NR, COL_NAME, COL_RATE, COL_COUNT, COL_ERR, COL_AVG, COL_MAX, NCOL };
+
+static const struct column cols[NCOL] = {
+	[COL_NR] = { "NR", 4, ALIGN_RIGHT, true },
+	[COL_NAME] = { "SYSCALL", 18, ALIGN_LEFT, false },
+	[COL_RATE] = { "CALLS/s", 9, ALIGN_RIGHT, true },
+	[COL_COUNT] = { "COUNT", 9, ALIGN_RIGHT, true },
+	[COL_ERR] = { "ERR/s", 8, ALIGN_RIGHT, true },
+	[COL_AVG] = { "AVG", 8, ALIGN_RIGHT, true },
+	[COL_MAX] = { "MAX", 8, ALIGN_RIGHT, true },
+};
+
+static void sys_build(const struct snapshot *s, struct pane_model *m)
+{
+	const struct sys_snap *y = &s->sys;
+	char a[32], b[32];
+
+	model_init(m, cols, NCOL, -1);
+	model_line(m);
+	model_seg(m, ROLE_TITLE, "SYS ");
+	fmt_count(a, sizeof(a), y->total_per_s);
+	model_seg(m, ROLE_NORMAL, "%s syscalls/s  %zu syscalls  %zu processes", a, y->n, y->np);
+	if (!y->latency)
+		model_seg(m, ROLE_DIM, "  (latency off: --sys-latency)");
+	model_line(m);
+	model_seg(m, ROLE_DIM, "top:");
+	for (size_t i = 0; i < y->np && i < 5; i++) {
+		fmt_count(a, sizeof(a), y->procs[i].per_s);
+		model_seg(m, ROLE_NORMAL, "  %s(%u) ", y->procs[i].comm, y->procs[i].pid);
+		model_seg(m, ROLE_BAR, "%s/s", a);
+	}
+	for (size_t i = 0; i < y->n; i++) {
+		const struct sys_row *r = &y->rows[i];
+
+		table_row(&m->table, 0);
+		m->table.row[m->table.nrow - 1].id = r->nr + 1;
+		table_cell(&m->table, r->nr, "%u", r->nr);
+		table_cell(&m->table, 0, "%s", r->name);
+		fmt_count(a, sizeof(a), r->per_s);
+		table_cell(&m->table, r->per_s, "%s", a);
+		table_cell(&m->table, r->count, "%llu", (unsigned long long)r->count);
+		fmt_count(a, sizeof(a), r->errors_per_s);
+		table_cell(&m->table, r->errors_per_s, "%s", r->errors ? a : "-");
+		fmt_duration_ns(a, sizeof(a), r->avg_lat_ns);
+		fmt_duration_ns(b, sizeof(b), r->max_lat_ns);
+		table_cell(&m->table, r->avg_lat_ns, "%s", y->latency ? a : "-");
+		table_cell(&m->table, r->max_lat_ns, "%s", y->latency ? b : "-");
+	}
+}
+
+static cJSON *sys_json(const struct snapshot *s, bool history)
+{
+	const struct sys_snap *y = &s->sys;
+	cJSON *o = cJSON_CreateObject(), *arr;
+
+	(void)history;
+	cJSON_AddBoolToObject(o, "collecting", y->collecting);
+	cJSON_AddNumberToObject(o, "total_per_s", y->total_per_s);
+	arr = cJSON_AddArrayToObject(o, "syscalls");
+	for (size_t i = 0; i < y->n; i++) {
+		const struct sys_row *r = &y->rows[i];
+		cJSON *e = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(e, "nr", r->nr);
+		cJSON_AddStringToObject(e, "name", r->name);
+		cJSON_AddNumberToObject(e, "count", r->count);
+		cJSON_AddNumberToObject(e, "per_s", r->per_s);
+		cJSON_AddNumberToObject(e, "errors", r->errors);
+		if (y->latency) {
+			cJSON_AddNumberToObject(e, "avg_us", r->avg_lat_ns / 1e3);
+			cJSON_AddNumberToObject(e, "max_us", r->max_lat_ns / 1e3);
+		}
+		cJSON_AddItemToArray(arr, e);
+	}
+	arr = cJSON_AddArrayToObject(o, "processes");
+	for (size_t i = 0; i < y->np; i++) {
+		const struct sys_proc_row *r = &y->procs[i];
+		cJSON *e = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(e, "pid", r->pid);
+		json_add_text(e, "comm", r->comm);
+		cJSON_AddNumberToObject(e, "count", r->count);
+		cJSON_AddNumberToObject(e, "per_s", r->per_s);
+		cJSON_AddNumberToObject(e, "errors", r->errors);
+		cJSON_AddItemToArray(arr, e);
+	}
+	return o;
+}
+
+const struct pane sys_pane = {
+	.id = PANE_SYS,
+	.name = "sys",
+	.title = "SYS",
+	.default_sort = COL_RATE,
+	.build = sys_build,
+	.json = sys_json,
+};
