@@ -35,7 +35,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 BPFT_SRCS := $(filter-out tests/bpf/harness.c,$(wildcard tests/bpf/*.c))
 BPFT_BINS := $(patsubst tests/bpf/%.c,$(OUT)/tests/%,$(BPFT_SRCS))
-BENCH_SRCS := $(wildcard tests/bench/*.c)
+BENCH_SRCS := $(filter-out %.bpf.c,$(wildcard tests/bench/*.c))
 BENCH_BINS := $(patsubst tests/bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 
 .DELETE_ON_ERROR:
@@ -59,7 +59,7 @@ check: $(OUT)/ebtop $(UNIT_BINS) $(BPFT_BINS) $(BENCH_BINS)
 	@EBTOP=$(OUT)/ebtop TESTBIN=$(OUT)/tests tests/run.sh
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory $(OUT)/ebtop $(BENCH_BINS)
+	$(Q)$(MAKE) --no-print-directory $(OUT)/ebtop $(BENCH_BINS) $(OUT)/bench/floor.bpf.o
 	@BENCH_DEPS=1 tests/deps.sh
 	@EBTOP=$(OUT)/ebtop BENCHBIN=$(OUT)/bench tests/bench/run.sh
 
@@ -98,7 +98,12 @@ $(OUT)/tests/%: $(OUT)/tests/bpf/%.o $(OUT)/tests/bpf/harness.o
 $(OUT)/bench/%: $(OUT)/tests/bench/%.o
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(LDFLAGS) $^ -lpthread -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ -lbpf -lelf -lz -lpthread -o $@
+
+$(OUT)/bench/%.bpf.o: tests/bench/%.bpf.c $(OUT)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(OUT) -c $< -o $@
 
 install: $(OUT)/ebtop
 	install -D -m 0755 $(OUT)/ebtop $(DESTDIR)$(PREFIX)/bin/ebtop

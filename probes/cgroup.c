@@ -66,8 +66,9 @@ int cgroup_resolve(const char *path, uint64_t *id, char *why, size_t whylen)
 		snprintf(why, whylen, "empty cgroup path");
 		return -EINVAL;
 	}
-	if (path[0] == '/' && !strncmp(path, mnt, strlen(mnt)) &&
-	    (path[strlen(mnt)] == '/' || path[strlen(mnt)] == '\0'))
+	/* an absolute path that exists is taken as it is (and checked to be
+	 * v2 below); anything else is relative to the cgroup2 mount */
+	if (path[0] == '/' && stat(path, &st) == 0)
 		snprintf(full, sizeof(full), "%s", path);
 	else
 		snprintf(full, sizeof(full), "%s/%s", mnt, path[0] == '/' ? path + 1 : path);

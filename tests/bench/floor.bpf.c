@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The floor: an empty program on sys_enter, the least any tracer can add. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+
+char LICENSE[] SEC("license") = "GPL";
+
+SEC("raw_tp/sys_enter")
+int floor_enter(void *ctx)
+{
+	return 0;
+}
