@@ -10,6 +10,7 @@
 
 static const struct probe_ops *const all_probes[] = {
 	&cpu_probe_ops,
+	&runq_probe_ops,
 	&sys_probe_ops,
 	&exec_probe_ops,
 };
@@ -130,8 +131,10 @@ int collector_set_pids(struct collector *c, const uint32_t *pids, size_t n)
 {
 	int err = filter_set_pids(c->filter, pids, n);
 
-	if (!err)
+	if (!err) {
+		probe_switch_all_cpus();
 		collector_reset(c);
+	}
 	return err;
 }
 
@@ -139,8 +142,10 @@ int collector_set_cgroup(struct collector *c, uint64_t id)
 {
 	int err = filter_set_cgroup(c->filter, id);
 
-	if (!err)
+	if (!err) {
+		probe_switch_all_cpus();
 		collector_reset(c);
+	}
 	return err;
 }
 

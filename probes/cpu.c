@@ -2,7 +2,6 @@
  * kernel keeps cumulative counters; each collect adds the slices still in
  * progress, then diffs against the previous reading. */
 #include <errno.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,25 +36,6 @@ static uint64_t now_ns(void)
 
 static void cpu_stop(void *state);
 
-/* The slice in progress on a CPU is known only from its first switch after
- * attach; a lone spinner may not be switched out for seconds. Migrating
- * ourselves across every CPU forces that first switch everywhere. */
-static void prime_cpus(void)
-{
-	cpu_set_t orig, one;
-
-	if (sched_getaffinity(0, sizeof(orig), &orig))
-		return;
-	for (int c = 0; c < CPU_SETSIZE; c++) {
-		if (!CPU_ISSET(c, &orig))
-			continue;
-		CPU_ZERO(&one);
-		CPU_SET(c, &one);
-		sched_setaffinity(0, sizeof(one), &one);
-	}
-	sched_setaffinity(0, sizeof(orig), &orig);
-}
-
 static void *cpu_start(const struct probe_env *env, char *why, size_t whylen)
 {
 	struct cpu_probe *p = calloc(1, sizeof(*p));
@@ -73,7 +53,7 @@ static void *cpu_start(const struct probe_env *env, char *why, size_t whylen)
 		errno = -err;
 		return NULL;
 	}
-	prime_cpus();
+	probe_switch_all_cpus();
 	p->ncpus_possible = libbpf_num_possible_cpus();
 	p->run = calloc(p->ncpus_possible, sizeof(*p->run));
 	p->run_check = calloc(p->ncpus_possible, sizeof(*p->run));

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,4 +62,20 @@ bool probe_forced_failure(const char *name)
 		p = p ? p + 1 : NULL;
 	}
 	return false;
+}
+
+void probe_switch_all_cpus(void)
+{
+	cpu_set_t orig, one;
+
+	if (sched_getaffinity(0, sizeof(orig), &orig))
+		return;
+	for (int c = 0; c < CPU_SETSIZE; c++) {
+		if (!CPU_ISSET(c, &orig))
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(c, &one);
+		sched_setaffinity(0, sizeof(one), &one); /* migrates us there now */
+	}
+	sched_setaffinity(0, sizeof(orig), &orig);
 }

@@ -36,6 +36,7 @@ struct probe_ops {
 extern const struct probe_ops cpu_probe_ops;
 extern const struct probe_ops exec_probe_ops;
 extern const struct probe_ops sys_probe_ops;
+extern const struct probe_ops runq_probe_ops;
 
 /* Enable exactly one variant of each program pair: tp_btf/ when btf is
  * true, raw_tp/ otherwise. */
@@ -70,6 +71,12 @@ int probe_quiet_load(int (*load)(void *), void *skel, bool fallback_left);
 
 /* A reason string for a failed start, shared wording across probes. */
 void probe_why(char *why, size_t len, const char *what, int err);
+
+/* Force a context switch on every CPU we may run on, by migrating
+ * ourselves across them. Per-CPU state that programs set at switch-in (the
+ * slice in progress, whether its task passed the filter) is then fresh:
+ * after attach, and after a filter change. */
+void probe_switch_all_cpus(void);
 
 /* EBTOP_FAIL_PROBE=name[,name] makes the named probes fail to start (tests). */
 bool probe_forced_failure(const char *name);

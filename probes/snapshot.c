@@ -8,6 +8,11 @@ void snapshot_free(struct snapshot *s)
 	free(s->cpu.rows);
 	s->cpu.rows = NULL;
 	s->cpu.n = 0;
+	free(s->runq.procs);
+	free(s->runq.samples);
+	s->runq.procs = NULL;
+	s->runq.samples = NULL;
+	s->runq.np = s->runq.nsamples = 0;
 	free(s->sys.rows);
 	free(s->sys.procs);
 	s->sys.rows = NULL;

@@ -29,6 +29,32 @@ struct cpu_snap {
 	struct cpu_row *rows;
 };
 
+#define RUNQ_NBUCKETS 192   /* log-linear, see views/buckets.h */
+#define RUNQ_HEAT_COLS 180  /* intervals kept for the heat map */
+#define RUNQ_HEAT_ROWS 24   /* one per power of two of microseconds */
+#define RUNQ_TOP_PROCS 64
+
+struct runq_proc_row {
+	uint32_t pid;
+	char comm[16];
+	uint64_t count;
+	double p50_us, p99_us, max_us; /* max: upper bound of its highest bucket */
+	uint64_t hist[RUNQ_NBUCKETS];
+};
+
+struct runq_snap {
+	uint64_t count;
+	double p50_us, p90_us, p99_us, max_us;
+	uint64_t hist[RUNQ_NBUCKETS];
+	size_t np;
+	struct runq_proc_row *procs;   /* by p99, largest first */
+	/* heat map, oldest column first: waits per interval per power of two */
+	uint32_t heat[RUNQ_HEAT_COLS][RUNQ_HEAT_ROWS];
+	int heat_cols;
+	size_t nsamples;               /* test-only raw samples (EBTOP_RUNQ_SAMPLES=1) */
+	uint64_t (*samples)[2];        /* tgid, ns */
+};
+
 struct sys_row {
 	uint32_t nr;
 	char name[32];
@@ -90,6 +116,7 @@ struct snapshot {
 	struct timespec wall;   /* CLOCK_REALTIME when it was taken */
 	char error[NPANES][160]; /* non-empty: the pane is unavailable, and why */
 	struct cpu_snap cpu;
+	struct runq_snap runq;
 	struct sys_snap sys;
 	struct exec_snap exec;
 };

@@ -1,12 +1,13 @@
 #include <string.h>
 #include "view.h"
 
-extern const struct pane cpu_pane, sys_pane, exec_pane;
+extern const struct pane cpu_pane, runq_pane, sys_pane, exec_pane;
 
 /* Panes in key order (1-5). A pane whose probe is not in this build has no
  * entry; it shows as unavailable like a pane whose probe failed. */
 const struct pane *const panes[NPANES] = {
 	[PANE_CPU] = &cpu_pane,
+	[PANE_RUNQ] = &runq_pane,
 	[PANE_SYS] = &sys_pane,
 	[PANE_EXEC] = &exec_pane,
 };

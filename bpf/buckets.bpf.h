@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Log-linear bucket index, shared with userspace (views/buckets.c mirrors
+ * it). clang 14 cannot compile __builtin_clzll for BPF: bit-twiddle. */
+#ifndef EBTOP_BUCKETS_BPF_H
+#define EBTOP_BUCKETS_BPF_H
+
+static __always_inline __u32 log2_u64(__u64 v)
+{
+	__u32 r = 0, shift;
+
+	shift = (v > 0xffffffffULL) << 5; v >>= shift; r |= shift;
+	shift = (v > 0xffff) << 4; v >>= shift; r |= shift;
+	shift = (v > 0xff) << 3; v >>= shift; r |= shift;
+	shift = (v > 0xf) << 2; v >>= shift; r |= shift;
+	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
+	r |= (v >> 1);
+	return r;
+}
+
+static __always_inline __u32 loglin_bucket(__u64 v)
+{
+	__u32 b, idx;
+
+	if (v < RUNQ_SUB)
+		return v;
+	b = log2_u64(v);
+	idx = (b - RUNQ_SUB_BITS + 1) * RUNQ_SUB + ((v >> (b - RUNQ_SUB_BITS)) & (RUNQ_SUB - 1));
+	return idx < RUNQ_BUCKETS ? idx : RUNQ_BUCKETS - 1;
+}
+
+#endif

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Run-queue latency without a wakeup hook or a clock read: when a task
+ * leaves the CPU, the kernel has already added its last wait (from wakeup,
+ * or from preemption while runnable, until it ran) to sched_info.run_delay
+ * and counted the run in pcount. The difference from what we saw at its
+ * previous switch-out is exactly one wait. */
+#include "common.bpf.h"
+#include "runq.h"
+#include "buckets.bpf.h"
+
+struct seen {
+	__u64 run_delay;
+	__u64 pcount;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct seen);
+} last SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, RUNQ_BUCKETS);
+	__type(key, __u32);
+	__type(value, __u64);
+} hist SEC(".maps");
+
+/* Longest wait (ns) since userspace last cleared it, per CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} max_ns SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, RUNQ_MAX_PROCS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, struct runq_proc);
+} procs SEC(".maps");
+
+/* Test-only: every sample's (tgid, ns), to check percentiles against the
+ * exact ones. Off unless userspace sets the first slot of samples_on. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+} samples SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} samples_on SEC(".maps");
+
+static __always_inline void record(struct task_struct *t, __u32 tgid, __u64 ns)
+{
+	__u32 idx = loglin_bucket(ns / 1000), zero = 0, *on;
+	struct runq_proc *p;
+	__u64 *v;
+
+	v = bpf_map_lookup_elem(&hist, &idx);
+	if (v)
+		*v += 1;
+	v = bpf_map_lookup_elem(&max_ns, &zero);
+	if (v && ns > *v)
+		*v = ns;
+	p = bpf_map_lookup_elem(&procs, &tgid);
+	if (!p) {
+		static const struct runq_proc fresh;
+
+		bpf_map_update_elem(&procs, &tgid, &fresh, BPF_NOEXIST);
+		p = bpf_map_lookup_elem(&procs, &tgid);
+		if (p)
+			bpf_probe_read_kernel_str(p->comm, sizeof(p->comm),
+						  BPF_CORE_READ(t, group_leader, comm));
+	}
+	if (p) {
+		__sync_fetch_and_add(&p->count, 1);
+		if (idx < RUNQ_BUCKETS)
+			__sync_fetch_and_add(&p->bucket[idx], 1);
+	}
+	on = bpf_map_lookup_elem(&samples_on, &zero);
+	if (on && *on) {
+		__u64 s[2] = { tgid, ns };
+
+		bpf_ringbuf_output(&samples, s, sizeof(s), 0);
+	}
+}
+
+static __always_inline int on_switch(struct task_struct *prev)
+{
+	__u32 tgid = BPF_CORE_READ(prev, tgid);
+	__u64 rd, pc;
+	struct seen *s;
+
+	if (!BPF_CORE_READ(prev, pid)) /* the idle task never waits */
+		return 0;
+	s = bpf_task_storage_get(&last, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!s)
+		return 0;
+	rd = BPF_CORE_READ(prev, sched_info.run_delay);
+	pc = BPF_CORE_READ(prev, sched_info.pcount);
+	/* one run since we last looked: its wait is the run_delay increase */
+	if (s->pcount && pc == s->pcount + 1 && rd >= s->run_delay && task_wanted(prev))
+		record(prev, tgid, rd - s->run_delay);
+	s->run_delay = rd;
+	s->pcount = pc;
+	return 0;
+}
+
+static __always_inline int on_exit(struct task_struct *t)
+{
+	__u32 tgid = BPF_CORE_READ(t, tgid);
+	struct runq_proc *p;
+
+	if (!group_dead(t))
+		return 0;
+	p = bpf_map_lookup_elem(&procs, &tgid);
+	if (p)
+		p->exited = 1;
+	return 0;
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(runq_switch_btf, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	return on_switch(prev);
+}
+
+SEC("raw_tp/sched_switch")
+int BPF_PROG(runq_switch_raw, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	return on_switch(prev);
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(runq_exit_btf, struct task_struct *t)
+{
+	return on_exit(t);
+}
+
+SEC("raw_tp/sched_process_exit")
+int BPF_PROG(runq_exit_raw, struct task_struct *t)
+{
+	return on_exit(t);
+}

@@ -1,0 +1,275 @@
+/* runq probe: run-queue latency histograms, system-wide and per process,
+ * diffed per interval like every other counter, plus the heat map's
+ * history of the last RUNQ_HEAT_COLS intervals. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "baseline.h"
+#include "buckets.h"
+#include "filter.h"
+#include "mapread.h"
+#include "probe.h"
+#include "procfs.h"
+#include "runq.h"
+#include "runq.skel.h"
+
+_Static_assert(RUNQ_BUCKETS == RUNQ_NBUCKETS && RUNQ_BUCKETS == HIST_BUCKETS,
+	       "kernel and userspace bucket counts differ");
+
+#define COUNT_KEY RUNQ_BUCKETS /* baseline key tgid * 256 + this: the count */
+
+struct runq_probe {
+	struct runq_bpf *skel;
+	struct ring_buffer *samples_rb;
+	struct baseline sys, procs;
+	int ncpus;
+	uint32_t heat[RUNQ_HEAT_COLS][RUNQ_HEAT_ROWS];
+	int heat_cols;
+	uint64_t (*samples)[2];
+	size_t nsamples, samples_cap;
+};
+
+static void runq_stop(void *state)
+{
+	struct runq_probe *p = state;
+
+	if (!p)
+		return;
+	ring_buffer__free(p->samples_rb);
+	runq_bpf__destroy(p->skel);
+	baseline_free(&p->sys);
+	baseline_free(&p->procs);
+	free(p->samples);
+	free(p);
+}
+
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	struct runq_probe *p = ctx;
+
+	if (size < sizeof(p->samples[0]))
+		return 0;
+	if (p->nsamples == p->samples_cap) {
+		size_t cap = p->samples_cap ? p->samples_cap * 2 : 4096;
+		void *n = realloc(p->samples, cap * sizeof(p->samples[0]));
+
+		if (!n)
+			return 0;
+		p->samples = n;
+		p->samples_cap = cap;
+	}
+	memcpy(p->samples[p->nsamples++], data, sizeof(p->samples[0]));
+	return 0;
+}
+
+static void *runq_start(const struct probe_env *env, char *why, size_t whylen)
+{
+	struct runq_probe *p = calloc(1, sizeof(*p));
+	bool samples = getenv("EBTOP_RUNQ_SAMPLES") && !strcmp(getenv("EBTOP_RUNQ_SAMPLES"), "1");
+	int err = 0;
+
+	if (!p)
+		return NULL;
+	for (int btf = 1; btf >= 0; btf--) {
+		p->skel = runq_bpf__open();
+		if (!p->skel) {
+			err = -errno;
+			break;
+		}
+		probe_pick_variant(p->skel->obj, btf);
+		if (samples)
+			bpf_map__set_max_entries(p->skel->maps.samples, 16 << 20);
+		err = filter_reuse(env->filter, p->skel->obj);
+		if (!err)
+			err = probe_quiet_load((int (*)(void *))runq_bpf__load, p->skel, btf);
+		if (!err)
+			break;
+		runq_bpf__destroy(p->skel);
+		p->skel = NULL;
+	}
+	if (!err && runq_bpf__attach(p->skel))
+		err = -errno;
+	if (!err && samples) {
+		__u32 zero = 0, one = 1;
+
+		p->samples_rb = ring_buffer__new(bpf_map__fd(p->skel->maps.samples), on_sample, p,
+						 NULL);
+		if (!p->samples_rb ||
+		    bpf_map_update_elem(bpf_map__fd(p->skel->maps.samples_on), &zero, &one, 0))
+			err = -errno;
+	}
+	if (err) {
+		probe_why(why, whylen, "sched_switch (run_delay)", err);
+		runq_stop(p);
+		errno = -err;
+		return NULL;
+	}
+	p->ncpus = libbpf_num_possible_cpus();
+	return p;
+}
+
+static unsigned heat_row(unsigned idx)
+{
+	unsigned row = idx < HIST_SUB ? (unsigned)((idx > 1) + (idx > 3))
+				      : idx / HIST_SUB + HIST_SUB_BITS - 1;
+
+	return row < RUNQ_HEAT_ROWS ? row : RUNQ_HEAT_ROWS - 1;
+}
+
+static int read_system(struct runq_probe *p, struct runq_snap *rs, bool report)
+{
+	int fd = bpf_map__fd(p->skel->maps.hist);
+	struct total *now = malloc(RUNQ_BUCKETS * sizeof(*now));
+	__u64 v[p->ncpus], max = 0;
+	__u32 zero = 0;
+
+	if (!now)
+		return -ENOMEM;
+	for (__u32 i = 0; i < RUNQ_BUCKETS; i++) {
+		uint64_t sum = 0;
+
+		if (bpf_map_lookup_elem(fd, &i, v)) {
+			free(now);
+			return -errno;
+		}
+		for (int c = 0; c < p->ncpus; c++)
+			sum += v[c];
+		now[i] = (struct total){ i, sum };
+		if (report) {
+			rs->hist[i] = baseline_delta(&p->sys, i, sum);
+			rs->count += rs->hist[i];
+		}
+	}
+	baseline_commit(&p->sys, now, RUNQ_BUCKETS);
+	/* the exact max lives in its own map, cleared after each read */
+	fd = bpf_map__fd(p->skel->maps.max_ns);
+	if (bpf_map_lookup_elem(fd, &zero, v) == 0) {
+		for (int c = 0; c < p->ncpus; c++) {
+			if (v[c] > max)
+				max = v[c];
+			v[c] = 0;
+		}
+		bpf_map_update_elem(fd, &zero, v, BPF_ANY);
+	}
+	if (!report)
+		return 0;
+	rs->max_us = max / 1e3;
+	rs->p50_us = hist_percentile(rs->hist, RUNQ_BUCKETS, 50);
+	rs->p90_us = hist_percentile(rs->hist, RUNQ_BUCKETS, 90);
+	rs->p99_us = hist_percentile(rs->hist, RUNQ_BUCKETS, 99);
+	/* a new heat map column; the oldest scrolls out */
+	if (p->heat_cols == RUNQ_HEAT_COLS)
+		memmove(p->heat[0], p->heat[1], sizeof(p->heat) - sizeof(p->heat[0]));
+	else
+		p->heat_cols++;
+	memset(p->heat[p->heat_cols - 1], 0, sizeof(p->heat[0]));
+	for (unsigned i = 0; i < RUNQ_BUCKETS; i++)
+		p->heat[p->heat_cols - 1][heat_row(i)] += rs->hist[i];
+	memcpy(rs->heat, p->heat, sizeof(p->heat));
+	rs->heat_cols = p->heat_cols;
+	return 0;
+}
+
+static int by_p99(const void *a, const void *b)
+{
+	double x = ((const struct runq_proc_row *)a)->p99_us;
+	double y = ((const struct runq_proc_row *)b)->p99_us;
+
+	return (x < y) - (x > y);
+}
+
+static int read_procs(struct runq_probe *p, struct runq_snap *rs, bool report)
+{
+	int fd = bpf_map__fd(p->skel->maps.procs);
+	uint32_t *keys;
+	struct runq_proc *vals;
+	long n = map_read_all(fd, sizeof(*keys), sizeof(*vals), (void **)&keys, (void **)&vals);
+	struct total *now;
+	struct runq_proc_row *rows;
+	size_t m = 0, nr = 0;
+
+	if (n < 0)
+		return n;
+	now = malloc((n * (RUNQ_BUCKETS + 1) + 1) * sizeof(*now));
+	rows = calloc(n ? n : 1, sizeof(*rows));
+	if (!now || !rows) {
+		free(now), free(rows), free(keys), free(vals);
+		return -ENOMEM;
+	}
+	for (long i = 0; i < n; i++) {
+		uint64_t base = (uint64_t)keys[i] * 256;
+		struct runq_proc_row *r = &rows[nr];
+
+		now[m++] = (struct total){ base + COUNT_KEY, vals[i].count };
+		for (unsigned b = 0; b < RUNQ_BUCKETS; b++)
+			if (vals[i].bucket[b])
+				now[m++] = (struct total){ base + b, vals[i].bucket[b] };
+		if (report && (r->count = baseline_delta(&p->procs, base + COUNT_KEY, vals[i].count))) {
+			r->pid = keys[i];
+			snprintf(r->comm, sizeof(r->comm), "%.15s", vals[i].comm);
+			for (unsigned b = 0; b < RUNQ_BUCKETS; b++) {
+				r->hist[b] = vals[i].bucket[b]
+						     ? baseline_delta(&p->procs, base + b, vals[i].bucket[b])
+						     : 0;
+				if (r->hist[b])
+					r->max_us = bucket_high(b);
+			}
+			r->p50_us = hist_percentile(r->hist, RUNQ_BUCKETS, 50);
+			r->p99_us = hist_percentile(r->hist, RUNQ_BUCKETS, 99);
+			nr++;
+		}
+		if (vals[i].exited) /* reported above for the last time */
+			bpf_map_delete_elem(fd, &keys[i]);
+	}
+	baseline_commit(&p->procs, now, m);
+	qsort(rows, nr, sizeof(*rows), by_p99);
+	rs->np = nr < RUNQ_TOP_PROCS ? nr : RUNQ_TOP_PROCS;
+	rs->procs = rows;
+	for (size_t i = 0; i < rs->np; i++) { /* the current comm, after any exec */
+		struct proc_info info;
+
+		if (procfs_info(rows[i].pid, &info) == 0)
+			memcpy(rows[i].comm, info.comm, sizeof(rows[i].comm));
+	}
+	free(keys);
+	free(vals);
+	return 0;
+}
+
+static int runq_collect(void *state, struct snapshot *s, double interval_s)
+{
+	struct runq_probe *p = state;
+	bool report = p->sys.valid && interval_s > 0;
+	int err = read_system(p, &s->runq, report);
+
+	if (!err)
+		err = read_procs(p, &s->runq, report);
+	if (p->samples_rb) {
+		ring_buffer__consume(p->samples_rb);
+		s->runq.samples = p->samples;
+		s->runq.nsamples = report ? p->nsamples : 0;
+		p->samples = NULL;
+		p->nsamples = p->samples_cap = 0;
+	}
+	return err;
+}
+
+static void runq_reset(void *state)
+{
+	struct runq_probe *p = state;
+
+	baseline_reset(&p->sys);
+	baseline_reset(&p->procs);
+}
+
+const struct probe_ops runq_probe_ops = {
+	.name = "runq",
+	.pane = PANE_RUNQ,
+	.start = runq_start,
+	.collect = runq_collect,
+	.reset = runq_reset,
+	.stop = runq_stop,
+};

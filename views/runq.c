@@ -1,0 +1,196 @@
+/* Pane 2: run-queue latency. A histogram folded to powers of two, the
+ * percentiles, a heat map of the last intervals (time left to right,
+ * latency bottom to top), and the processes that waited longest. */
+#include <stdio.h>
+#include <string.h>
+#include "buckets.h"
+#include "view.h"
+
+enum { COL_PID, COL_COMM, COL_COUNT, COL_P50, COL_P99, COL_MAX, NCOL };
+
+static const struct column cols[NCOL] = {
+	[COL_PID] = { "PID", 7, ALIGN_RIGHT, true },
+	[COL_COMM] = { "COMMAND", 15, ALIGN_LEFT, false },
+	[COL_COUNT] = { "WAITS", 7, ALIGN_RIGHT, true },
+	[COL_P50] = { "P50", 8, ALIGN_RIGHT, true },
+	[COL_P99] = { "P99", 8, ALIGN_RIGHT, true },
+	[COL_MAX] = { "MAX<", 8, ALIGN_RIGHT, true },
+};
+
+#define HEAT_WIDTH 60
+
+static void us(char *buf, size_t len, double v)
+{
+	fmt_duration_ns(buf, len, v * 1e3);
+}
+
+/* power-of-two rows: row r holds [2^r, 2^(r+1)) us (row 0 also holds 0) */
+static void fold(const uint64_t *hist, uint64_t *rows, int nrows)
+{
+	memset(rows, 0, nrows * sizeof(*rows));
+	for (unsigned i = 0; i < HIST_BUCKETS; i++) {
+		unsigned r = 0;
+
+		for (double lo = bucket_low(i); lo >= 2 && r + 1 < (unsigned)nrows; lo /= 2)
+			r++;
+		rows[r] += hist[i];
+	}
+}
+
+static void histogram(const struct runq_snap *q, struct pane_model *m)
+{
+	uint64_t rows[RUNQ_HEAT_ROWS], top = 0;
+	int first = -1, last = -1;
+	char lo[16], hi[16];
+
+	fold(q->hist, rows, RUNQ_HEAT_ROWS);
+	for (int r = 0; r < RUNQ_HEAT_ROWS; r++)
+		if (rows[r]) {
+			if (first < 0)
+				first = r;
+			last = r;
+			if (rows[r] > top)
+				top = rows[r];
+		}
+	for (int r = first; r >= 0 && r <= last; r++) {
+		int len = top ? (int)(rows[r] * 40 / top) : 0;
+
+		us(lo, sizeof(lo), r ? (double)(1u << r) : 0);
+		us(hi, sizeof(hi), (double)(2u << r));
+		model_line(m);
+		model_seg(m, ROLE_DIM, "%8s .. %-8s", lo, hi);
+		model_seg(m, ROLE_NORMAL, " %9llu |", (unsigned long long)rows[r]);
+		model_seg(m, ROLE_BAR, "%.*s", len, "****************************************");
+	}
+}
+
+static void heat_map(const struct runq_snap *q, struct pane_model *m)
+{
+	static const char shade[] = ".:+*#";
+	int from = q->heat_cols > HEAT_WIDTH ? q->heat_cols - HEAT_WIDTH : 0;
+	int lo = RUNQ_HEAT_ROWS, hi = -1;
+	uint32_t top = 0;
+	char label[16];
+
+	for (int c = from; c < q->heat_cols; c++)
+		for (int r = 0; r < RUNQ_HEAT_ROWS; r++)
+			if (q->heat[c][r]) {
+				lo = r < lo ? r : lo;
+				hi = r > hi ? r : hi;
+				top = q->heat[c][r] > top ? q->heat[c][r] : top;
+			}
+	if (hi < 0)
+		return;
+	model_line(m);
+	model_seg(m, ROLE_TITLE, "heat map");
+	model_seg(m, ROLE_DIM, " (last %d intervals, newest right)", q->heat_cols - from);
+	for (int r = hi; r >= lo; r--) {
+		model_line(m);
+		us(label, sizeof(label), (double)(1u << r));
+		model_seg(m, ROLE_DIM, "%8s+ ", label);
+		for (int c = from; c < q->heat_cols; c++) {
+			uint32_t v = q->heat[c][r];
+			int level = 0;
+
+			/* log scale: each level is ~4x more waits */
+			for (uint32_t t = top; v && t > v && level < 4; t /= 4)
+				level++;
+			level = v ? 4 - level : -1;
+			if (level < 0)
+				model_seg(m, ROLE_NORMAL, " ");
+			else
+				model_seg(m, ROLE_HEAT0 + level, "%c", shade[level]);
+		}
+	}
+}
+
+static void runq_build(const struct snapshot *s, struct pane_model *m)
+{
+	const struct runq_snap *q = &s->runq;
+	char a[16], b[16], c[16], d[16];
+
+	model_init(m, cols, NCOL, -1);
+	us(a, sizeof(a), q->p50_us);
+	us(b, sizeof(b), q->p90_us);
+	us(c, sizeof(c), q->p99_us);
+	us(d, sizeof(d), q->max_us);
+	model_line(m);
+	model_seg(m, ROLE_TITLE, "RUNQ ");
+	model_seg(m, ROLE_NORMAL, "%llu waits  p50 %s  p90 %s  ", (unsigned long long)q->count, a, b);
+	model_seg(m, q->p99_us > 10000 ? ROLE_CRIT : q->p99_us > 1000 ? ROLE_WARN : ROLE_NORMAL,
+		  "p99 %s", c);
+	model_seg(m, ROLE_NORMAL, "  max %s", d);
+	histogram(q, m);
+	heat_map(q, m);
+	for (size_t i = 0; i < q->np; i++) {
+		const struct runq_proc_row *r = &q->procs[i];
+
+		table_row(&m->table, r->pid);
+		table_cell(&m->table, r->pid, "%u", r->pid);
+		table_cell(&m->table, 0, "%s", r->comm);
+		table_cell(&m->table, r->count, "%llu", (unsigned long long)r->count);
+		us(a, sizeof(a), r->p50_us);
+		us(b, sizeof(b), r->p99_us);
+		us(c, sizeof(c), r->max_us);
+		table_cell(&m->table, r->p50_us, "%s", a);
+		table_cell(&m->table, r->p99_us, "%s", b);
+		table_cell(&m->table, r->max_us, "%s", c);
+	}
+}
+
+static cJSON *runq_json(const struct snapshot *s, bool history)
+{
+	const struct runq_snap *q = &s->runq;
+	cJSON *o = cJSON_CreateObject(), *arr;
+
+	(void)history;
+	cJSON_AddNumberToObject(o, "count", q->count);
+	cJSON_AddNumberToObject(o, "p50_us", q->p50_us);
+	cJSON_AddNumberToObject(o, "p90_us", q->p90_us);
+	cJSON_AddNumberToObject(o, "p99_us", q->p99_us);
+	cJSON_AddNumberToObject(o, "max_us", q->max_us);
+	arr = cJSON_AddArrayToObject(o, "buckets"); /* the non-empty ones */
+	for (unsigned i = 0; i < HIST_BUCKETS; i++) {
+		cJSON *b;
+
+		if (!q->hist[i])
+			continue;
+		b = cJSON_CreateObject();
+		cJSON_AddNumberToObject(b, "le_us", bucket_high(i));
+		cJSON_AddNumberToObject(b, "count", q->hist[i]);
+		cJSON_AddItemToArray(arr, b);
+	}
+	arr = cJSON_AddArrayToObject(o, "processes");
+	for (size_t i = 0; i < q->np; i++) {
+		const struct runq_proc_row *r = &q->procs[i];
+		cJSON *p = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(p, "pid", r->pid);
+		json_add_text(p, "comm", r->comm);
+		cJSON_AddNumberToObject(p, "count", r->count);
+		cJSON_AddNumberToObject(p, "p50_us", r->p50_us);
+		cJSON_AddNumberToObject(p, "p99_us", r->p99_us);
+		cJSON_AddNumberToObject(p, "max_us", r->max_us);
+		cJSON_AddItemToArray(arr, p);
+	}
+	if (q->nsamples) { /* test-only: EBTOP_RUNQ_SAMPLES=1 */
+		arr = cJSON_AddArrayToObject(o, "samples");
+		for (size_t i = 0; i < q->nsamples; i++) {
+			cJSON *pair = cJSON_CreateArray();
+
+			cJSON_AddItemToArray(pair, cJSON_CreateNumber(q->samples[i][0]));
+			cJSON_AddItemToArray(pair, cJSON_CreateNumber(q->samples[i][1]));
+			cJSON_AddItemToArray(arr, pair);
+		}
+	}
+	return o;
+}
+
+const struct pane runq_pane = {
+	.id = PANE_RUNQ,
+	.name = "runq",
+	.title = "RUNQ",
+	.default_sort = COL_P99,
+	.build = runq_build,
+	.json = runq_json,
+};
