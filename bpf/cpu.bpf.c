@@ -86,15 +86,7 @@ static __always_inline int on_switch(struct task_struct *prev, struct task_struc
 
 static __always_inline int on_exit(struct task_struct *t)
 {
-	__u32 tgid = BPF_CORE_READ(t, tgid);
-	struct cpu_proc *p;
-
-	if (!group_dead(t))
-		return 0;
-	p = bpf_map_lookup_elem(&procs, &tgid);
-	if (p)
-		p->exited = 1;
-	return 0;
+	return MARK_EXITED(procs, struct cpu_proc, t);
 }
 
 SEC("tp_btf/sched_switch")

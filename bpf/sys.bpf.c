@@ -97,18 +97,9 @@ static __always_inline int on_enter(void)
 	return 0;
 }
 
-/* Exited processes are marked; userspace removes them after reporting. */
 static __always_inline int on_proc_exit(struct task_struct *t)
 {
-	__u32 tgid = BPF_CORE_READ(t, tgid);
-	struct sys_proc *p;
-
-	if (!group_dead(t))
-		return 0;
-	p = bpf_map_lookup_elem(&per_proc, &tgid);
-	if (p)
-		p->exited = 1;
-	return 0;
+	return MARK_EXITED(per_proc, struct sys_proc, t);
 }
 
 SEC("tp_btf/sys_exit")

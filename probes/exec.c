@@ -185,25 +185,12 @@ static void *exec_start(const struct probe_env *env, char *why, size_t whylen)
 	if (!p)
 		return NULL;
 	/* a failed exec is seen only through the syscall tracepoints */
-	for (int btf = 1; btf >= 0; btf--) {
-		p->skel = exec_bpf__open();
-		if (!p->skel) {
-			err = -errno;
-			break;
-		}
-		probe_pick_variant(p->skel->obj, btf);
+	PROBE_OPEN_LOAD_CONFIGURED(exec_bpf, p->skel, env->filter, err, ({
 		bpf_object__for_each_program(prog, p->skel->obj)
 			if (!strncmp(bpf_program__section_name(prog), "tracepoint/", 11))
 				bpf_program__set_autoload(prog, syscalls);
 		size_ring(p->skel);
-		err = filter_reuse(env->filter, p->skel->obj);
-		if (!err)
-			err = probe_quiet_load((int (*)(void *))exec_bpf__load, p->skel, btf);
-		if (!err)
-			break;
-		exec_bpf__destroy(p->skel);
-		p->skel = NULL;
-	}
+	}));
 	if (!err) {
 		bpf_object__for_each_program(prog, p->skel->obj) {
 			struct bpf_link *l;

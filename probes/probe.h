@@ -43,9 +43,10 @@ extern const struct probe_ops runq_probe_ops;
 void probe_pick_variant(struct bpf_object *obj, bool btf);
 
 /* Open, configure and load a skeleton, trying the tp_btf variant first and
- * the raw_tp one second. On success skel is loaded; on failure it is NULL
- * and err holds -errno. */
-#define PROBE_OPEN_LOAD(prefix, skel, filt, err)                                \
+ * the raw_tp one second; configure (a statement) runs after each open, with
+ * btf_ saying which variant is tried. On success skel is loaded; on failure
+ * it is NULL and err holds -errno. */
+#define PROBE_OPEN_LOAD_CONFIGURED(prefix, skel, filt, err, configure)          \
 	do {                                                                     \
 		for (int btf_ = 1; btf_ >= 0; btf_--) {                          \
 			(skel) = prefix##__open();                               \
@@ -54,6 +55,7 @@ void probe_pick_variant(struct bpf_object *obj, bool btf);
 				break;                                           \
 			}                                                        \
 			probe_pick_variant((skel)->obj, btf_);                   \
+			configure;                                               \
 			(err) = filter_reuse((filt), (skel)->obj);               \
 			if (!(err))                                              \
 				(err) = probe_quiet_load(                        \
@@ -65,6 +67,9 @@ void probe_pick_variant(struct bpf_object *obj, bool btf);
 			(skel) = NULL;                                           \
 		}                                                                \
 	} while (0)
+
+#define PROBE_OPEN_LOAD(prefix, skel, filt, err) \
+	PROBE_OPEN_LOAD_CONFIGURED(prefix, skel, filt, err, (void)0)
 
 /* Load with libbpf's messages muted while a fallback remains. */
 int probe_quiet_load(int (*load)(void *), void *skel, bool fallback_left);

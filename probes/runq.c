@@ -73,23 +73,10 @@ static void *runq_start(const struct probe_env *env, char *why, size_t whylen)
 
 	if (!p)
 		return NULL;
-	for (int btf = 1; btf >= 0; btf--) {
-		p->skel = runq_bpf__open();
-		if (!p->skel) {
-			err = -errno;
-			break;
-		}
-		probe_pick_variant(p->skel->obj, btf);
+	PROBE_OPEN_LOAD_CONFIGURED(runq_bpf, p->skel, env->filter, err, ({
 		if (samples)
 			bpf_map__set_max_entries(p->skel->maps.samples, 16 << 20);
-		err = filter_reuse(env->filter, p->skel->obj);
-		if (!err)
-			err = probe_quiet_load((int (*)(void *))runq_bpf__load, p->skel, btf);
-		if (!err)
-			break;
-		runq_bpf__destroy(p->skel);
-		p->skel = NULL;
-	}
+	}));
 	if (!err && runq_bpf__attach(p->skel))
 		err = -errno;
 	if (!err && samples) {

@@ -1,3 +1,4 @@
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,23 +77,6 @@ static int cp_width(uint32_t cp)
 	return w < 0 ? 1 : w;
 }
 
-int text_width(const char *s)
-{
-	size_t len = strlen(s), i = 0;
-	int w = 0;
-
-	while (i < len) {
-		uint32_t cp;
-		size_t n = utf8_decode((const unsigned char *)s + i, len - i, &cp);
-
-		if (!n)
-			n = 1, cp = '?';
-		w += cp_width(cp);
-		i += n;
-	}
-	return w;
-}
-
 size_t text_fit(const char *s, int cols, int *width)
 {
 	size_t len = strlen(s), i = 0;
@@ -112,4 +96,12 @@ size_t text_fit(const char *s, int cols, int *width)
 	if (width)
 		*width = w;
 	return i;
+}
+
+int text_width(const char *s)
+{
+	int w;
+
+	text_fit(s, INT_MAX, &w);
+	return w;
 }
