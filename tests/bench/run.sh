@@ -48,6 +48,46 @@ for n in $names; do
 		"$( [ "$n" = none ] && echo - || calc "($m - $base) / ($floor - $base)")"
 done
 
+# Round trips/s of the ping-pong under a tracer started by "$@".
+pp_under() {
+	local pid=
+	if [ $# -gt 0 ]; then
+		"$@" >/dev/null 2>&1 &
+		pid=$!
+		sleep 2
+	fi
+	"$BENCHBIN/pingpong" 2
+	if [ -n "$pid" ]; then kill -INT "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi
+}
+
+bpftrace_runqlat() { # bpftrace's runqlat.bt logic, tracefs mounted privately for it
+	unshare -m sh -c 'mount --make-rprivate / && mount -t tracefs tracefs /sys/kernel/tracing &&
+		exec bpftrace -e "
+tracepoint:sched:sched_wakeup, tracepoint:sched:sched_wakeup_new { @q[args->pid] = nsecs; }
+tracepoint:sched:sched_switch {
+	if (args->prev_state == 0) { @q[args->prev_pid] = nsecs; }
+	\$ns = @q[args->next_pid];
+	if (\$ns) { @usecs = hist((nsecs - \$ns) / 1000); }
+	delete(@q[args->next_pid]);
+}"'
+}
+
+echo "== 2. scheduler path: pipe ping-pong round trips/s (2 s runs, median of $RUNS, alternating)"
+pn=() pe=() pb=()
+for ((i = 0; i < RUNS; i++)); do
+	pn+=("$(pp_under)")
+	pe+=("$(pp_under env EBTOP_FAIL_PROBE=sys,exec "$EBTOP" --json /dev/null -d 1)")
+	if command -v bpftrace >/dev/null; then pb+=("$(pp_under bpftrace_runqlat)"); fi
+done
+n=$(printf '%s\n' "${pn[@]}" | median)
+e=$(printf '%s\n' "${pe[@]}" | median)
+printf "  %-34s %10s round trips/s\n" "no tracing" "$n"
+printf "  %-34s %10s round trips/s  overhead %s%%\n" "ebtop cpu+runq programs" "$e" "$(calc "($n / $e - 1) * 100")"
+if [ ${#pb[@]} -gt 0 ]; then
+	b=$(printf '%s\n' "${pb[@]}" | median)
+	printf "  %-34s %10s round trips/s  overhead %s%%\n" "bpftrace runqlat.bt logic" "$b" "$(calc "($n / $b - 1) * 100")"
+fi
+
 echo "== 4. start-up: exec to first JSON document, minus its 0.1 s interval (median of $RUNS)"
 st=()
 for ((i = 0; i < RUNS; i++)); do
@@ -94,3 +134,24 @@ for n in 0 1000 10000; do
 	printf "  %-22s %12s %12s %12s\n" "$n" "$em" "$pm" "$(calc "$em / ($pm > 0 ? $pm : 1)")"
 	if [ -n "$pid" ]; then kill "$pid"; wait "$pid" 2>/dev/null; fi
 done
+
+echo "== 5. exec storm: 10,000 execs from 2 forkers (median of 3)"
+rates_none=() rates_eb=() lost=()
+for ((i = 0; i < 3; i++)); do
+	rates_none+=("$("$BENCHBIN/execstorm" 10000 2)")
+	out=$(mktemp)
+	"$EBTOP" --json "$out" -d 0.5 &
+	pid=$!
+	sleep 1.5
+	rates_eb+=("$("$BENCHBIN/execstorm" 10000 2)")
+	sleep 1
+	kill -INT "$pid"
+	wait "$pid" 2>/dev/null
+	lost+=("$(grep -o '"lost":[0-9]*' "$out" | awk -F: '{s += $2} END {print s + 0}')")
+	seen=$(grep -o '"bench-[0-9]*"' "$out" | sort -u | wc -l)
+	echo "  run $i: ebtop saw $seen of 10000 storm execs, lost ${lost[-1]}"
+	rm -f "$out"
+done
+n=$(printf '%s\n' "${rates_none[@]}" | median)
+e=$(printf '%s\n' "${rates_eb[@]}" | median)
+echo "  execs/s without ebtop: $n; with ebtop: $e (ratio $(calc "$e / $n")); lost per run: ${lost[*]}"

@@ -59,9 +59,14 @@ static void spinner_case(int threads, double want)
 			seen++;
 			if (ndocs > 1)
 				sum_ebtop += num(p, "oncpu_ns") / 1e9;
-			check(fabs(num(p, "cpu_pct") - want) <= 5,
-			      "interval %d: %d-thread spinner at %.1f%%, want %.0f +/- 5", ndocs,
-			      threads, num(p, "cpu_pct"), want);
+			if (!check(fabs(num(p, "cpu_pct") - want) <= 5,
+				   "interval %d: %d-thread spinner at %.1f%%, want %.0f +/- 5", ndocs,
+				   threads, num(p, "cpu_pct"), want))
+				cJSON_ArrayForEach(it, cJSON_GetObjectItem(cpu, "processes"))
+					if (num(it, "cpu_pct") >= 1) /* who else ran */
+						printf("#   %s (%d) %.1f%%\n",
+						       cJSON_GetObjectItem(it, "comm")->valuestring,
+						       (int)num(it, "pid"), num(it, "cpu_pct"));
 		}
 	}
 	check(ebtop_wait(&e) == 0, "ebtop exits 0 after -n 3");

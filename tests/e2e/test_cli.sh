@@ -22,6 +22,15 @@ expect_usage "unknown theme" "unknown theme 'nope'" -t nope
 expect_usage "unwritable --json" "cannot write --json file /nonexistent/x.json" --json /nonexistent/x.json
 expect_usage "no such cgroup" "no such cgroup: /no/such/group" -c /no/such/group
 
+if command -v setpriv >/dev/null; then
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$EBTOP" -b -n 1 2>&1 </dev/null)
+	rc=$?
+	check "not root: exit 1 with 'needs root or CAP_BPF+CAP_PERFMON' ($out)" \
+		bash -c "[ $rc -eq 1 ] && grep -q 'needs root or CAP_BPF+CAP_PERFMON' <<<\"\$1\"" _ "$out"
+else
+	N=$((N + 1)); echo "ok $N - not root # SKIP setpriv (util-linux) missing"
+fi
+
 out=$("$EBTOP" --batch -n 2 -d 0.3 </dev/null)
 check "--batch -n 2 prints two frames" [ "$(grep -c '^ebtop .* cpu pane' <<<"$out")" -eq 2 ]
 check "--batch frames have the cpu table" grep -q 'PID .*CPU%.*COMMAND' <<<"$out"
