@@ -25,7 +25,10 @@ static double proc_cpu_s(pid_t pid)
 	return (ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
-static void spinner_case(int threads, double want)
+/* tolerance: one spinner owns its CPU (+/- 5); two spinners on a 2-CPU box
+ * share both CPUs with everything else that runs, so "about 200" is +/- 10;
+ * exactness is checked against /proc/PID/stat below either way. */
+static void spinner_case(int threads, double want, double tol)
 {
 	const char *args[] = { "--json=-", "-d", "1", "-n", "3", NULL };
 	pid_t sp = spawn_spinner(threads, 5.5, true);
@@ -59,9 +62,9 @@ static void spinner_case(int threads, double want)
 			seen++;
 			if (ndocs > 1)
 				sum_ebtop += num(p, "oncpu_ns") / 1e9;
-			if (!check(fabs(num(p, "cpu_pct") - want) <= 5,
-				   "interval %d: %d-thread spinner at %.1f%%, want %.0f +/- 5", ndocs,
-				   threads, num(p, "cpu_pct"), want))
+			if (!check(fabs(num(p, "cpu_pct") - want) <= tol,
+				   "interval %d: %d-thread spinner at %.1f%%, want %.0f +/- %.0f", ndocs,
+				   threads, num(p, "cpu_pct"), want, tol))
 				cJSON_ArrayForEach(it, cJSON_GetObjectItem(cpu, "processes"))
 					if (num(it, "cpu_pct") >= 1) /* who else ran */
 						printf("#   %s (%d) %.1f%%\n",
@@ -85,7 +88,7 @@ int main(void)
 		skip("cpu pane against the kernel", "needs root for BPF");
 		return done();
 	}
-	spinner_case(1, 100);
-	spinner_case(2, 200);
+	spinner_case(1, 100, 5);
+	spinner_case(2, 200, 10);
 	return done();
 }
