@@ -25,9 +25,10 @@ static double proc_cpu_s(pid_t pid)
 	return (ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
-/* tolerance: one spinner owns its CPU (+/- 5); two spinners on a 2-CPU box
- * share both CPUs with everything else that runs, so "about 200" is +/- 10;
- * exactness is checked against /proc/PID/stat below either way. */
+/* One spinner owns its CPU: 100 +/- 5. Two spinners on a 2-CPU box share
+ * both CPUs with everything else that runs there (this harness, the
+ * machine's own agents), so their absolute share varies: the exact check
+ * for both is ebtop against /proc/PID/stat, interval by interval. */
 static void spinner_case(int threads, double want, double tol)
 {
 	const char *args[] = { "--json=-", "-d", "1", "-n", "3", NULL };
@@ -50,6 +51,8 @@ static void spinner_case(int threads, double want, double tol)
 
 		/* a document arrives right after its collect: read /proc now, so
 		 * both sides measure the same intervals (from the 2nd one on) */
+		double t_prev = t_last;
+
 		t_last = proc_cpu_s(sp);
 		if (++ndocs == 1)
 			t_first = t_last;
@@ -60,8 +63,14 @@ static void spinner_case(int threads, double want, double tol)
 		      100 * total / (interval * 1e9 * ncpus), ncpus);
 		if (p) {
 			seen++;
-			if (ndocs > 1)
+			if (ndocs > 1) {
+				double proc_pct = (t_last - t_prev) / interval * 100;
+
 				sum_ebtop += num(p, "oncpu_ns") / 1e9;
+				check(fabs(num(p, "cpu_pct") - proc_pct) <= 5,
+				      "interval %d: ebtop %.1f%% vs /proc/PID/stat %.1f%%", ndocs,
+				      num(p, "cpu_pct"), proc_pct);
+			}
 			if (!check(fabs(num(p, "cpu_pct") - want) <= tol,
 				   "interval %d: %d-thread spinner at %.1f%%, want %.0f +/- %.0f", ndocs,
 				   threads, num(p, "cpu_pct"), want, tol))
@@ -89,6 +98,6 @@ int main(void)
 		return done();
 	}
 	spinner_case(1, 100, 5);
-	spinner_case(2, 200, 10);
+	spinner_case(2, 200, 50); /* more than one CPU's worth: both threads ran */
 	return done();
 }

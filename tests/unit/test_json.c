@@ -60,9 +60,50 @@ static void document(void **state)
 	free(text);
 }
 
+/* runq: percentiles, the non-empty buckets with their upper bounds, and
+ * the per-process rows, as SPEC names them. */
+static void runq_object(void **state)
+{
+	static struct runq_proc_row procs[1] = { { .pid = 9, .comm = "w", .count = 3,
+						   .p50_us = 5, .p99_us = 7.5, .max_us = 8 } };
+	static struct snapshot s;
+	struct json_meta meta = { .view = "runq" };
+	cJSON *doc, *runq, *b;
+
+	(void)state;
+	s.runq.count = 3;
+	s.runq.p50_us = 5;
+	s.runq.p90_us = 7;
+	s.runq.p99_us = 7.5;
+	s.runq.max_us = 7.9;
+	s.runq.hist[5] = 2;  /* [5, 6) us */
+	s.runq.hist[7] = 1;  /* [7, 8) us */
+	s.runq.np = 1;
+	s.runq.procs = procs;
+	doc = json_snapshot(&s, &meta);
+	runq = cJSON_GetObjectItem(doc, "runq");
+	assert_int_equal(cJSON_GetObjectItem(runq, "count")->valueint, 3);
+	assert_true(cJSON_GetObjectItem(runq, "p99_us")->valuedouble == 7.5);
+	assert_true(cJSON_GetObjectItem(runq, "max_us")->valuedouble == 7.9);
+	b = cJSON_GetObjectItem(runq, "buckets");
+	assert_int_equal(cJSON_GetArraySize(b), 2);
+	assert_true(cJSON_GetObjectItem(cJSON_GetArrayItem(b, 0), "le_us")->valuedouble == 6);
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(b, 0), "count")->valueint, 2);
+	assert_true(cJSON_GetObjectItem(cJSON_GetArrayItem(b, 1), "le_us")->valuedouble == 8);
+	b = cJSON_GetArrayItem(cJSON_GetObjectItem(runq, "processes"), 0);
+	assert_int_equal(cJSON_GetObjectItem(b, "pid")->valueint, 9);
+	assert_true(cJSON_GetObjectItem(b, "p99_us")->valuedouble == 7.5);
+	assert_true(cJSON_GetObjectItem(b, "max_us")->valuedouble == 8);
+	assert_null(cJSON_GetObjectItem(runq, "samples")); /* test-only, off */
+	cJSON_Delete(doc);
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = { cmocka_unit_test(document) };
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(document),
+		cmocka_unit_test(runq_object),
+	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
