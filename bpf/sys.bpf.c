@@ -36,6 +36,9 @@ struct {
 	__type(value, __u64);
 } entered SEC(".maps");
 
+/* Set before load: latency costs a task storage lookup on every exit. */
+const volatile bool with_latency = false;
+
 static __always_inline void add(struct sys_stat *st, long ret, __u64 lat)
 {
 	st->count++;
@@ -55,7 +58,7 @@ static __always_inline int on_exit(struct pt_regs *regs, long ret)
 
 	if (!task_wanted(t))
 		return 0;
-	start = bpf_task_storage_get(&entered, t, 0, 0);
+	start = with_latency ? bpf_task_storage_get(&entered, t, 0, 0) : NULL;
 	if (start && *start) {
 		lat = bpf_ktime_get_ns() - *start;
 		*start = 0;

@@ -72,7 +72,8 @@ static void *sys_start(const struct probe_env *env, char *why, size_t whylen)
 
 	if (!p)
 		return NULL;
-	PROBE_OPEN_LOAD(sys_bpf, p->skel, env->filter, err);
+	PROBE_OPEN_LOAD_CONFIGURED(sys_bpf, p->skel, env->filter, err,
+				   p->skel->rodata->with_latency = env->sys_latency);
 	if (!err) {
 		p->exit_prog = pick(p->skel->obj, "sys_exit_btf", "sys_exit_raw");
 		p->enter_prog = pick(p->skel->obj, "sys_enter_btf", "sys_enter_raw");
