@@ -81,11 +81,11 @@ static double width(double v)
 	return v < 8 ? 1 : exp2(floor(log2(v)) - 3);
 }
 
-static double exact_pct(double *v, size_t n, double p)
+static size_t rank_of(size_t n, double p)
 {
 	size_t i = (size_t)ceil(p / 100 * n);
 
-	return v[i ? i - 1 : 0];
+	return i ? i - 1 : 0;
 }
 
 static void compare(cJSON *doc, pid_t pid, const char *who)
@@ -103,13 +103,18 @@ static void compare(cJSON *doc, pid_t pid, const char *who)
 		return;
 	}
 	qsort(v, n, sizeof(*v), cmp);
+	/* The raw samples and the histogram are read a few microseconds apart,
+	 * so the two sets may differ by a sample or two: the exact value is
+	 * taken as the order statistics within 2 ranks of the percentile. */
 	for (int k = 0; k < 2; k++) {
-		double p = k ? 99 : 50, e = exact_pct(v, n, p);
-		double got = num(row, k ? "p99_us" : "p50_us");
+		double p = k ? 99 : 50, got = num(row, k ? "p99_us" : "p50_us");
+		size_t r = rank_of(n, p);
+		double lo = v[r >= 2 ? r - 2 : 0], hi = v[r + 2 < n ? r + 2 : n - 1];
 
-		check(fabs(got - e) <= width(e) + 1e-9,
-		      "%s: p%.0f from buckets %.1f us vs exact %.1f us (bucket width %.1f us)", who,
-		      p, got, e, width(e));
+		check(got >= lo - width(lo) - 1e-9 && got <= hi + width(hi) + 1e-9,
+		      "%s: p%.0f from buckets %.1f us vs exact %.1f us (ranks +/-2: %.1f..%.1f, "
+		      "bucket width %.1f us)",
+		      who, p, got, v[r], lo, hi, width(v[r]));
 	}
 	free(v);
 }
