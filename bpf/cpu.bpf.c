@@ -22,14 +22,6 @@ struct {
 	__type(value, struct cpu_running);
 } running SEC(".maps");
 
-/* Entries that could not be created because the map was full. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} dropped SEC(".maps");
-
 static __always_inline void proc_fill(struct cpu_proc *p, struct task_struct *t)
 {
 	p->cgroup_id = BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
@@ -44,8 +36,6 @@ static __always_inline void account(struct task_struct *t, __u32 tgid, __u64 del
 
 	if (!p) {
 		struct cpu_proc fresh = {};
-		__u32 zero = 0;
-		__u64 *drop;
 
 		/* A dying task's last switch must not recreate the entry
 		 * userspace is about to remove. */
@@ -53,12 +43,8 @@ static __always_inline void account(struct task_struct *t, __u32 tgid, __u64 del
 			return;
 		bpf_map_update_elem(&procs, &tgid, &fresh, BPF_NOEXIST);
 		p = bpf_map_lookup_elem(&procs, &tgid);
-		if (!p) {
-			drop = bpf_map_lookup_elem(&dropped, &zero);
-			if (drop)
-				*drop += 1;
+		if (!p) /* full: CPU_MAX_PROCS live processes */
 			return;
-		}
 	}
 	__sync_fetch_and_add(&p->oncpu_ns, delta);
 	if (tgid)

@@ -17,8 +17,8 @@ struct cpu_proc {
 	char comm[CPU_COMM_LEN];
 };
 
-/* running map value (per-CPU, one slot): the slice in progress, so that
- * userspace can count a task that has not been switched out yet. */
+/* running map value (per-CPU, one slot): when the slice in progress began
+ * and whether its task passed the filter; closed at the next switch. */
 struct cpu_running {
 	__u64 start_ns;
 	__u32 tgid;
