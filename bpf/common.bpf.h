@@ -34,12 +34,10 @@ static __always_inline struct filter_cfg *filter_get(void)
 	return bpf_map_lookup_elem(&filter_cfg, &zero);
 }
 
-/* Walk from the task's default-hierarchy cgroup up to the root, looking for
- * the filter's cgroup: a match anywhere means "this cgroup or a descendant". */
-static __always_inline bool cgroup_under(struct task_struct *t, __u64 want)
+/* Walk from a default-hierarchy cgroup up to the root, looking for the
+ * filter's cgroup: a match anywhere means "this cgroup or a descendant". */
+static __always_inline bool cgroup_chain_has(struct cgroup *cg, __u64 want)
 {
-	struct cgroup *cg = BPF_CORE_READ(t, cgroups, dfl_cgrp);
-
 	for (int i = 0; i < FILTER_MAX_CGROUP_DEPTH && cg; i++) {
 		if (BPF_CORE_READ(cg, kn, id) == want)
 			return true;
@@ -47,6 +45,11 @@ static __always_inline bool cgroup_under(struct task_struct *t, __u64 want)
 		cg = (struct cgroup *)BPF_CORE_READ(cg, self.parent);
 	}
 	return false;
+}
+
+static __always_inline bool cgroup_under(struct task_struct *t, __u64 want)
+{
+	return cgroup_chain_has(BPF_CORE_READ(t, cgroups, dfl_cgrp), want);
 }
 
 /* Does the filter let this task through? Callers pass the task being

@@ -12,6 +12,7 @@ static const struct probe_ops *const all_probes[] = {
 	&cpu_probe_ops,
 	&runq_probe_ops,
 	&sys_probe_ops,
+	&tcp_probe_ops,
 	&exec_probe_ops,
 };
 #define NPROBES (sizeof(all_probes) / sizeof(all_probes[0]))

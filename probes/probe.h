@@ -37,6 +37,7 @@ extern const struct probe_ops cpu_probe_ops;
 extern const struct probe_ops exec_probe_ops;
 extern const struct probe_ops sys_probe_ops;
 extern const struct probe_ops runq_probe_ops;
+extern const struct probe_ops tcp_probe_ops;
 
 /* Enable exactly one variant of each program pair: tp_btf/ when btf is
  * true, raw_tp/ otherwise. */

@@ -18,6 +18,10 @@ void snapshot_free(struct snapshot *s)
 	s->sys.rows = NULL;
 	s->sys.procs = NULL;
 	s->sys.n = s->sys.np = 0;
+	free(s->tcp.rows);
+	free(s->tcp.closed);
+	s->tcp.rows = s->tcp.closed = NULL;
+	s->tcp.n = s->tcp.nclosed = 0;
 	for (size_t i = 0; i < s->exec.n; i++)
 		exec_rec_put(s->exec.recs[i]);
 	free(s->exec.recs);

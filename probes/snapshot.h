@@ -110,6 +110,36 @@ struct exec_snap {
 	char note[160];          /* partial coverage, e.g. failed execs not seen */
 };
 
+/* One TCP connection, live or closed. */
+struct tcp_row {
+	uint64_t id;             /* stable across refreshes: the selection follows it */
+	uint32_t pid;            /* owner's tgid; 0 when unknown */
+	uint32_t uid;
+	uint16_t family;         /* AF_INET or AF_INET6 */
+	uint16_t sport, dport;
+	uint8_t state;           /* the kernel's TCP_* number */
+	bool preexisting;        /* open before ebtop started: age is a lower bound */
+	uint32_t states;         /* bit (1 << state) per state visited */
+	uint8_t saddr[16], daddr[16];
+	char comm[16];
+	uint64_t tx_bytes, rx_bytes;
+	double tx_per_s, rx_per_s;
+	double age_s;            /* live: since connect/accept; closed: lifetime */
+	struct timespec closed_at;
+};
+
+struct tcp_snap {
+	size_t n;
+	struct tcp_row *rows;    /* live, in the kernel's table order */
+	size_t nclosed;
+	struct tcp_row *closed;  /* recently closed, oldest first */
+	size_t nclosed_new;      /* the last nclosed_new closed in this interval */
+	uint64_t closed_total;
+	uint64_t lost;           /* close events dropped since the previous snapshot */
+	uint64_t lost_total;
+	char note[160];
+};
+
 struct snapshot {
 	bool baseline;          /* first reading: no interval yet */
 	double interval_s;      /* measured length of the interval */
@@ -118,6 +148,7 @@ struct snapshot {
 	struct cpu_snap cpu;
 	struct runq_snap runq;
 	struct sys_snap sys;
+	struct tcp_snap tcp;
 	struct exec_snap exec;
 };
 

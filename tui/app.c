@@ -37,7 +37,7 @@ void app_rebuild(struct app *a)
 		model_init(&a->model, NULL, 0, -1);
 		return;
 	}
-	pane_build(a->pane, &a->snap, &a->model);
+	pane_build(a->pane, &a->snap, &a->vopts, &a->model);
 	t = &a->model.table;
 	if (ps->sort_col >= t->ncol)
 		ps->sort_col = 0;

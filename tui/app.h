@@ -8,6 +8,7 @@
 #include "model.h"
 #include "options.h"
 #include "snapshot.h"
+#include "view.h"
 
 struct pane_state {
 	int sort_col;
@@ -27,6 +28,7 @@ struct app {
 	bool have_snap;
 	int pane;
 	struct pane_state ps[NPANES];
+	struct view_opts vopts;
 	bool paused, help, quit, interactive;
 	double delay;
 	long ticks;

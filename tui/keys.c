@@ -179,6 +179,22 @@ static int act_theme(struct app *a, int ch)
 	return R_REDRAW;
 }
 
+static int act_tcp_listeners(struct app *a, int ch)
+{
+	(void)ch;
+	a->vopts.tcp_listeners = !a->vopts.tcp_listeners;
+	app_status(a, "tcp: listening sockets %s", a->vopts.tcp_listeners ? "shown" : "hidden");
+	return R_REBUILD;
+}
+
+static int act_tcp_show(struct app *a, int ch)
+{
+	(void)ch;
+	a->vopts.tcp_show = (a->vopts.tcp_show + 1) % TCP_SHOW_N;
+	app_status(a, "tcp: showing %s connections", tcp_show_name(a->vopts.tcp_show));
+	return R_REBUILD;
+}
+
 static int act_help(struct app *a, int ch)
 {
 	(void)ch;
@@ -221,6 +237,8 @@ static const struct binding table[] = {
 	{ { '+', '-' }, "+ -", NULL, "slower / faster refresh", act_speed },
 	{ { 's' }, "s", "Snap", "snapshot all panes to JSON", act_snapshot },
 	{ { 't' }, "t", "Theme", "next theme", act_theme },
+	{ { 'l' }, "l", NULL, "tcp: show / hide listening sockets", act_tcp_listeners },
+	{ { 'f' }, "f", NULL, "tcp: list all, live, established or closed connections", act_tcp_show },
 	{ { '?', 'h', KEY_F(1) }, "? h F1", "Help", "this help", act_help },
 	{ { 'q', KEY_F(10), CTRL('c') }, "q F10 C-c", "Quit", "quit", act_quit },
 };

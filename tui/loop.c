@@ -47,7 +47,7 @@ static int write_batch(struct app *a, FILE *out)
 	strftime(when, sizeof(when), "%H:%M:%S", &tm);
 	fprintf(out, "ebtop %s - %s pane, interval %.2fs\n", when, pane_name(a->opt.view),
 		a->snap.interval_s);
-	pane_build(a->opt.view, &a->snap, &m);
+	pane_build(a->opt.view, &a->snap, &a->vopts, &m);
 	if (m.table.ncol)
 		table_sort(&m.table, panes[a->opt.view]->default_sort,
 			   panes[a->opt.view]->default_reverse);

@@ -14,8 +14,9 @@ static const struct column cols[NCOL] = {
 	[COL_CGROUP] = { "CGROUP", 6, ALIGN_LEFT, false },
 };
 
-static void cpu_build(const struct snapshot *s, struct pane_model *m)
+static void cpu_build(const struct snapshot *s, const struct view_opts *o, struct pane_model *m)
 {
+	(void)o;
 	const struct cpu_snap *c = &s->cpu;
 	double busy = 0, cap = c->ncpus * 100.0;
 	char buf[32];

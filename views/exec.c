@@ -55,8 +55,9 @@ static char *join_argv(const struct exec_rec *r)
 	return out;
 }
 
-static void exec_build(const struct snapshot *s, struct pane_model *m)
+static void exec_build(const struct snapshot *s, const struct view_opts *o, struct pane_model *m)
 {
+	(void)o;
 	const struct exec_snap *e = &s->exec;
 
 	model_init(m, cols, NCOL, COL_ARGV);

@@ -1,7 +1,7 @@
 #include <string.h>
 #include "view.h"
 
-extern const struct pane cpu_pane, runq_pane, sys_pane, exec_pane;
+extern const struct pane cpu_pane, runq_pane, sys_pane, tcp_pane, exec_pane;
 
 /* Panes in key order (1-5). A pane whose probe is not in this build has no
  * entry; it shows as unavailable like a pane whose probe failed. */
@@ -9,6 +9,7 @@ const struct pane *const panes[NPANES] = {
 	[PANE_CPU] = &cpu_pane,
 	[PANE_RUNQ] = &runq_pane,
 	[PANE_SYS] = &sys_pane,
+	[PANE_TCP] = &tcp_pane,
 	[PANE_EXEC] = &exec_pane,
 };
 
@@ -27,12 +28,13 @@ int pane_id_by_name(const char *name)
 	return -1;
 }
 
-void pane_build(enum pane_id id, const struct snapshot *s, struct pane_model *m)
+void pane_build(enum pane_id id, const struct snapshot *s, const struct view_opts *o,
+		struct pane_model *m)
 {
 	const struct pane *p = panes[id];
 
 	if (p && !s->error[id][0]) {
-		p->build(s, m);
+		p->build(s, o, m);
 		return;
 	}
 	model_init(m, NULL, 0, -1);

@@ -104,8 +104,9 @@ static void heat_map(const struct runq_snap *q, struct pane_model *m)
 	}
 }
 
-static void runq_build(const struct snapshot *s, struct pane_model *m)
+static void runq_build(const struct snapshot *s, const struct view_opts *o, struct pane_model *m)
 {
+	(void)o;
 	const struct runq_snap *q = &s->runq;
 	char a[16], b[16], c[16], d[16];
 

@@ -15,8 +15,9 @@ static const struct column cols[NCOL] = {
 	[COL_MAX] = { "MAX", 8, ALIGN_RIGHT, true },
 };
 
-static void sys_build(const struct snapshot *s, struct pane_model *m)
+static void sys_build(const struct snapshot *s, const struct view_opts *o, struct pane_model *m)
 {
+	(void)o;
 	const struct sys_snap *y = &s->sys;
 	char a[32], b[32];
 

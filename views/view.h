@@ -7,6 +7,16 @@
 #include "model.h"
 #include "snapshot.h"
 
+/* What the user chose to see, beyond sorting: pane-specific toggles. */
+enum tcp_show { TCP_SHOW_ALL, TCP_SHOW_LIVE, TCP_SHOW_ESTABLISHED, TCP_SHOW_CLOSED, TCP_SHOW_N };
+
+struct view_opts {
+	bool tcp_listeners;     /* list listening sockets */
+	enum tcp_show tcp_show; /* which connections the tcp pane lists */
+};
+
+const char *tcp_show_name(enum tcp_show s);
+
 struct pane {
 	enum pane_id id;
 	const char *name;       /* SPEC name: cpu, runq, sys, tcp, exec */
@@ -14,7 +24,7 @@ struct pane {
 	int default_sort;       /* column */
 	bool default_reverse;   /* e.g. oldest first for a stream */
 	bool follow_tail;       /* a selection on the last row stays on the last row */
-	void (*build)(const struct snapshot *s, struct pane_model *m);
+	void (*build)(const struct snapshot *s, const struct view_opts *o, struct pane_model *m);
 	/* history: streams give everything kept, not only the new records */
 	cJSON *(*json)(const struct snapshot *s, bool history);
 };
@@ -26,7 +36,8 @@ const char *pane_name(enum pane_id id);
 int pane_id_by_name(const char *name);
 
 /* Build a pane's model, or a one-line "unavailable: why" model. */
-void pane_build(enum pane_id id, const struct snapshot *s, struct pane_model *m);
+void pane_build(enum pane_id id, const struct snapshot *s, const struct view_opts *o,
+		struct pane_model *m);
 
 struct json_meta {
 	const char *view;

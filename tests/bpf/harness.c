@@ -1,4 +1,7 @@
 #include <errno.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -163,4 +166,115 @@ double num(cJSON *obj, const char *key)
 	cJSON *v = cJSON_GetObjectItem(obj, key);
 
 	return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}
+
+static socklen_t loopback(int family, unsigned short port, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+
+		a->sin6_family = AF_INET6;
+		a->sin6_addr = in6addr_loopback;
+		a->sin6_port = htons(port);
+		return sizeof(*a);
+	}
+	struct sockaddr_in *a = (struct sockaddr_in *)ss;
+
+	a->sin_family = AF_INET;
+	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a->sin_port = htons(port);
+	return sizeof(*a);
+}
+
+int tcp_listen(int family, unsigned short *port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = loopback(family, 0, &ss);
+	int fd = socket(family, SOCK_STREAM, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, len) || listen(fd, 128)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	*port = local_port(fd);
+	return fd;
+}
+
+int tcp_connect(int family, unsigned short port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = loopback(family, port, &ss);
+	int fd = socket(family, SOCK_STREAM, 0);
+
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&ss, len)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+unsigned short local_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len))
+		return 0;
+	return ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+					      : ((struct sockaddr_in *)&ss)->sin_port);
+}
+
+int send_all(int fd, size_t n)
+{
+	static char buf[65536];
+
+	while (n) {
+		ssize_t w = write(fd, buf, n < sizeof(buf) ? n : sizeof(buf));
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		n -= w;
+	}
+	return 0;
+}
+
+int recv_all(int fd, size_t n)
+{
+	static char buf[65536];
+
+	while (n) {
+		ssize_t r = read(fd, buf, n < sizeof(buf) ? n : sizeof(buf));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		n -= r;
+	}
+	return 0;
+}
+
+cJSON *find_conn(cJSON *doc, bool closed, int pid, int sport, int dport)
+{
+	cJSON *tcp = cJSON_GetObjectItem(doc, "tcp"), *it;
+
+	cJSON_ArrayForEach(it, cJSON_GetObjectItem(tcp, closed ? "closed" : "connections"))
+		if ((int)num(it, "pid") == pid && (int)num(it, "sport") == sport &&
+		    (dport < 0 || (int)num(it, "dport") == dport))
+			return it;
+	return NULL;
+}
+
+bool conn_visited(cJSON *conn, const char *state)
+{
+	cJSON *it;
+
+	cJSON_ArrayForEach(it, cJSON_GetObjectItem(conn, "states"))
+		if (cJSON_IsString(it) && !strcmp(it->valuestring, state))
+			return true;
+	return false;
 }

@@ -36,4 +36,19 @@ int reap(pid_t pid);
 cJSON *find_pid(cJSON *doc, const char *pane, const char *array, int pid);
 double num(cJSON *obj, const char *key);
 
+/* Loopback TCP for the tcp tests. family is AF_INET (127.0.0.1) or
+ * AF_INET6 (::1). Return an fd, or -1. */
+int tcp_listen(int family, unsigned short *port);
+int tcp_connect(int family, unsigned short port);
+unsigned short local_port(int fd);
+/* Move exactly n bytes; 0 on success. */
+int send_all(int fd, size_t n);
+int recv_all(int fd, size_t n);
+
+/* A TCP connection in a document's tcp "connections" (closed: "closed")
+ * by owner pid and ports (dport -1: any), or NULL. */
+cJSON *find_conn(cJSON *doc, bool closed, int pid, int sport, int dport);
+/* Does a connection's "states" list name this state? */
+bool conn_visited(cJSON *conn, const char *state);
+
 #endif

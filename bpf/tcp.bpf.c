@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0
+/* TCP connections without kprobes. Owners are remembered per socket when
+ * the process is known (connect, listen, send, receive; an accepted socket
+ * inherits its listener's, by storage cloning), because the state changes
+ * themselves often run in softirq where current is not the owner. Bytes
+ * come from the socket's own counters, read when the iterator dumps it or
+ * when it closes, so no per-packet work is done here. */
+#include "common.bpf.h"
+#include "tcp.h"
+
+#define AF_INET 2
+#define AF_INET6 10
+#define IPPROTO_TCP 6
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_CLONE);
+	__type(key, int);
+	__type(value, struct tcp_owner);
+} owners SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 512 * 1024);
+} closed SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost SEC(".maps");
+
+static __always_inline bool is_tcp(const struct sock *sk)
+{
+	__u16 family = sk->__sk_common.skc_family;
+
+	return sk->sk_protocol == IPPROTO_TCP && (family == AF_INET || family == AF_INET6);
+}
+
+static __always_inline struct tcp_owner *owner_of(const struct sock *sk, bool create)
+{
+	return bpf_sk_storage_get(&owners, (struct sock *)sk, 0,
+				  create ? BPF_SK_STORAGE_GET_F_CREATE : 0);
+}
+
+/* The calling process owns the socket from now on. */
+static __always_inline void take_ownership(struct tcp_owner *o)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	if ((o->flags & TCP_OWNER_KNOWN) && o->tgid == tgid)
+		return;
+	o->tgid = tgid;
+	o->flags |= TCP_OWNER_KNOWN;
+	bpf_get_current_comm(o->comm, sizeof(o->comm));
+}
+
+/* The filter, applied to the socket's owner and the socket's cgroup (that
+ * of the process that created it, or of its listener). */
+static __always_inline bool conn_wanted(const struct sock *sk, const struct tcp_owner *o)
+{
+	struct filter_cfg *cfg = filter_get();
+
+	if (!cfg)
+		return true;
+	if (cfg->pids_on && (!o || !(o->flags & TCP_OWNER_KNOWN) ||
+			     !bpf_map_lookup_elem(&filter_pids, &o->tgid)))
+		return false;
+	if (cfg->cgroup_on && !cgroup_chain_has(sk->sk_cgrp_data.cgroup, cfg->cgroup_id))
+		return false;
+	return true;
+}
+
+static __always_inline void fill(struct tcp_conn *c, struct tcp_sock *tp, const struct tcp_owner *o)
+{
+	struct sock *sk = (struct sock *)tp;
+	__u64 acked = tp->bytes_acked, sent = tp->bytes_sent;
+
+	__builtin_memset(c, 0, sizeof(*c));
+	c->sk = (__u64)sk;
+	c->family = sk->__sk_common.skc_family;
+	c->state = sk->__sk_common.skc_state;
+	/* inet_sport, unlike skc_num, survives the unhash that precedes
+	 * the CLOSE transition */
+	c->sport = __builtin_bswap16(((struct inet_sock *)sk)->inet_sport);
+	c->dport = __builtin_bswap16(sk->__sk_common.skc_dport);
+	if (c->family == AF_INET) {
+		__builtin_memcpy(c->saddr, &sk->__sk_common.skc_rcv_saddr, 4);
+		__builtin_memcpy(c->daddr, &sk->__sk_common.skc_daddr, 4);
+	} else {
+		BPF_CORE_READ_INTO(&c->saddr, sk, __sk_common.skc_v6_rcv_saddr);
+		BPF_CORE_READ_INTO(&c->daddr, sk, __sk_common.skc_v6_daddr);
+	}
+	/* bytes_acked also counts the SYN (active side) and the FIN, which
+	 * bytes_sent (payload, retransmits included) never does: the smaller
+	 * of the two is the payload the peer has, exact without loss. */
+	c->tx_bytes = acked < sent ? acked : sent;
+	/* bytes_received counts a received FIN; SOCK_DONE says one came */
+	c->rx_bytes = tp->bytes_received;
+	if (c->rx_bytes && (sk->__sk_common.skc_flags & (1UL << bpf_core_enum_value(enum sock_flags, SOCK_DONE))))
+		c->rx_bytes--;
+	c->uid = sk->sk_uid.val;
+	if (o) {
+		c->born_ns = o->born_ns;
+		c->tgid = o->tgid;
+		c->states = o->states | (1u << (c->state & 31));
+		c->flags = o->flags;
+		__builtin_memcpy(c->comm, o->comm, sizeof(c->comm));
+	}
+}
+
+static __always_inline void send_closed(struct tcp_sock *tp, const struct tcp_owner *o, int state)
+{
+	struct tcp_conn *c = bpf_ringbuf_reserve(&closed, sizeof(*c), 0);
+	__u64 flags = BPF_RB_NO_WAKEUP;
+	__u32 zero = 0;
+	__u64 *n;
+
+	if (!c) {
+		n = bpf_map_lookup_elem(&lost, &zero);
+		if (n)
+			*n += 1;
+		return;
+	}
+	fill(c, tp, o);
+	c->state = state; /* the socket's own field changes after the tracepoint */
+	c->end_ns = bpf_ktime_get_ns();
+	/* wake the reader only when the ring fills up; the refresh drains it */
+	if (bpf_ringbuf_query(&closed, BPF_RB_AVAIL_DATA) > bpf_ringbuf_query(&closed, BPF_RB_RING_SIZE) / 4)
+		flags = BPF_RB_FORCE_WAKEUP;
+	bpf_ringbuf_submit(c, flags);
+}
+
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(tcp_state, const struct sock *sk, int oldstate, int newstate)
+{
+	struct tcp_owner *o;
+	struct tcp_sock *tp;
+
+	if (!is_tcp(sk))
+		return 0;
+	o = owner_of(sk, true);
+	if (!o)
+		return 0;
+	switch (newstate) {
+	case TCP_SYN_SENT: /* connect(): process context */
+	case TCP_LISTEN:   /* listen(): process context */
+		o->born_ns = bpf_ktime_get_ns();
+		o->states = 0;
+		o->flags &= ~TCP_PREEXISTING;
+		take_ownership(o);
+		break;
+	case TCP_SYN_RECV: /* a new child of a listener: its storage is a clone */
+		o->born_ns = bpf_ktime_get_ns();
+		o->states = 1u << TCP_SYN_RECV;
+		o->flags &= ~TCP_PREEXISTING;
+		return 0;
+	case TCP_CLOSE:
+		o->states |= 1u << oldstate;
+		tp = bpf_skc_to_tcp_sock((void *)sk);
+		if (tp && oldstate != TCP_LISTEN && conn_wanted(sk, o))
+			send_closed(tp, o, TCP_CLOSE);
+		bpf_sk_storage_delete(&owners, (struct sock *)sk);
+		return 0;
+	}
+	o->states |= (1u << oldstate) | (1u << newstate);
+	return 0;
+}
+
+/* Payload moving through the socket layer: process context, so current
+ * is (now) the owner. Covers sockets opened before ebtop and ones handed
+ * to another process (a pre-forking server's workers). */
+static __always_inline int on_io(const struct sock *sk)
+{
+	struct tcp_owner *o;
+
+	if (!sk || !is_tcp(sk))
+		return 0;
+	o = owner_of(sk, true);
+	if (o)
+		take_ownership(o);
+	return 0;
+}
+
+SEC("tp_btf/sock_send_length")
+int BPF_PROG(tcp_send, struct sock *sk, int ret, int flags)
+{
+	return on_io(sk);
+}
+
+SEC("tp_btf/sock_recv_length")
+int BPF_PROG(tcp_recv, struct sock *sk, int ret, int flags)
+{
+	return on_io(sk);
+}
+
+/* Run once at start: the owner of every TCP socket already open is a
+ * process holding it in its file table. */
+SEC("iter/task_file")
+int seed_owners(struct bpf_iter__task_file *ctx)
+{
+	struct task_struct *task = ctx->task;
+	struct file *file = ctx->file;
+	struct tcp_owner *o;
+	struct socket *sock;
+	struct sock *sk;
+
+	if (!task || !file)
+		return 0;
+	sock = bpf_sock_from_file(file);
+	if (!sock)
+		return 0;
+	sk = sock->sk;
+	if (!sk || !is_tcp(sk))
+		return 0;
+	o = owner_of(sk, true);
+	if (!o || (o->flags & TCP_OWNER_KNOWN))
+		return 0;
+	o->tgid = task->tgid;
+	o->flags |= TCP_OWNER_KNOWN;
+	__builtin_memcpy(o->comm, task->comm, sizeof(o->comm));
+	return 0;
+}
+
+/* Run every refresh: one record per full TCP socket (listeners included;
+ * time-wait and request sockets have no counters and are skipped). */
+SEC("iter/tcp")
+int dump_conns(struct bpf_iter__tcp *ctx)
+{
+	struct sock_common *skc = ctx->sk_common;
+	struct tcp_owner *o;
+	struct tcp_sock *tp;
+	struct tcp_conn c;
+
+	if (!skc)
+		return 0;
+	tp = bpf_skc_to_tcp_sock(skc);
+	if (!tp)
+		return 0;
+	o = owner_of((struct sock *)tp, true);
+	if (o && !o->born_ns)
+		o->flags |= TCP_PREEXISTING;
+	if (!conn_wanted((struct sock *)tp, o))
+		return 0;
+	fill(&c, tp, o);
+	bpf_seq_write(ctx->meta->seq, &c, sizeof(c));
+	return 0;
+}

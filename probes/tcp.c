@@ -1,0 +1,400 @@
+/* tcp probe: live connections from a bpf_iter dump of the kernel's TCP
+ * tables each refresh (exact byte counters, rates from the previous dump),
+ * closed ones from a ring buffer of close events kept in a bounded history.
+ * Sockets open before ebtop started get their owners from a one-time
+ * iter/task_file pass over every process's file table. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "filter.h"
+#include "probe.h"
+#include "tcp.h"
+#include "tcp.skel.h"
+
+#define CLOSED_MAX 1000        /* closed connections kept for the pane and snapshots */
+
+/* What the previous dump said about a connection, for rates. */
+struct seen {
+	uint64_t sk, born;
+	uint64_t tx, rx;
+};
+
+struct tcp_probe {
+	struct tcp_bpf *skel;
+	struct bpf_link *links[3];
+	struct bpf_link *iter;
+	struct ring_buffer *rb;
+	char note[160];
+	struct seen *prev;
+	size_t nprev;
+	bool have_prev;
+	uint64_t last_dump_ns;     /* bpf clock of the previous dump */
+	struct tcp_row closed[CLOSED_MAX];   /* ring, oldest at head */
+	size_t head, count, fresh;
+	uint64_t closed_total;
+	uint64_t lost_seen, lost_reported;
+	int64_t mono_to_real;
+	int ncpus;
+};
+
+static uint64_t mono_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000000000ull + t.tv_nsec;
+}
+
+static int64_t clock_offset(void)
+{
+	struct timespec r;
+
+	clock_gettime(CLOCK_REALTIME, &r);
+	return r.tv_sec * 1000000000ll + r.tv_nsec - (int64_t)mono_ns();
+}
+
+/* The identity a row keeps across refreshes: a socket's address alone can
+ * be reused by a later socket, its birth time tells them apart. */
+static uint64_t conn_id(const struct tcp_conn *c)
+{
+	return c->sk ^ (c->born_ns * 0x9e3779b97f4a7c15ull);
+}
+
+static void to_row(const struct tcp_conn *c, struct tcp_row *r, uint64_t now_ns)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = conn_id(c);
+	r->pid = c->tgid;
+	r->uid = c->uid;
+	r->family = c->family;
+	r->sport = c->sport;
+	r->dport = c->dport;
+	r->state = c->state;
+	r->states = c->states;
+	r->preexisting = c->flags & TCP_PREEXISTING;
+	memcpy(r->saddr, c->saddr, sizeof(r->saddr));
+	memcpy(r->daddr, c->daddr, sizeof(r->daddr));
+	memcpy(r->comm, c->comm, sizeof(r->comm));
+	r->comm[sizeof(r->comm) - 1] = '\0';
+	r->tx_bytes = c->tx_bytes;
+	r->rx_bytes = c->rx_bytes;
+	if (c->born_ns && now_ns > c->born_ns)
+		r->age_s = (now_ns - c->born_ns) / 1e9;
+}
+
+static int on_closed(void *ctx, void *data, size_t size)
+{
+	struct tcp_probe *p = ctx;
+	const struct tcp_conn *c = data;
+	struct tcp_row *r;
+	int64_t ns;
+
+	if (size < sizeof(*c))
+		return 0;
+	if (p->count == CLOSED_MAX) {
+		p->head = (p->head + 1) % CLOSED_MAX;
+		p->count--;
+	}
+	r = &p->closed[(p->head + p->count++) % CLOSED_MAX];
+	to_row(c, r, c->end_ns);
+	ns = c->end_ns + p->mono_to_real;
+	r->closed_at.tv_sec = ns / 1000000000;
+	r->closed_at.tv_nsec = ns % 1000000000;
+	p->closed_total++;
+	if (p->fresh < CLOSED_MAX)
+		p->fresh++;
+	return 0;
+}
+
+static uint64_t read_lost(struct tcp_probe *p)
+{
+	__u64 per_cpu[p->ncpus];
+	__u32 zero = 0;
+	uint64_t sum = 0;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.lost), &zero, per_cpu))
+		return p->lost_seen;
+	for (int i = 0; i < p->ncpus; i++)
+		sum += per_cpu[i];
+	return sum;
+}
+
+static void tcp_drain(void *state)
+{
+	struct tcp_probe *p = state;
+
+	p->mono_to_real = clock_offset();
+	ring_buffer__consume(p->rb);
+	p->lost_seen = read_lost(p);
+}
+
+static int tcp_fd(void *state)
+{
+	return ring_buffer__epoll_fd(((struct tcp_probe *)state)->rb);
+}
+
+/* Run an iterator program to the end; returns what it wrote (malloc'd),
+ * its length in *len, or NULL with errno set. */
+static char *run_iter(struct bpf_link *link, size_t *len)
+{
+	size_t cap = 64 * 1024;
+	char *buf = malloc(cap);
+	int fd = bpf_iter_create(bpf_link__fd(link));
+	ssize_t n;
+
+	*len = 0;
+	if (fd < 0 || !buf) {
+		int err = fd < 0 ? errno : ENOMEM;
+
+		if (fd >= 0)
+			close(fd);
+		free(buf);
+		errno = err;
+		return NULL;
+	}
+	for (;;) {
+		if (cap - *len < 4096) {
+			char *grown = realloc(buf, cap *= 2);
+
+			if (!grown) {
+				n = -1;
+				errno = ENOMEM;
+				break;
+			}
+			buf = grown;
+		}
+		n = read(fd, buf + *len, cap - *len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		*len += n;
+	}
+	close(fd);
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static void tcp_stop(void *state)
+{
+	struct tcp_probe *p = state;
+
+	if (!p)
+		return;
+	for (size_t i = 0; i < sizeof(p->links) / sizeof(p->links[0]); i++)
+		bpf_link__destroy(p->links[i]);
+	bpf_link__destroy(p->iter);
+	ring_buffer__free(p->rb);
+	tcp_bpf__destroy(p->skel);
+	free(p->prev);
+	free(p);
+}
+
+/* Which of the hooks this kernel lacks, for the pane's reason. */
+static const char *missing_hook(void)
+{
+	static const char *const need[] = { "inet_sock_set_state", "sock_send_length",
+					    "sock_recv_length" };
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	const char *missing = NULL;
+	char name[64];
+
+	if (!vmlinux)
+		return NULL;
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]) && !missing; i++) {
+		snprintf(name, sizeof(name), "btf_trace_%s", need[i]);
+		if (btf__find_by_name_kind(vmlinux, name, BTF_KIND_TYPEDEF) < 0)
+			missing = need[i];
+	}
+	btf__free(vmlinux);
+	return missing;
+}
+
+/* Owners of the sockets already open: one pass of iter/task_file. */
+static void seed_owners(struct tcp_probe *p)
+{
+	struct bpf_link *link = bpf_program__attach_iter(p->skel->progs.seed_owners, NULL);
+	size_t len;
+	char *out;
+
+	if (!link) {
+		snprintf(p->note, sizeof(p->note),
+			 "owners of connections older than ebtop unknown until they send or receive");
+		return;
+	}
+	out = run_iter(link, &len);
+	free(out);
+	bpf_link__destroy(link);
+}
+
+static void *tcp_start(const struct probe_env *env, char *why, size_t whylen)
+{
+	struct tcp_probe *p = calloc(1, sizeof(*p));
+	struct bpf_program *io[] = { NULL, NULL };
+	const char *hook = "sock:inet_sock_set_state";
+	int err;
+
+	if (!p)
+		return NULL;
+	p->skel = tcp_bpf__open();
+	if (!p->skel) {
+		err = -errno;
+		goto fail;
+	}
+	io[0] = p->skel->progs.tcp_send;
+	io[1] = p->skel->progs.tcp_recv;
+	err = filter_reuse(env->filter, p->skel->obj);
+	if (!err)
+		err = tcp_bpf__load(p->skel) ? -errno : 0;
+	if (err) {
+		const char *m = missing_hook();
+
+		if (m) {
+			snprintf(why, whylen, "tracepoint sock:%s missing on this kernel", m);
+			tcp_stop(p);
+			errno = ENOENT;
+			return NULL;
+		}
+		goto fail;
+	}
+	p->links[0] = bpf_program__attach(p->skel->progs.tcp_state);
+	if (!p->links[0]) {
+		err = -errno;
+		goto fail;
+	}
+	for (int i = 0; i < 2; i++)
+		p->links[1 + i] = bpf_program__attach(io[i]);
+	if (!p->links[1] || !p->links[2])
+		snprintf(p->note, sizeof(p->note),
+			 "sock_send/recv_length not attached: owners only from connect/listen");
+	hook = "iter/tcp";
+	p->iter = bpf_program__attach_iter(p->skel->progs.dump_conns, NULL);
+	if (!p->iter) {
+		err = -errno;
+		goto fail;
+	}
+	hook = "tcp ring buffer";
+	p->rb = ring_buffer__new(bpf_map__fd(p->skel->maps.closed), on_closed, p, NULL);
+	if (!p->rb) {
+		err = -errno;
+		goto fail;
+	}
+	p->ncpus = libbpf_num_possible_cpus();
+	p->mono_to_real = clock_offset();
+	seed_owners(p);
+	return p;
+fail:
+	probe_why(why, whylen, hook, err);
+	tcp_stop(p);
+	errno = -err;
+	return NULL;
+}
+
+static int cmp_seen(const void *a, const void *b)
+{
+	const struct seen *x = a, *y = b;
+
+	if (x->sk != y->sk)
+		return x->sk < y->sk ? -1 : 1;
+	return x->born < y->born ? -1 : x->born > y->born;
+}
+
+/* Rates against the previous dump. A connection born since then counts
+ * from zero; one seen for the first time otherwise has no rate yet. */
+static void rate(struct tcp_probe *p, const struct tcp_conn *c, struct tcp_row *r, double dt)
+{
+	struct seen key = { .sk = c->sk, .born = c->born_ns }, *was = NULL;
+
+	if (dt <= 0 || !p->have_prev)
+		return;
+	if (p->nprev)
+		was = bsearch(&key, p->prev, p->nprev, sizeof(*p->prev), cmp_seen);
+	if (was) {
+		r->tx_per_s = c->tx_bytes >= was->tx ? (c->tx_bytes - was->tx) / dt : 0;
+		r->rx_per_s = c->rx_bytes >= was->rx ? (c->rx_bytes - was->rx) / dt : 0;
+	} else if (c->born_ns > p->last_dump_ns) {
+		r->tx_per_s = c->tx_bytes / dt;
+		r->rx_per_s = c->rx_bytes / dt;
+	}
+}
+
+static int tcp_collect(void *state, struct snapshot *s, double interval_s)
+{
+	struct tcp_probe *p = state;
+	struct tcp_snap *ts = &s->tcp;
+	const struct tcp_conn *c;
+	struct seen *now_seen;
+	size_t len, n;
+	uint64_t now;
+	char *buf;
+
+	tcp_drain(p);
+	now = mono_ns();
+	buf = run_iter(p->iter, &len);
+	if (!buf)
+		return -errno;
+	n = len / sizeof(*c);
+	c = (const struct tcp_conn *)buf;
+	ts->rows = calloc(n ? n : 1, sizeof(*ts->rows));
+	now_seen = calloc(n ? n : 1, sizeof(*now_seen));
+	ts->closed = calloc(p->count ? p->count : 1, sizeof(*ts->closed));
+	if (!ts->rows || !now_seen || !ts->closed) {
+		free(buf);
+		free(now_seen);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		to_row(&c[i], &ts->rows[i], now);
+		rate(p, &c[i], &ts->rows[i], interval_s);
+		now_seen[i] = (struct seen){ c[i].sk, c[i].born_ns, c[i].tx_bytes, c[i].rx_bytes };
+	}
+	ts->n = n;
+	free(buf);
+	qsort(now_seen, n, sizeof(*now_seen), cmp_seen);
+	free(p->prev);
+	p->prev = now_seen;
+	p->nprev = n;
+	p->have_prev = true;
+	p->last_dump_ns = now;
+	for (size_t i = 0; i < p->count; i++)
+		ts->closed[i] = p->closed[(p->head + i) % CLOSED_MAX];
+	ts->nclosed = p->count;
+	ts->nclosed_new = p->fresh < p->count ? p->fresh : p->count;
+	ts->closed_total = p->closed_total;
+	ts->lost_total = p->lost_seen;
+	ts->lost = p->lost_seen - p->lost_reported;
+	snprintf(ts->note, sizeof(ts->note), "%s", p->note);
+	p->lost_reported = p->lost_seen;
+	p->fresh = 0;
+	return 0;
+}
+
+static void tcp_reset(void *state)
+{
+	struct tcp_probe *p = state;
+
+	/* a new filter: no rate mixes connections across it */
+	p->have_prev = false;
+	p->fresh = 0;
+	p->lost_reported = p->lost_seen;
+}
+
+const struct probe_ops tcp_probe_ops = {
+	.name = "tcp",
+	.pane = PANE_TCP,
+	.start = tcp_start,
+	.collect = tcp_collect,
+	.reset = tcp_reset,
+	.stop = tcp_stop,
+	.fd = tcp_fd,
+	.drain = tcp_drain,
+};

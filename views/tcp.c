@@ -1,0 +1,214 @@
+/* Pane 4: TCP connections, live ones with rates and recently closed ones
+ * with their lifetime, in one sortable table. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "view.h"
+
+#define RECENT_S 60   /* closed connections the pane lists: the last minute */
+
+enum { COL_PID, COL_COMM, COL_STATE, COL_TXS, COL_RXS, COL_TX, COL_RX, COL_AGE, COL_LOCAL,
+       COL_REMOTE, NCOL };
+
+static const struct column cols[NCOL] = {
+	[COL_PID] = { "PID", 7, ALIGN_RIGHT, true },
+	[COL_COMM] = { "COMM", 15, ALIGN_LEFT, false },
+	[COL_STATE] = { "STATE", 11, ALIGN_LEFT, false },
+	[COL_TXS] = { "TX/s", 8, ALIGN_RIGHT, true },
+	[COL_RXS] = { "RX/s", 8, ALIGN_RIGHT, true },
+	[COL_TX] = { "TX", 8, ALIGN_RIGHT, true },
+	[COL_RX] = { "RX", 8, ALIGN_RIGHT, true },
+	[COL_AGE] = { "AGE", 7, ALIGN_RIGHT, true },
+	[COL_LOCAL] = { "LOCAL", 21, ALIGN_LEFT, false },
+	[COL_REMOTE] = { "REMOTE", 21, ALIGN_LEFT, false },
+};
+
+/* The kernel's TCP state numbers (include/net/tcp_states.h). */
+static const char *const state_names[] = {
+	[1] = "ESTABLISHED", [2] = "SYN_SENT", [3] = "SYN_RECV", [4] = "FIN_WAIT1",
+	[5] = "FIN_WAIT2", [6] = "TIME_WAIT", [7] = "CLOSE", [8] = "CLOSE_WAIT",
+	[9] = "LAST_ACK", [10] = "LISTEN", [11] = "CLOSING", [12] = "NEW_SYN_RECV",
+};
+#define ST_ESTABLISHED 1
+#define ST_LISTEN 10
+#define NSTATES (int)(sizeof(state_names) / sizeof(state_names[0]))
+
+static const char *state_name(unsigned st)
+{
+	return st < (unsigned)NSTATES && state_names[st] ? state_names[st] : "?";
+}
+
+const char *tcp_show_name(enum tcp_show s)
+{
+	static const char *const names[TCP_SHOW_N] = { "all", "live", "established", "closed" };
+
+	return names[s];
+}
+
+/* "1.2.3.4:80" or "[::1]:80"; an IPv4-mapped IPv6 address shows as IPv4. */
+static void fmt_endpoint(char *buf, size_t len, const struct tcp_row *r, bool remote)
+{
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	const uint8_t *a = remote ? r->daddr : r->saddr;
+	unsigned port = remote ? r->dport : r->sport;
+	char ip[INET6_ADDRSTRLEN] = "?";
+
+	if (r->family == AF_INET6 && memcmp(a, mapped, sizeof(mapped))) {
+		inet_ntop(AF_INET6, a, ip, sizeof(ip));
+		snprintf(buf, len, "[%s]:%u", ip, port);
+		return;
+	}
+	inet_ntop(AF_INET, r->family == AF_INET6 ? a + 12 : a, ip, sizeof(ip));
+	snprintf(buf, len, "%s:%u", ip, port);
+}
+
+static bool shown(const struct tcp_row *r, bool closed, const struct view_opts *o)
+{
+	if (!closed && r->state == ST_LISTEN && !o->tcp_listeners)
+		return false;
+	switch (o->tcp_show) {
+	case TCP_SHOW_LIVE: return !closed;
+	case TCP_SHOW_ESTABLISHED: return !closed && r->state == ST_ESTABLISHED;
+	case TCP_SHOW_CLOSED: return closed;
+	default: return true;
+	}
+}
+
+static void add_row(struct table *t, const struct tcp_row *r, bool closed)
+{
+	char buf[64];
+
+	table_row(t, r->pid);
+	t->row[t->nrow - 1].id = r->id ^ closed;
+	if (r->pid)
+		table_cell(t, r->pid, "%u", r->pid);
+	else
+		table_cell(t, 0, "-");
+	table_cell(t, 0, "%s", r->pid ? r->comm : "?");
+	table_cell(t, 0, "%s", closed ? "(closed)" : state_name(r->state));
+	fmt_bytes(buf, sizeof(buf), r->tx_per_s);
+	table_cell(t, r->tx_per_s, "%s", closed ? "" : buf);
+	fmt_bytes(buf, sizeof(buf), r->rx_per_s);
+	table_cell(t, r->rx_per_s, "%s", closed ? "" : buf);
+	fmt_bytes(buf, sizeof(buf), r->tx_bytes);
+	table_cell(t, r->tx_bytes, "%s", buf);
+	fmt_bytes(buf, sizeof(buf), r->rx_bytes);
+	table_cell(t, r->rx_bytes, "%s", buf);
+	fmt_duration_ns(buf, sizeof(buf), r->age_s * 1e9);
+	/* a connection older than ebtop: its age is unknown */
+	table_cell(t, r->age_s, "%s", r->preexisting ? "old" : buf);
+	fmt_endpoint(buf, sizeof(buf), r, false);
+	table_cell(t, 0, "%s", buf);
+	fmt_endpoint(buf, sizeof(buf), r, true);
+	table_cell(t, 0, "%s", buf);
+}
+
+static void tcp_build(const struct snapshot *s, const struct view_opts *o, struct pane_model *m)
+{
+	const struct tcp_snap *t = &s->tcp;
+	size_t est = 0, listen = 0, recent = 0;
+	double tx = 0, rx = 0;
+	char a[32], b[32];
+
+	model_init(m, cols, NCOL, COL_REMOTE);
+	for (size_t i = 0; i < t->n; i++) {
+		est += t->rows[i].state == ST_ESTABLISHED;
+		listen += t->rows[i].state == ST_LISTEN;
+		tx += t->rows[i].tx_per_s;
+		rx += t->rows[i].rx_per_s;
+		if (shown(&t->rows[i], false, o))
+			add_row(&m->table, &t->rows[i], false);
+	}
+	for (size_t i = 0; i < t->nclosed; i++) {
+		const struct tcp_row *r = &t->closed[i];
+
+		if (s->wall.tv_sec - r->closed_at.tv_sec > RECENT_S)
+			continue;
+		recent++;
+		if (shown(r, true, o))
+			add_row(&m->table, r, true);
+	}
+	model_line(m);
+	model_seg(m, ROLE_TITLE, "TCP ");
+	fmt_bytes(a, sizeof(a), tx);
+	fmt_bytes(b, sizeof(b), rx);
+	model_seg(m, ROLE_NORMAL, "%zu connections (%zu established, %zu listening)  tx %s/s  rx %s/s",
+		  t->n - listen, est, listen, a, b);
+	model_line(m);
+	model_seg(m, ROLE_NORMAL, "closed: %zu in the last minute, %llu since start", recent,
+		  (unsigned long long)t->closed_total);
+	model_seg(m, t->lost_total ? ROLE_CRIT : ROLE_NORMAL, "  lost %llu",
+		  (unsigned long long)t->lost_total);
+	model_seg(m, ROLE_DIM, "  showing %s, listeners %s (f, l to change)", tcp_show_name(o->tcp_show),
+		  o->tcp_listeners ? "on" : "off");
+	if (t->note[0]) {
+		model_line(m);
+		model_seg(m, ROLE_WARN, "%s", t->note);
+	}
+}
+
+static cJSON *row_json(const struct tcp_row *r, bool closed)
+{
+	cJSON *o = cJSON_CreateObject(), *states;
+	char ip[INET6_ADDRSTRLEN], when[48];
+	bool v6 = r->family == AF_INET6;
+
+	cJSON_AddNumberToObject(o, "pid", r->pid);
+	json_add_text(o, "comm", r->pid ? r->comm : "");
+	cJSON_AddStringToObject(o, "family", v6 ? "ipv6" : "ipv4");
+	inet_ntop(v6 ? AF_INET6 : AF_INET, r->saddr, ip, sizeof(ip));
+	cJSON_AddStringToObject(o, "saddr", ip);
+	cJSON_AddNumberToObject(o, "sport", r->sport);
+	inet_ntop(v6 ? AF_INET6 : AF_INET, r->daddr, ip, sizeof(ip));
+	cJSON_AddStringToObject(o, "daddr", ip);
+	cJSON_AddNumberToObject(o, "dport", r->dport);
+	cJSON_AddStringToObject(o, "state", state_name(r->state));
+	cJSON_AddNumberToObject(o, "tx_bytes", r->tx_bytes);
+	cJSON_AddNumberToObject(o, "rx_bytes", r->rx_bytes);
+	cJSON_AddNumberToObject(o, "tx_per_s", r->tx_per_s);
+	cJSON_AddNumberToObject(o, "rx_per_s", r->rx_per_s);
+	cJSON_AddNumberToObject(o, "uid", r->uid);
+	cJSON_AddBoolToObject(o, "preexisting", r->preexisting);
+	if (!r->preexisting)
+		cJSON_AddNumberToObject(o, "age_ms", (double)(uint64_t)(r->age_s * 1e3));
+	states = cJSON_AddArrayToObject(o, "states");
+	for (int st = 1; st < NSTATES; st++)
+		if (r->states & (1u << st))
+			cJSON_AddItemToArray(states, cJSON_CreateString(state_name(st)));
+	if (closed) {
+		cJSON_AddNumberToObject(o, "duration_ms", (double)(uint64_t)(r->age_s * 1e3));
+		json_time(when, sizeof(when), &r->closed_at);
+		cJSON_AddStringToObject(o, "closed_at", when);
+	}
+	return o;
+}
+
+static cJSON *tcp_json(const struct snapshot *s, bool history)
+{
+	const struct tcp_snap *t = &s->tcp;
+	cJSON *o = cJSON_CreateObject(), *live, *closed;
+	size_t from = history ? 0 : t->nclosed - t->nclosed_new;
+
+	cJSON_AddNumberToObject(o, "lost", t->lost);
+	cJSON_AddNumberToObject(o, "lost_total", t->lost_total);
+	cJSON_AddNumberToObject(o, "closed_total", t->closed_total);
+	if (t->note[0])
+		json_add_text(o, "note", t->note);
+	live = cJSON_AddArrayToObject(o, "connections");
+	for (size_t i = 0; i < t->n; i++)
+		cJSON_AddItemToArray(live, row_json(&t->rows[i], false));
+	closed = cJSON_AddArrayToObject(o, "closed");
+	for (size_t i = from; i < t->nclosed; i++)
+		cJSON_AddItemToArray(closed, row_json(&t->closed[i], true));
+	return o;
+}
+
+const struct pane tcp_pane = {
+	.id = PANE_TCP,
+	.name = "tcp",
+	.title = "TCP",
+	.default_sort = COL_TXS,
+	.build = tcp_build,
+	.json = tcp_json,
+};
