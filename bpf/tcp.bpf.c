@@ -72,10 +72,32 @@ static __always_inline bool conn_wanted(const struct sock *sk, const struct tcp_
 	return true;
 }
 
+#define BIT(st) (1u << (st))
+
+/* Payload the peer has acknowledged. bytes_acked also counts our SYN on
+ * the active side and our FIN once acked; bytes_sent (payload only) also
+ * counts retransmissions. Where the states are known (born under ebtop),
+ * take the control bytes out exactly; else the smaller of the two, exact
+ * unless both a retransmission and a SYN or FIN are in play. */
+static __always_inline __u64 tx_payload(struct tcp_sock *tp, const struct tcp_owner *o, __u32 states)
+{
+	__u64 acked = tp->bytes_acked, sent = tp->bytes_sent;
+	__u32 fin_sent = BIT(TCP_FIN_WAIT1) | BIT(TCP_FIN_WAIT2) | BIT(TCP_CLOSING) |
+			 BIT(TCP_LAST_ACK) | BIT(TCP_TIME_WAIT);
+
+	if (!o || !o->born_ns)
+		return acked < sent ? acked : sent;
+	if (acked && (states & BIT(TCP_SYN_SENT)))
+		acked--;
+	/* a FIN takes a sequence number of its own (write_seq counts it) */
+	if (acked && (states & fin_sent) && tp->snd_una == tp->write_seq)
+		acked--;
+	return acked;
+}
+
 static __always_inline void fill(struct tcp_conn *c, struct tcp_sock *tp, const struct tcp_owner *o)
 {
 	struct sock *sk = (struct sock *)tp;
-	__u64 acked = tp->bytes_acked, sent = tp->bytes_sent;
 
 	__builtin_memset(c, 0, sizeof(*c));
 	c->sk = (__u64)sk;
@@ -92,10 +114,8 @@ static __always_inline void fill(struct tcp_conn *c, struct tcp_sock *tp, const 
 		BPF_CORE_READ_INTO(&c->saddr, sk, __sk_common.skc_v6_rcv_saddr);
 		BPF_CORE_READ_INTO(&c->daddr, sk, __sk_common.skc_v6_daddr);
 	}
-	/* bytes_acked also counts the SYN (active side) and the FIN, which
-	 * bytes_sent (payload, retransmits included) never does: the smaller
-	 * of the two is the payload the peer has, exact without loss. */
-	c->tx_bytes = acked < sent ? acked : sent;
+	c->states = (o ? o->states : 0) | BIT(c->state & 31);
+	c->tx_bytes = tx_payload(tp, o, c->states);
 	/* bytes_received counts a received FIN; SOCK_DONE says one came */
 	c->rx_bytes = tp->bytes_received;
 	if (c->rx_bytes && (sk->__sk_common.skc_flags & (1UL << bpf_core_enum_value(enum sock_flags, SOCK_DONE))))
@@ -104,7 +124,6 @@ static __always_inline void fill(struct tcp_conn *c, struct tcp_sock *tp, const 
 	if (o) {
 		c->born_ns = o->born_ns;
 		c->tgid = o->tgid;
-		c->states = o->states | (1u << (c->state & 31));
 		c->flags = o->flags;
 		__builtin_memcpy(c->comm, o->comm, sizeof(c->comm));
 	}

@@ -20,8 +20,9 @@ void snapshot_free(struct snapshot *s)
 	s->sys.n = s->sys.np = 0;
 	free(s->tcp.rows);
 	free(s->tcp.closed);
-	s->tcp.rows = s->tcp.closed = NULL;
-	s->tcp.n = s->tcp.nclosed = 0;
+	free(s->tcp.fresh);
+	s->tcp.rows = s->tcp.closed = s->tcp.fresh = NULL;
+	s->tcp.n = s->tcp.nclosed = s->tcp.nfresh = 0;
 	for (size_t i = 0; i < s->exec.n; i++)
 		exec_rec_put(s->exec.recs[i]);
 	free(s->exec.recs);

@@ -132,8 +132,9 @@ struct tcp_snap {
 	size_t n;
 	struct tcp_row *rows;    /* live, in the kernel's table order */
 	size_t nclosed;
-	struct tcp_row *closed;  /* recently closed, oldest first */
-	size_t nclosed_new;      /* the last nclosed_new closed in this interval */
+	struct tcp_row *closed;  /* recently closed, oldest first, bounded */
+	size_t nfresh;
+	struct tcp_row *fresh;   /* every one closed in this interval (--json) */
 	uint64_t closed_total;
 	uint64_t lost;           /* close events dropped since the previous snapshot */
 	uint64_t lost_total;

@@ -36,7 +36,9 @@ struct tcp_probe {
 	bool have_prev;
 	uint64_t last_dump_ns;     /* bpf clock of the previous dump */
 	struct tcp_row closed[CLOSED_MAX];   /* ring, oldest at head */
-	size_t head, count, fresh;
+	size_t head, count;
+	struct tcp_row *fresh;     /* all closed since the last collect */
+	size_t nfresh, fresh_cap;
 	uint64_t closed_total;
 	uint64_t lost_seen, lost_reported;
 	int64_t mono_to_real;
@@ -107,8 +109,16 @@ static int on_closed(void *ctx, void *data, size_t size)
 	r->closed_at.tv_sec = ns / 1000000000;
 	r->closed_at.tv_nsec = ns % 1000000000;
 	p->closed_total++;
-	if (p->fresh < CLOSED_MAX)
-		p->fresh++;
+	if (p->nfresh == p->fresh_cap) {
+		size_t cap = p->fresh_cap ? p->fresh_cap * 2 : 256;
+		struct tcp_row *grown = realloc(p->fresh, cap * sizeof(*grown));
+
+		if (!grown)
+			return 0; /* the pane's history still has it */
+		p->fresh = grown;
+		p->fresh_cap = cap;
+	}
+	p->fresh[p->nfresh++] = *r;
 	return 0;
 }
 
@@ -196,6 +206,7 @@ static void tcp_stop(void *state)
 	ring_buffer__free(p->rb);
 	tcp_bpf__destroy(p->skel);
 	free(p->prev);
+	free(p->fresh);
 	free(p);
 }
 
@@ -368,13 +379,16 @@ static int tcp_collect(void *state, struct snapshot *s, double interval_s)
 	for (size_t i = 0; i < p->count; i++)
 		ts->closed[i] = p->closed[(p->head + i) % CLOSED_MAX];
 	ts->nclosed = p->count;
-	ts->nclosed_new = p->fresh < p->count ? p->fresh : p->count;
+	/* hand the interval's closed list over; the next one starts empty */
+	ts->fresh = p->fresh;
+	ts->nfresh = p->nfresh;
+	p->fresh = NULL;
+	p->nfresh = p->fresh_cap = 0;
 	ts->closed_total = p->closed_total;
 	ts->lost_total = p->lost_seen;
 	ts->lost = p->lost_seen - p->lost_reported;
 	snprintf(ts->note, sizeof(ts->note), "%s", p->note);
 	p->lost_reported = p->lost_seen;
-	p->fresh = 0;
 	return 0;
 }
 
@@ -384,7 +398,7 @@ static void tcp_reset(void *state)
 
 	/* a new filter: no rate mixes connections across it */
 	p->have_prev = false;
-	p->fresh = 0;
+	p->nfresh = 0;
 	p->lost_reported = p->lost_seen;
 }
 

@@ -188,7 +188,8 @@ static cJSON *tcp_json(const struct snapshot *s, bool history)
 {
 	const struct tcp_snap *t = &s->tcp;
 	cJSON *o = cJSON_CreateObject(), *live, *closed;
-	size_t from = history ? 0 : t->nclosed - t->nclosed_new;
+	const struct tcp_row *list = history ? t->closed : t->fresh;
+	size_t nlist = history ? t->nclosed : t->nfresh;
 
 	cJSON_AddNumberToObject(o, "lost", t->lost);
 	cJSON_AddNumberToObject(o, "lost_total", t->lost_total);
@@ -199,8 +200,8 @@ static cJSON *tcp_json(const struct snapshot *s, bool history)
 	for (size_t i = 0; i < t->n; i++)
 		cJSON_AddItemToArray(live, row_json(&t->rows[i], false));
 	closed = cJSON_AddArrayToObject(o, "closed");
-	for (size_t i = from; i < t->nclosed; i++)
-		cJSON_AddItemToArray(closed, row_json(&t->closed[i], true));
+	for (size_t i = 0; i < nlist; i++)
+		cJSON_AddItemToArray(closed, row_json(&list[i], true));
 	return o;
 }
 
