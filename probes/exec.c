@@ -31,17 +31,7 @@ struct exec_probe {
 	size_t fresh;              /* records since the last collect */
 	uint64_t lost_seen, lost_reported;
 	int64_t mono_to_real;      /* ns to add to a bpf timestamp */
-	int ncpus;
 };
-
-static int64_t clock_offset(void)
-{
-	struct timespec r, m;
-
-	clock_gettime(CLOCK_REALTIME, &r);
-	clock_gettime(CLOCK_MONOTONIC, &m);
-	return (r.tv_sec - m.tv_sec) * 1000000000ll + (r.tv_nsec - m.tv_nsec);
-}
 
 static void history_add(struct exec_probe *p, struct exec_rec *r)
 {
@@ -59,15 +49,9 @@ static void history_add(struct exec_probe *p, struct exec_rec *r)
 
 static uint64_t read_lost(struct exec_probe *p)
 {
-	__u64 per_cpu[p->ncpus];
-	__u32 zero = 0;
-	uint64_t sum = 0;
+	int64_t n = probe_percpu_sum(bpf_map__fd(p->skel->maps.lost));
 
-	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.lost), &zero, per_cpu))
-		return p->lost_seen;
-	for (int i = 0; i < p->ncpus; i++)
-		sum += per_cpu[i];
-	return sum;
+	return n < 0 ? p->lost_seen : (uint64_t)n;
 }
 
 /* A marker in the stream where the kernel had to drop records. */
@@ -139,7 +123,7 @@ static void exec_drain(void *state)
 {
 	struct exec_probe *p = state;
 
-	p->mono_to_real = clock_offset();
+	p->mono_to_real = probe_mono_to_real();
 	ring_buffer__consume(p->rb);
 	mark_losses(p);
 }
@@ -222,8 +206,7 @@ static void *exec_start(const struct probe_env *env, char *why, size_t whylen)
 		memcpy(reason, p->note, sizeof(reason));
 		snprintf(p->note, sizeof(p->note), "failed execs not shown: %.120s", reason);
 	}
-	p->ncpus = libbpf_num_possible_cpus();
-	p->mono_to_real = clock_offset();
+	p->mono_to_real = probe_mono_to_real();
 	return p;
 }
 

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "probe.h"
 
@@ -48,6 +50,35 @@ void probe_why(char *why, size_t len, const char *what, int err)
 		snprintf(why, len, "%s: tracepoint or BTF type missing on this kernel", what);
 	else
 		snprintf(why, len, "%s: %s", what, strerror(-err));
+}
+
+int64_t probe_percpu_sum(int map_fd)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	uint64_t per_cpu[ncpus > 0 ? ncpus : 1], sum = 0;
+	uint32_t zero = 0;
+
+	if (ncpus <= 0 || bpf_map_lookup_elem(map_fd, &zero, per_cpu))
+		return -1;
+	for (int i = 0; i < ncpus; i++)
+		sum += per_cpu[i];
+	return sum;
+}
+
+uint64_t probe_mono_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000000000ull + t.tv_nsec;
+}
+
+int64_t probe_mono_to_real(void)
+{
+	struct timespec r;
+
+	clock_gettime(CLOCK_REALTIME, &r);
+	return r.tv_sec * 1000000000ll + r.tv_nsec - (int64_t)probe_mono_ns();
 }
 
 bool probe_forced_failure(const char *name)

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "snapshot.h"
 
 struct bpf_object;
@@ -83,6 +84,12 @@ void probe_why(char *why, size_t len, const char *what, int err);
  * slice in progress, whether its task passed the filter) is then fresh:
  * after attach, and after a filter change. */
 void probe_switch_all_cpus(void);
+
+/* Sum of a one-slot per-CPU counter map (lost events); -1 on error. */
+int64_t probe_percpu_sum(int map_fd);
+/* Nanoseconds to add to a bpf_ktime_get_ns stamp for CLOCK_REALTIME. */
+int64_t probe_mono_to_real(void);
+uint64_t probe_mono_ns(void);
 
 /* EBTOP_FAIL_PROBE=name[,name] makes the named probes fail to start (tests). */
 bool probe_forced_failure(const char *name);

@@ -42,24 +42,7 @@ struct tcp_probe {
 	uint64_t closed_total;
 	uint64_t lost_seen, lost_reported;
 	int64_t mono_to_real;
-	int ncpus;
 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000000000ull + t.tv_nsec;
-}
-
-static int64_t clock_offset(void)
-{
-	struct timespec r;
-
-	clock_gettime(CLOCK_REALTIME, &r);
-	return r.tv_sec * 1000000000ll + r.tv_nsec - (int64_t)mono_ns();
-}
 
 /* The identity a row keeps across refreshes: a socket's address alone can
  * be reused by a later socket, its birth time tells them apart. */
@@ -124,22 +107,16 @@ static int on_closed(void *ctx, void *data, size_t size)
 
 static uint64_t read_lost(struct tcp_probe *p)
 {
-	__u64 per_cpu[p->ncpus];
-	__u32 zero = 0;
-	uint64_t sum = 0;
+	int64_t n = probe_percpu_sum(bpf_map__fd(p->skel->maps.lost));
 
-	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.lost), &zero, per_cpu))
-		return p->lost_seen;
-	for (int i = 0; i < p->ncpus; i++)
-		sum += per_cpu[i];
-	return sum;
+	return n < 0 ? p->lost_seen : (uint64_t)n;
 }
 
 static void tcp_drain(void *state)
 {
 	struct tcp_probe *p = state;
 
-	p->mono_to_real = clock_offset();
+	p->mono_to_real = probe_mono_to_real();
 	ring_buffer__consume(p->rb);
 	p->lost_seen = read_lost(p);
 }
@@ -299,8 +276,7 @@ static void *tcp_start(const struct probe_env *env, char *why, size_t whylen)
 		err = -errno;
 		goto fail;
 	}
-	p->ncpus = libbpf_num_possible_cpus();
-	p->mono_to_real = clock_offset();
+	p->mono_to_real = probe_mono_to_real();
 	seed_owners(p);
 	return p;
 fail:
@@ -349,7 +325,7 @@ static int tcp_collect(void *state, struct snapshot *s, double interval_s)
 	char *buf;
 
 	tcp_drain(p);
-	now = mono_ns();
+	now = probe_mono_ns();
 	buf = run_iter(p->iter, &len);
 	if (!buf)
 		return -errno;

@@ -1,0 +1,32 @@
+#!/bin/bash
+# The tcp pane in a terminal: a known loopback connection is listed with its
+# owner, state, bytes and both endpoints; l shows its listener, f cycles
+# what is listed.
+. "$(dirname "$0")/lib.sh"
+
+: "${BENCHBIN:=$(dirname "$TESTBIN")/bench}"
+cp "$BENCHBIN/tcpload" "$TMPD/e2e-tcphold"
+"$TMPD/e2e-tcphold" hold 60 >"$TMPD/ports" &
+HOLD=$!
+for _ in $(seq 50); do [ -s "$TMPD/ports" ] && break; sleep 0.1; done
+read -r _ CPORT _ SPORT <"$TMPD/ports"
+start_shell 160 30
+type_line "$EBTOP -v tcp; echo EXIT=\$?"
+check "tcp pane drawn" wait_for '^TCP .*connections' 10
+row="^ *$HOLD +e2e-tcphold +ESTABLISHED .* 1\.00MiB .*127\.0\.0\.1:$CPORT +127\.0\.0\.1:$SPORT"
+check "the held connection's client end: owner, state, 1 MiB sent, endpoints" wait_for "$row" 5
+check "the listener is hidden by default" bash -c "! tmux -L $SOCK capture-pane -p | grep -q ' LISTEN '"
+tm send-keys l
+check "l shows the listener on port $SPORT" wait_for "e2e-tcphold +LISTEN .*127\.0\.0\.1:$SPORT " 5
+tm send-keys f
+check "f: only live connections" wait_for 'showing live' 3
+tm send-keys f f
+check "f f: only closed connections, the held one is gone" bash -c "
+	tmux -L $SOCK capture-pane -p | grep -q 'showing closed' &&
+	! tmux -L $SOCK capture-pane -p | grep -q 'ESTABLISHED'"
+kill "$HOLD"
+tm send-keys f
+check "after its owner exits, the connection is listed closed" wait_for "e2e-tcphold +\(closed\) .*127\.0\.0\.1:$CPORT " 5
+tm send-keys q
+check "q exits 0" wait_for '^EXIT=0' 5
+finish
