@@ -50,18 +50,31 @@ int procfs_info(uint32_t pid, struct proc_info *out)
 				break;
 		fclose(f);
 	}
-	snprintf(path, sizeof(path), "/proc/%u/cgroup", pid);
-	if ((f = fopen(path, "re"))) {
-		while (fgets(line, sizeof(line), f)) {
-			char why[128];
+	if (procfs_cgroup(pid, line, sizeof(line)) == 0) {
+		char why[128];
 
-			line[strcspn(line, "\n")] = '\0';
-			if (!strncmp(line, "0::", 3)) {
-				cgroup_resolve(line + 3, &out->cgroup_id, why, sizeof(why));
-				break;
-			}
-		}
-		fclose(f);
+		cgroup_resolve(line, &out->cgroup_id, why, sizeof(why));
 	}
 	return 0;
+}
+
+int procfs_cgroup(uint32_t pid, char *buf, size_t len)
+{
+	char path[64], line[4096];
+	int err = -ENOENT;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/cgroup", pid);
+	if (!(f = fopen(path, "re")))
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, "0::", 3)) { /* the cgroup v2 line */
+			snprintf(buf, len, "%s", line + 3);
+			err = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return err;
 }

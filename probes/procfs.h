@@ -14,6 +14,8 @@ struct proc_info {
 };
 
 int procfs_info(uint32_t pid, struct proc_info *out);
+/* The process's cgroup v2 path below the cgroup2 mount. */
+int procfs_cgroup(uint32_t pid, char *buf, size_t len);
 /* True if a process with this tgid exists now. */
 int procfs_exists(uint32_t pid);
 

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "app.h"
+#include "cgroup.h"
+#include "procfs.h"
 #include "theme.h"
 #include "view.h"
 
@@ -72,6 +74,28 @@ static int act_enter(struct app *a, int ch)
 		return R_NONE;
 	snprintf(buf, sizeof(buf), "%u", a->model.table.row[ps->selected].pid);
 	if (app_set_pids(a, buf, err, sizeof(err)))
+		app_status(a, "%s", err);
+	return R_REBUILD;
+}
+
+/* The selected process's cgroup v2 becomes the cgroup filter. */
+static int act_enter_cgroup(struct app *a, int ch)
+{
+	struct pane_state *ps = cur(a);
+	char err[160], rel[4096], path[4200];
+	const char *mnt = cgroup_mount();
+	unsigned pid;
+
+	(void)ch;
+	if (!a->model.table.nrow || !(pid = a->model.table.row[ps->selected].pid))
+		return R_NONE;
+	if (!mnt || procfs_cgroup(pid, rel, sizeof(rel))) {
+		app_status(a, "no cgroup v2 known for pid %u (it may have exited)", pid);
+		return R_REDRAW;
+	}
+	/* absolute, so "/" means the cgroup2 root, not the file system's */
+	snprintf(path, sizeof(path), "%s%s", mnt, strcmp(rel, "/") ? rel : "");
+	if (app_set_cgroup(a, path, err, sizeof(err)))
 		app_status(a, "%s", err);
 	return R_REBUILD;
 }
@@ -227,6 +251,7 @@ static const struct binding table[] = {
 	{ { KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END }, "arrows PgUp PgDn Home End",
 	  NULL, "move the selection / scroll", act_move },
 	{ { '\n', '\r', KEY_ENTER }, "Enter", NULL, "filter to the selected process", act_enter },
+	{ { 'C' }, "C", NULL, "filter to the selected process's cgroup", act_enter_cgroup },
 	{ { 'p' }, "p", "Pid", "PID filter prompt (comma list; empty clears)", act_prompt_pid },
 	{ { 'c' }, "c", "Cgroup", "cgroup filter prompt (empty clears)", act_prompt_cgroup },
 	{ { 'x' }, "x", "Clear", "clear all filters", act_clear },

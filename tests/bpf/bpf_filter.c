@@ -1,5 +1,5 @@
 /* Filters in the kernel: with a PID filter on worker A, worker B (same
- * program, same load) is absent from cpu, sys and exec, while the children A
+ * program, same load) is absent from cpu, runq, sys, tcp and exec, while the children A
  * forks after the filter is set are included; without a filter both show.
  * A cgroup filter on a child cgroup shows a load in its grandchild and not
  * one outside. */
@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -25,7 +26,8 @@ static double now_s(void)
 }
 
 /* Spins, makes syscalls, and every 100 ms forks a child that execs
- * /bin/true TAG-N. Waits for a byte on fd go before starting. */
+ * /bin/true TAG-N (and waits for it: run-queue waits on wakeup) and makes
+ * a short loopback TCP connection. Waits for a byte on fd go first. */
 static pid_t worker(const char *tag, double secs, int go)
 {
 	pid_t pid = fork();
@@ -36,6 +38,8 @@ static pid_t worker(const char *tag, double secs, int go)
 	if (read(go, &c, 1) != 1)
 		_exit(1);
 	double end = now_s() + secs, next = 0;
+	unsigned short port;
+	int lfd = tcp_listen(AF_INET, &port);
 
 	for (int n = 0; now_s() < end;) {
 		syscall(SYS_getppid);
@@ -50,6 +54,12 @@ static pid_t worker(const char *tag, double secs, int go)
 				_exit(127);
 			}
 			waitpid(ch, NULL, 0);
+			int cfd = tcp_connect(AF_INET, port), sfd = accept(lfd, NULL, NULL);
+
+			if (cfd < 0 || sfd < 0 || send_all(cfd, 10) || recv_all(sfd, 10))
+				_exit(1);
+			close(cfd);
+			close(sfd);
 			next = now_s() + 0.1;
 		}
 	}
@@ -57,7 +67,7 @@ static pid_t worker(const char *tag, double secs, int go)
 }
 
 struct seen {
-	bool cpu, sys, exec;
+	bool cpu, runq, sys, tcp, exec;
 };
 
 static void scan(cJSON *doc, pid_t pid, const char *tag, struct seen *s)
@@ -66,6 +76,8 @@ static void scan(cJSON *doc, pid_t pid, const char *tag, struct seen *s)
 
 	s->cpu |= find_pid(doc, "cpu", "processes", pid) != NULL;
 	s->sys |= find_pid(doc, "sys", "processes", pid) != NULL;
+	s->runq |= find_pid(doc, "runq", "processes", pid) != NULL;
+	s->tcp |= find_pid(doc, "tcp", "closed", pid) != NULL;
 	cJSON_ArrayForEach(ev, cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "exec"), "events")) {
 		cJSON *a1 = cJSON_GetArrayItem(cJSON_GetObjectItem(ev, "argv"), 1);
 
@@ -108,13 +120,17 @@ static void run_pair(const char *filter_flag, bool filter_a)
 	close(go[1]);
 	const char *mode = filter_a ? "-p A" : "no filter";
 
-	check(a.cpu && a.sys, "%s: A in cpu and sys", mode);
+	check(a.cpu && a.runq && a.sys && a.tcp, "%s: A in cpu, runq, sys and tcp (%d %d %d %d)", mode,
+	      a.cpu, a.runq, a.sys, a.tcp);
 	check(a.exec, "%s: execs by children A forked after the filter was set", mode);
 	if (filter_a)
-		check(!b.cpu && !b.sys && !b.exec, "%s: B absent from cpu, sys, exec (%d %d %d)", mode,
-		      b.cpu, b.sys, b.exec);
+		check(!b.cpu && !b.runq && !b.sys && !b.tcp && !b.exec,
+		      "%s: B absent from cpu, runq, sys, tcp, exec (%d %d %d %d %d)", mode, b.cpu,
+		      b.runq, b.sys, b.tcp, b.exec);
 	else
-		check(b.cpu && b.sys && b.exec, "%s: B back in cpu, sys, exec", mode);
+		check(b.cpu && b.runq && b.sys && b.tcp && b.exec,
+		      "%s: B back in cpu, runq, sys, tcp, exec (%d %d %d %d %d)", mode, b.cpu, b.runq,
+		      b.sys, b.tcp, b.exec);
 }
 
 static int write_file(const char *path, const char *text)

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Runtime filters from the keyboard: p + pid narrows the cpu pane to that
 # process and the status line says so; a bogus pid is refused and the old
-# filter stays; x clears; c with a bad path is refused.
+# filter stays; x clears; c with a bad path is refused; C takes the
+# selected process's cgroup.
 . "$(dirname "$0")/lib.sh"
 
 start_spinner
@@ -36,6 +37,10 @@ tm send-keys c C-u
 tm send-keys -l "/sys/fs/cgroup/cpu"
 tm send-keys Enter
 check "a cgroup v1 path is refused" wait_for "not a cgroup v2 directory" 3
+tm send-keys C
+check "C filters to the selected process's cgroup" wait_for "\\| pid $SPIN_PID \\| cgroup /sys/fs/cgroup[^ ]*$(sed -n 's/^0::\/\?//p' /proc/$SPIN_PID/cgroup)" 3
+tm send-keys c C-u Enter
+check "an empty cgroup prompt clears the cgroup only" wait_for "\\| pid $SPIN_PID( \\| [^c]|$)" 3
 tm send-keys p Escape
 check "Esc cancels the prompt" wait_for "\\| pid $SPIN_PID" 3
 tm send-keys x
