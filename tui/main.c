@@ -9,6 +9,7 @@
 #include "cgroup.h"
 #include "log.h"
 #include "loop.h"
+#include "privs.h"
 #include "term.h"
 #include "theme.h"
 #include "view.h"
@@ -71,6 +72,10 @@ int main(int argc, char **argv)
 				"ebtop needs a kernel built with CONFIG_DEBUG_INFO_BTF=y\n");
 		return 1;
 	}
+	if (privs_check(err, sizeof(err))) {
+		fprintf(stderr, "ebtop: %s\n", err);
+		return 1;
+	}
 	log_capture_libbpf();
 	struct collector_opts copts = { .sys_latency = a.opt.sys_latency };
 
@@ -80,6 +85,9 @@ int main(int argc, char **argv)
 		collector_free(a.col);
 		return 1;
 	}
+	/* loaded and attached (tracefs mounted if needed): shed the rest */
+	if (privs_drop())
+		log_msg("could not drop capabilities: %s", strerror(errno));
 	a.delay = a.opt.delay;
 	a.pane = a.opt.view;
 	app_view_changed(&a);

@@ -1,0 +1,61 @@
+#!/bin/bash
+# Faults: kill -9 leaves no program, map or link of ebtop in the kernel;
+# each probe forced to fail greys out only its own pane while the others
+# show data and q still exits 0; after start only CAP_BPF and CAP_PERFMON
+# remain.
+. "$(dirname "$0")/lib.sh"
+
+# ids of the BPF objects a process holds, from its fds' fdinfo: "prog 12"...
+bpf_ids() {
+	local f
+	for f in /proc/"$1"/fdinfo/*; do
+		sed -n 's/^\(prog\|map\|link\)_id:[[:space:]]*\([0-9]*\)$/\1 \2/p' "$f" 2>/dev/null
+	done | sort -u
+}
+# how many of the listed objects still exist
+alive() {
+	local kind id n=0
+	while read -r kind id; do
+		bpftool "$kind" show id "$id" >/dev/null 2>&1 && n=$((n + 1))
+	done <"$1"
+	echo "$n"
+}
+
+"$EBTOP" --json=/dev/null -d 0.2 &
+PID=$!
+for _ in $(seq 50); do
+	bpf_ids "$PID" >"$TMPD/ids"
+	grep -q '^link' "$TMPD/ids" && [ "$(grep -c . "$TMPD/ids")" -gt 20 ] && break
+	sleep 0.2
+done
+sleep 0.5
+bpf_ids "$PID" >"$TMPD/ids"
+check "ebtop holds programs, maps and links ($(grep -c '^prog' "$TMPD/ids") $(grep -c '^map' "$TMPD/ids") $(grep -c '^link' "$TMPD/ids"))" \
+	bash -c "grep -q '^prog' $TMPD/ids && grep -q '^map' $TMPD/ids && grep -q '^link' $TMPD/ids"
+caps=$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/$PID/status)
+check "after start only CAP_BPF and CAP_PERFMON are effective (CapEff $caps)" [ "$caps" = 000000c000000000 ]
+check "and no_new_privs is set" grep -qE '^NoNewPrivs:[[:space:]]*1' /proc/$PID/status
+kill -9 "$PID"
+wait "$PID" 2>/dev/null
+for _ in $(seq 30); do [ "$(alive "$TMPD/ids")" -eq 0 ] && break; sleep 0.1; done
+check "kill -9: none of its $(grep -c . "$TMPD/ids") BPF objects remain ($(alive "$TMPD/ids") left)" \
+	[ "$(alive "$TMPD/ids")" -eq 0 ]
+check "nothing pinned (no bpffs mount appeared)" bash -c "! grep -q ' bpf ' /proc/self/mounts || [ -z \"\$(ls -A /sys/fs/bpf 2>/dev/null)\" ]"
+
+# Each probe failing in turn: its pane says why, the next pane has data.
+declare -A title=([cpu]='^CPU ' [runq]='^RUNQ ' [sys]='^SYS ' [tcp]='^TCP ' [exec]='^EXEC ')
+declare -A next=([cpu]=runq [runq]=sys [sys]=tcp [tcp]=exec [exec]=cpu)
+declare -A key=([cpu]=1 [runq]=2 [sys]=3 [tcp]=4 [exec]=5)
+start_shell 140 30
+for p in cpu runq sys tcp exec; do
+	n=${next[$p]}
+	type_line "clear; EBTOP_FAIL_PROBE=$p $EBTOP -v $p; echo EXIT=\$?"
+	check "$p forced to fail: its pane says why" \
+		wait_for "$p pane unavailable: $p: disabled by EBTOP_FAIL_PROBE" 10
+	check "$p forced to fail: the status line flags it" wait_for "\\| $p off" 3
+	tm send-keys "${key[$n]}"
+	check "$p forced to fail: the $n pane still shows data" wait_for "${title[$n]}" 5
+	tm send-keys q
+	check "$p forced to fail: q exits 0" wait_for '^EXIT=0' 5
+done
+finish
