@@ -13,7 +13,7 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u32);
 	__type(value, struct cpu_proc);
-} procs SEC(".maps");
+} cpu_procs SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -32,7 +32,7 @@ static __always_inline void proc_fill(struct cpu_proc *p, struct task_struct *t)
 
 static __always_inline void account(struct task_struct *t, __u32 tgid, __u64 delta)
 {
-	struct cpu_proc *p = bpf_map_lookup_elem(&procs, &tgid);
+	struct cpu_proc *p = bpf_map_lookup_elem(&cpu_procs, &tgid);
 
 	if (!p) {
 		struct cpu_proc fresh = {};
@@ -41,8 +41,8 @@ static __always_inline void account(struct task_struct *t, __u32 tgid, __u64 del
 		 * userspace is about to remove. */
 		if (tgid && (BPF_CORE_READ(t, flags) & PF_EXITING))
 			return;
-		bpf_map_update_elem(&procs, &tgid, &fresh, BPF_NOEXIST);
-		p = bpf_map_lookup_elem(&procs, &tgid);
+		bpf_map_update_elem(&cpu_procs, &tgid, &fresh, BPF_NOEXIST);
+		p = bpf_map_lookup_elem(&cpu_procs, &tgid);
 		if (!p) /* full: CPU_MAX_PROCS live processes */
 			return;
 	}
@@ -72,7 +72,7 @@ static __always_inline int on_switch(struct task_struct *prev, struct task_struc
 
 static __always_inline int on_exit(struct task_struct *t)
 {
-	return MARK_EXITED(procs, struct cpu_proc, t);
+	return MARK_EXITED(cpu_procs, struct cpu_proc, t);
 }
 
 SEC("tp_btf/sched_switch")

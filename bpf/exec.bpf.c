@@ -25,7 +25,7 @@ struct {
 	__uint(max_entries, 4096);
 	__type(key, __u32);
 	__type(value, struct exec_pending);
-} pending SEC(".maps");
+} exec_pending SEC(".maps");
 
 /* Room to build a record: args has EXEC_ARGS_MAX bytes of slack behind it,
  * so a string read at any offset below EXEC_ARGS_MAX stays in bounds. */
@@ -89,7 +89,7 @@ static __always_inline int on_exec(struct task_struct *t, pid_t old_pid, struct 
 	__u64 start, len;
 	__u32 key = old_pid;
 
-	bpf_map_delete_elem(&pending, &key); /* the exit sees ret 0; nothing to keep */
+	bpf_map_delete_elem(&exec_pending, &key); /* the exit sees ret 0; nothing to keep */
 	if (!task_wanted(t))
 		return 0;
 	e = event_start(t, 0);
@@ -128,7 +128,7 @@ static __always_inline int enter(__u64 filename, __u64 argv)
 
 	if (!task_wanted(bpf_get_current_task_btf()))
 		return 0;
-	bpf_map_update_elem(&pending, &tid, &p, BPF_ANY);
+	bpf_map_update_elem(&exec_pending, &tid, &p, BPF_ANY);
 	return 0;
 }
 
@@ -136,7 +136,7 @@ static __always_inline int enter(__u64 filename, __u64 argv)
 static __always_inline int leave(long ret)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct exec_pending *p = bpf_map_lookup_elem(&pending, &tid);
+	struct exec_pending *p = bpf_map_lookup_elem(&exec_pending, &tid);
 	const char *const *argv;
 	struct exec_event *e;
 	__u32 off = 0;
@@ -145,7 +145,7 @@ static __always_inline int leave(long ret)
 	if (!p)
 		return 0;
 	if (ret >= 0) {
-		bpf_map_delete_elem(&pending, &tid);
+		bpf_map_delete_elem(&exec_pending, &tid);
 		return 0;
 	}
 	e = event_start(bpf_get_current_task_btf(), ret);
@@ -177,7 +177,7 @@ static __always_inline int leave(long ret)
 	e->args_len = off;
 	event_send(e);
 out:
-	bpf_map_delete_elem(&pending, &tid);
+	bpf_map_delete_elem(&exec_pending, &tid);
 	return 0;
 }
 

@@ -41,7 +41,7 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u32);
 	__type(value, struct runq_proc);
-} procs SEC(".maps");
+} runq_procs SEC(".maps");
 
 /* Test-only: every sample's (tgid, ns), to check percentiles against the
  * exact ones. Off unless userspace sets the first slot of samples_on. */
@@ -69,17 +69,21 @@ static __always_inline void record(struct task_struct *t, __u32 tgid, __u64 ns)
 	v = bpf_map_lookup_elem(&max_ns, &zero);
 	if (v && ns > *v)
 		*v = ns;
-	p = bpf_map_lookup_elem(&procs, &tgid);
+	p = bpf_map_lookup_elem(&runq_procs, &tgid);
 	if (!p) {
 		static const struct runq_proc fresh;
 
-		bpf_map_update_elem(&procs, &tgid, &fresh, BPF_NOEXIST);
-		p = bpf_map_lookup_elem(&procs, &tgid);
+		bpf_map_update_elem(&runq_procs, &tgid, &fresh, BPF_NOEXIST);
+		p = bpf_map_lookup_elem(&runq_procs, &tgid);
 		if (p)
 			bpf_probe_read_kernel_str(p->comm, sizeof(p->comm),
 						  BPF_CORE_READ(t, group_leader, comm));
 	}
 	if (p) {
+		/* a dying task's last switch-out comes after sched_process_exit
+		 * has marked its entry: mark it here too, or it would stay */
+		if (group_dead(t))
+			p->exited = 1;
 		__sync_fetch_and_add(&p->count, 1);
 		if (idx < RUNQ_BUCKETS)
 			__sync_fetch_and_add(&p->bucket[idx], 1);
@@ -115,7 +119,7 @@ static __always_inline int on_switch(struct task_struct *prev)
 
 static __always_inline int on_exit(struct task_struct *t)
 {
-	return MARK_EXITED(procs, struct runq_proc, t);
+	return MARK_EXITED(runq_procs, struct runq_proc, t);
 }
 
 SEC("tp_btf/sched_switch")

@@ -26,7 +26,7 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u32);
 	__type(value, struct sys_proc);
-} per_proc SEC(".maps");
+} sys_procs SEC(".maps");
 
 /* Syscall entry time per task, for latency. */
 struct {
@@ -74,13 +74,13 @@ static __always_inline int on_exit(struct pt_regs *regs, long ret)
 				*max = lat;
 		}
 	}
-	p = bpf_map_lookup_elem(&per_proc, &tgid);
+	p = bpf_map_lookup_elem(&sys_procs, &tgid);
 	if (!p) {
 		struct sys_proc fresh = {};
 
 		bpf_get_current_comm(fresh.comm, sizeof(fresh.comm));
-		bpf_map_update_elem(&per_proc, &tgid, &fresh, BPF_NOEXIST);
-		p = bpf_map_lookup_elem(&per_proc, &tgid);
+		bpf_map_update_elem(&sys_procs, &tgid, &fresh, BPF_NOEXIST);
+		p = bpf_map_lookup_elem(&sys_procs, &tgid);
 		if (!p)
 			return 0;
 	}
@@ -102,7 +102,7 @@ static __always_inline int on_enter(void)
 
 static __always_inline int on_proc_exit(struct task_struct *t)
 {
-	return MARK_EXITED(per_proc, struct sys_proc, t);
+	return MARK_EXITED(sys_procs, struct sys_proc, t);
 }
 
 SEC("tp_btf/sys_exit")

@@ -56,7 +56,7 @@ static void *cpu_start(const struct probe_env *env, char *why, size_t whylen)
 static void remove_exited(struct cpu_probe *p, const uint32_t *keys, const struct cpu_proc *vals,
 			  long n)
 {
-	int fd = bpf_map__fd(p->skel->maps.procs);
+	int fd = bpf_map__fd(p->skel->maps.cpu_procs);
 
 	for (long i = 0; i < n; i++)
 		if (vals[i].exited)
@@ -84,7 +84,7 @@ static int cpu_collect(void *state, struct snapshot *s, double interval_s)
 	 * tasks too (a lone spinner may otherwise not switch for seconds). */
 	probe_switch_all_cpus();
 	now_mono = now_ns();
-	n = map_read_all(bpf_map__fd(p->skel->maps.procs), sizeof(*keys), sizeof(*vals),
+	n = map_read_all(bpf_map__fd(p->skel->maps.cpu_procs), sizeof(*keys), sizeof(*vals),
 			 (void **)&keys, (void **)&vals);
 	if (n < 0)
 		return n;

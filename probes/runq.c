@@ -170,7 +170,7 @@ static int by_p99(const void *a, const void *b)
 
 static int read_procs(struct runq_probe *p, struct runq_snap *rs, bool report)
 {
-	int fd = bpf_map__fd(p->skel->maps.procs);
+	int fd = bpf_map__fd(p->skel->maps.runq_procs);
 	uint32_t *keys;
 	struct runq_proc *vals;
 	long n = map_read_all(fd, sizeof(*keys), sizeof(*vals), (void **)&keys, (void **)&vals);

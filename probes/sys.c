@@ -219,7 +219,7 @@ static int collect_nr(struct sys_probe *p, struct sys_snap *ss, double secs, boo
 
 static int collect_procs(struct sys_probe *p, struct sys_snap *ss, double secs, bool report)
 {
-	int fd = bpf_map__fd(p->skel->maps.per_proc);
+	int fd = bpf_map__fd(p->skel->maps.sys_procs);
 	size_t vsz = sizeof(struct sys_proc) * p->ncpus;
 	uint32_t *keys;
 	struct sys_proc *vals;

@@ -1,0 +1,37 @@
+#!/bin/bash
+# One minute of churn (200 processes/s, 100 TCP connections/s) under
+# ebtop --json: its BPF hash maps stay bounded, every closed connection and
+# every exec is reported with nothing lost, and refreshes keep their pace.
+# The 10-minute version is tests/bench/churn.sh 600 (make bench).
+. "$(dirname "$0")/lib.sh"
+
+: "${BENCHBIN:=$(dirname "$TESTBIN")/bench}"
+EBTOP=$EBTOP BENCHBIN=$BENCHBIN bash "$(dirname "$0")/../bench/churn.sh" 60 "$TMPD" >"$TMPD/report" 2>&1
+sed 's/^/# /' "$TMPD/report"
+
+conns=$(sed -n 's/.* \([0-9]*\) connections.*/\1/p' "$TMPD/report")
+procs=$(sed -n 's/.* \([0-9]*\) processes.*/\1/p' "$TMPD/report")
+summary=$(grep '^documents=' "$TMPD/report")
+get() { sed -n "s/.*\\b$1=\\([0-9.]*\\).*/\\1/p" <<<"$summary"; }
+
+check "the load ran: ${conns:-?} connections, ${procs:-?} processes" \
+	bash -c "[ ${conns:-0} -ge 3000 ] && [ ${procs:-0} -ge 6000 ]"
+check "ebtop exited 0" grep -q '^ebtop exit 0' "$TMPD/report"
+check "every connection's two ends reported closed ($(get tcp_closed) for $conns)" \
+	bash -c "[ $(get tcp_closed) -ge $((2 * ${conns:-0})) ] && [ $(get tcp_closed) -le $((2 * ${conns:-0} + 50)) ]"
+check "every process's exec reported ($(get execs) >= $procs)" [ "$(get execs)" -ge "${procs:-1}" ]
+check "nothing lost (tcp $(get tcp_lost), exec $(get exec_lost))" \
+	bash -c "[ $(get tcp_lost) -eq 0 ] && [ $(get exec_lost) -eq 0 ]"
+check "refreshes kept their pace (longest interval $(get max_interval_s) s for -d 1)" \
+	awk -v m="$(get max_interval_s)" 'BEGIN { exit !(m > 0 && m < 1.5) }'
+# each map's size in the last third of the run is no larger than in the
+# first third plus slack: entries are removed as processes exit
+n=$(grep -c '^t=' "$TMPD/report")
+bounded=$(grep '^t=' "$TMPD/report" | awk -v n="$n" '
+	{ for (i = 3; i <= NF; i++) { split($i, kv, "="); name = kv[1] "#" i
+	  if (NR <= n / 3) { if (kv[2] > first[name]) first[name] = kv[2] }
+	  else if (NR > n * 2 / 3 && kv[2] > later[name]) later[name] = kv[2] } }
+	END { bad = 0; for (n in later) if (later[n] > first[n] * 1.5 + 100) { bad = 1; print "grew:", n, first[n], later[n] }
+	      print bad ? "no" : "yes" }')
+check "BPF hash maps stay bounded ($(tr '\n' ' ' <<<"$bounded"))" grep -q 'yes$' <<<"$bounded"
+finish
