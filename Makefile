@@ -37,12 +37,20 @@ BPFT_SRCS := $(filter-out tests/bpf/harness.c,$(wildcard tests/bpf/*.c))
 BPFT_BINS := $(patsubst tests/bpf/%.c,$(OUT)/tests/%,$(BPFT_SRCS))
 BENCH_SRCS := $(filter-out %.bpf.c,$(wildcard tests/bench/*.c))
 BENCH_BINS := $(patsubst tests/bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
+FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUT)/fuzz/%,$(FUZZ_SRCS))
+# what the fuzzed parsers need, built into each fuzzer with libFuzzer
+FUZZ_DEPS := tui/themefile.c tui/options.c probes/procfs.c probes/cgroup.c \
+	     probes/snapshot.c $(wildcard views/*.c)
+THEMES := $(wildcard themes/*.theme)
+# the build tree's binary finds its themes next to it, like an installed one
+THEME_COPIES := $(patsubst themes/%,$(OUT)/themes/%,$(THEMES))
 
 .DELETE_ON_ERROR:
 .SECONDARY:
 .PHONY: all deps run test check bench install clean
 
-all: $(OUT)/ebtop
+all: $(OUT)/ebtop $(THEME_COPIES)
 
 deps:
 	@tests/deps.sh
@@ -55,7 +63,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory check
 
 # check: build everything and run the suite (no dependency install).
-check: $(OUT)/ebtop $(UNIT_BINS) $(BPFT_BINS) $(BENCH_BINS)
+check: $(OUT)/ebtop $(THEME_COPIES) $(UNIT_BINS) $(BPFT_BINS) $(BENCH_BINS) $(FUZZ_BINS)
 	@EBTOP=$(OUT)/ebtop TESTBIN=$(OUT)/tests tests/run.sh
 
 bench: deps
@@ -78,7 +86,27 @@ $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-$(OUT)/%.o: %.c | $(SKELS)
+# The built-in themes are the shipped default and mono files, as C strings.
+$(OUT)/builtin_themes.h: themes/default.theme themes/mono.theme
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)for f in $^; do \
+		echo "static const char builtin_$$(basename $$f .theme)[] ="; \
+		sed 's/\\/\\\\/g; s/"/\\"/g; s/.*/\t"&\\n"/' $$f; echo ";"; \
+	done > $@
+
+$(OUT)/themes/%.theme: themes/%.theme
+	$(Q)mkdir -p $(@D)
+	$(Q)cp $< $@
+
+$(OUT)/fuzz/%: tests/fuzz/%.c $(FUZZ_DEPS) | $(SKELS) $(OUT)/builtin_themes.h
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) -g -O1 -std=gnu11 -D_GNU_SOURCE -DEBTOP_VERSION='"$(VERSION)"' -I$(OUT) \
+		-Ibpf -Iprobes -Iviews -Itui -fsanitize=fuzzer,address,undefined \
+		$< $(FUZZ_DEPS) -lcjson -lm -o $@
+
+$(OUT)/%.o: %.c | $(SKELS) $(OUT)/builtin_themes.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
@@ -109,6 +137,7 @@ install: $(OUT)/ebtop
 	install -D -m 0755 $(OUT)/ebtop $(DESTDIR)$(PREFIX)/bin/ebtop
 	install -d $(DESTDIR)$(PREFIX)/share/ebtop/themes
 	install -m 0644 themes/*.theme $(DESTDIR)$(PREFIX)/share/ebtop/themes/
+	install -D -m 0644 doc/ebtop.1 $(DESTDIR)$(PREFIX)/share/man/man1/ebtop.1
 
 clean:
 	rm -rf build build-san

@@ -48,10 +48,8 @@ int main(int argc, char **argv)
 	case PARSE_OK:
 		break;
 	}
-	if (!theme_exists(a.opt.theme)) {
-		snprintf(err, sizeof(err), "unknown theme '%s': use %s", a.opt.theme, theme_names());
+	if (theme_load(a.opt.theme, err, sizeof(err)))
 		return usage_error(err);
-	}
 	if (a.opt.cgroup) { /* validated now; applied once the probes run */
 		uint64_t id;
 
@@ -115,7 +113,7 @@ int main(int argc, char **argv)
 					      : usage_error(err);
 		}
 	}
-	if (a.interactive && term_start(a.opt.theme)) {
+	if (a.interactive && term_start()) {
 		fprintf(stderr, "ebtop: cannot start the terminal (TERM=%s)\n", getenv("TERM"));
 		collector_free(a.col);
 		return 1;

@@ -37,9 +37,9 @@ static void on_fatal(int sig)
 	raise(sig);
 }
 
-int term_start(const char *theme)
+int term_start(void)
 {
-	static const int fatal[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGQUIT };
+	static const int fatal[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGQUIT, SIGPIPE };
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
@@ -60,6 +60,6 @@ int term_start(const char *theme)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
-	theme_apply(theme);
+	theme_apply();
 	return 0;
 }

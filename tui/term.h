@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-int term_start(const char *theme);
+int term_start(void);
 void term_stop(void);
 bool term_active(void);
 
