@@ -88,50 +88,96 @@ if [ ${#pb[@]} -gt 0 ]; then
 	printf "  %-34s %10s round trips/s  overhead %s%%\n" "bpftrace runqlat.bt logic" "$b" "$(calc "($n / $b - 1) * 100")"
 fi
 
-echo "== 4. start-up: exec to the first byte of the first JSON document, minus its 0.1 s interval"
-st=()
-for ((i = 0; i < RUNS; i++)); do
+bpftrace_attach() { # sys_exit counting per pid; BEGIN runs once every probe is attached
+	exec unshare -m sh -c 'mount --make-rprivate / && mount -t tracefs tracefs /sys/kernel/tracing &&
+		exec bpftrace -e "tracepoint:raw_syscalls:sys_exit { @[pid] = count(); } BEGIN { printf(\"go\n\"); exit(); }"'
+}
+first_byte_ms() { # command...: ms from exec to its first output byte
+	local s e
 	s=$(date +%s%N)
-	e=$("$EBTOP" --json - -n 1 -d 0.1 2>/dev/null | { head -c 1 >/dev/null; date +%s%N; })
-	st+=("$(( (e - s) / 1000000 - 100 ))")
+	e=$("$@" 2>/dev/null | { head -c 1 >/dev/null; date +%s%N; })
+	echo $(((e - s) / 1000000))
+}
+
+echo "== 4. start-up: exec to the first JSON document (minus its 0.1 s interval) / bpftrace attached"
+st=() bt=()
+for ((i = 0; i < RUNS; i++)); do
+	st+=("$(($(first_byte_ms "$EBTOP" --json - -n 1 -d 0.1) - 100))")
+	if command -v bpftrace >/dev/null; then bt+=("$(first_byte_ms bpftrace_attach)"); fi
 done
-echo "  ebtop: $(printf '%s\n' "${st[@]}" | median) ms (median of $RUNS)"
+sm=$(printf '%s\n' "${st[@]}" | median)
+echo "  ebtop: $sm ms (median of $RUNS)"
+if [ ${#bt[@]} -gt 0 ]; then
+	bm=$(printf '%s\n' "${bt[@]}" | median)
+	echo "  bpftrace one-liner attached: $bm ms; ebtop/bpftrace $(calc "$sm / $bm")"
+fi
 
 # CPU time (user+sys, in clock ticks) of a running pid over a window.
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-steady_ms_per_refresh() { # refreshes, command...
-	local r=$1 pid a b
-	shift
-	"$@" >/dev/null 2>&1 &
-	pid=$!
+# Peak RSS (KiB) and the memory of the BPF maps it holds (KiB, from fdinfo).
+memory() {
+	echo "$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\).*/\1/p' /proc/"$1"/status)" \
+		"$(cat /proc/"$1"/fdinfo/* 2>/dev/null | awk '/^map_id:/ {m = 1} /^memlock:/ && m {s += $2; m = 0} END {print int(s / 1024)}')"
+}
+# ms of CPU per refresh of a pid over r refreshes of 0.5 s; "mem" appends
+# its memory.
+steady() { # pid refreshes
+	local pid=$1 r=$2 a b
 	sleep 2
 	a=$(ticks "$pid")
 	sleep "$(calc "$r * 0.5")"
 	b=$(ticks "$pid")
-	kill "$pid"
-	wait "$pid" 2>/dev/null
 	calc "($b - $a) * 1000 / $(getconf CLK_TCK) / $r"
 }
+htop_in_tmux() { # htop needs a terminal: a detached tmux of its own, 0.5 s refresh
+	tmux -L ebtop-bench-htop -f /dev/null new-session -d -x 200 -y 50 "htop -d 5"
+	sleep 0.5
+	pgrep -n -x htop
+}
 
-echo "== 3. userspace cost: steady-state CPU ms per refresh (0.5 s interval, 20 refreshes)"
-printf "  %-22s %12s %12s %12s\n" "extra processes" "ebtop" "top -b" "ebtop/top"
-for n in 0 1000 10000; do
+echo "== 3. userspace cost: steady-state CPU ms per refresh (0.5 s interval, 20 refreshes, median of 3)"
+echo "      and 6. memory: ebtop's peak RSS and BPF map memory in each scenario"
+printf "  %-30s %9s %9s %9s %11s %11s %12s %12s\n" "extra load" "ebtop" "htop" "top -b" \
+	"ebtop/htop" "ebtop/top" "peak RSS" "BPF maps"
+ulimit -n 65536
+for load in 0 1000 10000 tcp5000; do
 	pid=
-	if [ "$n" -gt 0 ]; then
+	if [ "$load" = tcp5000 ]; then
 		ready=$(mktemp)
-		"$BENCHBIN/sleepers" "$n" 10000 >"$ready" &
+		"$BENCHBIN/tcpload" hold 3600 5000 >"$ready" &
 		pid=$!
+	elif [ "$load" -gt 0 ]; then
+		ready=$(mktemp)
+		"$BENCHBIN/sleepers" "$load" 10000 >"$ready" &
+		pid=$!
+	fi
+	if [ -n "$pid" ]; then
 		for ((w = 0; w < 1200; w++)); do grep -q ready "$ready" && break; sleep 0.1; done
 		rm -f "$ready"
 	fi
-	e=() p=()
+	e=() h=() p=() mem=
 	for ((i = 0; i < 3; i++)); do
-		e+=("$(steady_ms_per_refresh 20 "$EBTOP" --json /dev/null -d 0.5)")
-		p+=("$(steady_ms_per_refresh 20 top -b -d 0.5)")
+		"$EBTOP" --json /dev/null -d 0.5 >/dev/null 2>&1 &
+		ep=$!
+		e+=("$(steady $ep 20)")
+		mem=$(memory $ep)
+		kill $ep; wait $ep 2>/dev/null
+		if command -v htop >/dev/null && command -v tmux >/dev/null; then
+			hp=$(htop_in_tmux)
+			h+=("$(steady "$hp" 20)")
+			tmux -L ebtop-bench-htop kill-server
+		fi
+		top -b -d 0.5 >/dev/null 2>&1 &
+		tp=$!
+		p+=("$(steady $tp 20)")
+		kill $tp; wait $tp 2>/dev/null
 	done
 	em=$(printf '%s\n' "${e[@]}" | median)
+	hm=$( [ ${#h[@]} -gt 0 ] && printf '%s\n' "${h[@]}" | median || echo 0)
 	pm=$(printf '%s\n' "${p[@]}" | median)
-	printf "  %-22s %12s %12s %12s\n" "$n" "$em" "$pm" "$(calc "$em / ($pm > 0 ? $pm : 1)")"
+	label=$([ "$load" = tcp5000 ] && echo "5000 TCP connections" || echo "$load sleeping processes")
+	printf "  %-30s %9s %9s %9s %11s %11s %9s KiB %8s KiB\n" "$label" "$em" "$hm" "$pm" \
+		"$(calc "$em / ($hm > 0 ? $hm : 1)")" "$(calc "$em / ($pm > 0 ? $pm : 1)")" $mem
 	if [ -n "$pid" ]; then kill "$pid"; wait "$pid" 2>/dev/null; fi
 done
 

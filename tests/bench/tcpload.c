@@ -1,6 +1,7 @@
 /* Loopback TCP load with known numbers, for tests and benchmarks.
- *   tcpload hold SECS          one connection to itself: 1 MiB sent one way,
- *                              then held open; prints "client PORT server PORT"
+ *   tcpload hold SECS [N]      N connections (default 1) to itself, 1 MiB sent
+ *                              one way on the first, then held open; prints
+ *                              "client PORT server PORT" of the first, then "ready"
  *   tcpload churn N [PER_S]    N short connections (connect, 100 bytes each
  *                              way, close), at PER_S per second or flat out;
  *                              prints the count done and the rate */
@@ -87,10 +88,18 @@ int main(int argc, char **argv)
 	int lfd, c, s;
 
 	if (argc >= 3 && !strcmp(argv[1], "hold")) {
+		long n = argc > 3 ? atol(argv[3]) : 1;
+
 		lfd = listener();
 		if (pair(lfd, &c, &s) || move(c, s, 1 << 20))
 			return 1;
 		printf("client %u server %u\n", port_of(c), port_of(lfd));
+		for (long i = 1; i < n; i++)
+			if (pair(lfd, &c, &s)) {
+				perror("tcpload: connection");
+				return 1;
+			}
+		printf("ready\n");
 		fflush(stdout);
 		sleep(atoi(argv[2]));
 		return 0;

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The exec pane shows commands run elsewhere as they happen, newest at the
 # bottom; an argv full of escape sequences is shown escaped and changes
-# neither the terminal's title nor its contents.
+# neither the terminal's title nor its contents; so is a comm made of them
+# in the cpu pane.
 . "$(dirname "$0")/lib.sh"
 
 start_shell 120 30
@@ -19,6 +20,20 @@ check "the pane title was not changed" [ "$(tm display -p '#{pane_title}')" != "
 check "the screen was not cleared (tab bar still there)" bash -c "tmux -L $SOCK capture-pane -p | head -1 | grep -q '1 cpu'"
 last=$(screen | grep -E 'esc-[0-9]+|e2e-exec|nonexistent-e2e' | tail -1)
 check "newest exec is at the bottom" grep -q "esc-$$" <<<"$last"
+# a busy process whose comm (its file name) is an OSC title sequence
+tag=$((RANDOM % 90000 + 10000)) # comm keeps 15 bytes: 9 + 5 digits fit
+evil=$'\e]0;evil\a'$tag
+cp /usr/bin/yes "$TMPD/$evil"
+"$TMPD/$evil" >/dev/null &
+EVIL=$!
+tm send-keys /
+tm send-keys -l 'evil'
+tm send-keys Enter
+check "its exec is shown escaped (found with /)" wait_for "0 +\\\\x1b\]0;evil\\\\x07$tag +/tmp/.*/\\\\x1b\]0;evil\\\\x07$tag *$" 5
+tm send-keys 1
+check "the cpu pane shows its comm escaped" wait_for "^ *$EVIL .* \\\\x1b\]0;evil\\\\x07$tag " 5
+check "the pane title is still not changed" [ "$(tm display -p '#{pane_title}')" != "evil$tag" ]
+kill "$EVIL"
 tm send-keys q
 check "q exits 0" wait_for '^EXIT=0' 5
 finish
