@@ -38,6 +38,8 @@ struct {
 
 /* Set before load: latency costs a task storage lookup on every exit. */
 const volatile bool with_latency = false;
+/* this architecture's execve and execveat numbers, from userspace */
+const volatile long nr_execve = -1, nr_execveat = -1;
 
 static __always_inline void add(struct sys_stat *st, long ret, __u64 lat)
 {
@@ -79,10 +81,15 @@ static __always_inline int on_exit(struct pt_regs *regs, long ret)
 		struct sys_proc fresh = {};
 
 		bpf_get_current_comm(fresh.comm, sizeof(fresh.comm));
+		fresh.comm_ns = bpf_ktime_get_ns();
 		bpf_map_update_elem(&sys_procs, &tgid, &fresh, BPF_NOEXIST);
 		p = bpf_map_lookup_elem(&sys_procs, &tgid);
 		if (!p)
 			return 0;
+	} else if (ret == 0 && (nr == nr_execve || nr == nr_execveat)) {
+		/* a new image, a new comm; rare, so the clock read is cheap */
+		bpf_get_current_comm(p->comm, sizeof(p->comm));
+		p->comm_ns = bpf_ktime_get_ns();
 	}
 	p->count++;
 	if (ret < 0)

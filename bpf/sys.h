@@ -21,7 +21,8 @@ struct sys_proc {
 	__u64 count;
 	__u64 errors;
 	__u64 exited;       /* the whole process has exited */
-	char comm[16];      /* at the first syscall seen (set in one CPU's slot) */
+	__u64 comm_ns;      /* when this CPU's slot set comm: the latest wins */
+	char comm[16];      /* at the first syscall seen, and after each exec */
 };
 
 #endif

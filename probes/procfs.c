@@ -42,7 +42,7 @@ int procfs_info(uint32_t pid, struct proc_info *out)
 	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
 	if ((err = read_line(path, line, sizeof(line))))
 		return err;
-	snprintf(out->comm, sizeof(out->comm), "%s", line);
+	snprintf(out->comm, sizeof(out->comm), "%.15s", line);
 	snprintf(path, sizeof(path), "/proc/%u/status", pid);
 	if ((f = fopen(path, "re"))) {
 		while (fgets(line, sizeof(line), f))
@@ -55,6 +55,18 @@ int procfs_info(uint32_t pid, struct proc_info *out)
 
 		cgroup_resolve(line, &out->cgroup_id, why, sizeof(why));
 	}
+	return 0;
+}
+
+int procfs_comm(uint32_t pid, char comm[16])
+{
+	char path[32], line[64];
+	int err;
+
+	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
+	if ((err = read_line(path, line, sizeof(line))))
+		return err;
+	snprintf(comm, 16, "%.15s", line);
 	return 0;
 }
 

@@ -215,12 +215,8 @@ static int read_procs(struct runq_probe *p, struct runq_snap *rs, bool report)
 	qsort(rows, nr, sizeof(*rows), by_p99);
 	rs->np = nr < RUNQ_TOP_PROCS ? nr : RUNQ_TOP_PROCS;
 	rs->procs = rows;
-	for (size_t i = 0; i < rs->np; i++) { /* the current comm, after any exec */
-		struct proc_info info;
-
-		if (procfs_info(rows[i].pid, &info) == 0)
-			memcpy(rows[i].comm, info.comm, sizeof(rows[i].comm));
-	}
+	for (size_t i = 0; i < rs->np; i++) /* the current comm, after any exec */
+		procfs_comm(rows[i].pid, rows[i].comm);
 	free(keys);
 	free(vals);
 	return 0;

@@ -12,7 +12,6 @@
 #include "filter.h"
 #include "mapread.h"
 #include "probe.h"
-#include "procfs.h"
 #include "sys.h"
 #include "sys.skel.h"
 
@@ -72,8 +71,11 @@ static void *sys_start(const struct probe_env *env, char *why, size_t whylen)
 
 	if (!p)
 		return NULL;
-	PROBE_OPEN_LOAD_CONFIGURED(sys_bpf, p->skel, env->filter, err,
-				   p->skel->rodata->with_latency = env->sys_latency);
+	PROBE_OPEN_LOAD_CONFIGURED(sys_bpf, p->skel, env->filter, err, ({
+		p->skel->rodata->with_latency = env->sys_latency;
+		p->skel->rodata->nr_execve = seccomp_syscall_resolve_name("execve");
+		p->skel->rodata->nr_execveat = seccomp_syscall_resolve_name("execveat");
+	}));
 	if (!err) {
 		p->exit_prog = pick(p->skel->obj, "sys_exit_btf", "sys_exit_raw");
 		p->enter_prog = pick(p->skel->obj, "sys_enter_btf", "sys_enter_raw");
@@ -238,15 +240,17 @@ static int collect_procs(struct sys_probe *p, struct sys_snap *ss, double secs, 
 	}
 	for (long i = 0; i < n; i++) {
 		const struct sys_proc *pc = (const struct sys_proc *)((char *)vals + i * vsz);
-		uint64_t count = 0, errors = 0, exited = 0;
+		uint64_t count = 0, errors = 0, exited = 0, comm_ns = 0;
 		const char *comm = "";
 
 		for (int c = 0; c < p->ncpus; c++) {
 			count += pc[c].count;
 			errors += pc[c].errors;
 			exited |= pc[c].exited;
-			if (pc[c].comm[0])
+			if (pc[c].comm[0] && pc[c].comm_ns >= comm_ns) {
 				comm = pc[c].comm;
+				comm_ns = pc[c].comm_ns;
+			}
 		}
 		now[m++] = (struct total){ (uint64_t)keys[i] * 2, count };
 		now[m++] = (struct total){ (uint64_t)keys[i] * 2 + 1, errors };
@@ -268,12 +272,6 @@ static int collect_procs(struct sys_probe *p, struct sys_snap *ss, double secs, 
 	qsort(rows, nr, sizeof(*rows), proc_by_count);
 	ss->np = nr < SYS_TOP_PROCS ? nr : SYS_TOP_PROCS;
 	ss->procs = rows;
-	for (size_t i = 0; i < ss->np; i++) { /* the current comm, after any exec */
-		struct proc_info info;
-
-		if (procfs_info(rows[i].pid, &info) == 0)
-			memcpy(rows[i].comm, info.comm, sizeof(rows[i].comm));
-	}
 	baseline_commit(&p->per_proc, now, m);
 	free(keys);
 	free(vals);

@@ -75,6 +75,8 @@ static int act_enter(struct app *a, int ch)
 	snprintf(buf, sizeof(buf), "%u", a->model.table.row[ps->selected].pid);
 	if (app_set_pids(a, buf, err, sizeof(err)))
 		app_status(a, "%s", err);
+	else if (a->pane == PANE_SYS)
+		a->vopts.sys_procs = false; /* show the process's own syscalls */
 	return R_REBUILD;
 }
 
@@ -203,6 +205,15 @@ static int act_theme(struct app *a, int ch)
 	return R_REDRAW;
 }
 
+static int act_sys_procs(struct app *a, int ch)
+{
+	(void)ch;
+	a->vopts.sys_procs = !a->vopts.sys_procs;
+	a->ps[PANE_SYS].sort_col = 2; /* calls/s in either table */
+	a->ps[PANE_SYS].reverse = false;
+	return R_REBUILD;
+}
+
 static int act_tcp_listeners(struct app *a, int ch)
 {
 	(void)ch;
@@ -262,6 +273,7 @@ static const struct binding table[] = {
 	{ { '+', '-' }, "+ -", NULL, "slower / faster refresh", act_speed },
 	{ { 's' }, "s", "Snap", "snapshot all panes to JSON", act_snapshot },
 	{ { 't' }, "t", "Theme", "next theme", act_theme },
+	{ { 'P' }, "P", NULL, "sys: list processes / syscalls (Enter on a process: its own mix)", act_sys_procs },
 	{ { 'l' }, "l", NULL, "tcp: show / hide listening sockets", act_tcp_listeners },
 	{ { 'f' }, "f", NULL, "tcp: list all, live, established or closed connections", act_tcp_show },
 	{ { '?', 'h', KEY_F(1) }, "? h F1", "Help", "this help", act_help },

@@ -1,6 +1,7 @@
 /* ebtop: parse, check, start the probes, run the loop. */
 #include <errno.h>
 #include <locale.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,11 @@ int main(int argc, char **argv)
 	FILE *out = NULL;
 	int rc;
 
+	/* Each refresh builds and frees the same few MB (snapshots, JSON);
+	 * glibc would hand them back to the kernel and fault them in again
+	 * every time, which cost two thirds of a refresh at 10,000 sockets. */
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 	setlocale(LC_ALL, "");
 	switch (options_parse(argc, argv, &a.opt, stdout, err, sizeof(err))) {
 	case PARSE_EXIT:

@@ -24,7 +24,7 @@ static bool has(const struct __user_cap_data_struct d[2], int cap)
 
 int privs_check(char *why, size_t len)
 {
-	struct __user_cap_data_struct d[2];
+	struct __user_cap_data_struct d[2] = { 0 };
 	bool bpf, perfmon;
 
 	if (caps_get(d))

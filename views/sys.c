@@ -1,5 +1,6 @@
-/* Pane 3: syscall rates. The table is per syscall; the busiest processes
- * head it. A process's own mix: filter to it (Enter on a cpu row, or p). */
+/* Pane 3: syscall rates. The table is per syscall, or (P) per process; the
+ * busiest processes head it. A process's own mix: Enter on its row filters
+ * to it in the kernel, and the table shows its syscalls. */
 #include <stdio.h>
 #include "view.h"
 
@@ -15,13 +16,42 @@ static const struct column cols[NCOL] = {
 	[COL_MAX] = { "MAX", 8, ALIGN_RIGHT, true },
 };
 
+enum { PCOL_PID, PCOL_COMM, PCOL_RATE, PCOL_COUNT, PCOL_ERR, NPCOL };
+
+static const struct column proc_cols[NPCOL] = {
+	[PCOL_PID] = { "PID", 7, ALIGN_RIGHT, true },
+	[PCOL_COMM] = { "COMM", 15, ALIGN_LEFT, false },
+	[PCOL_RATE] = { "CALLS/s", 9, ALIGN_RIGHT, true },
+	[PCOL_COUNT] = { "COUNT", 9, ALIGN_RIGHT, true },
+	[PCOL_ERR] = { "ERRORS", 8, ALIGN_RIGHT, true },
+};
+
+static void proc_rows(const struct sys_snap *y, struct table *t)
+{
+	char a[32];
+
+	for (size_t i = 0; i < y->np; i++) {
+		const struct sys_proc_row *r = &y->procs[i];
+
+		table_row(t, r->pid);
+		table_cell(t, r->pid, "%u", r->pid);
+		table_cell(t, 0, "%s", r->comm);
+		fmt_count(a, sizeof(a), r->per_s);
+		table_cell(t, r->per_s, "%s", a);
+		table_cell(t, r->count, "%llu", (unsigned long long)r->count);
+		table_cell(t, r->errors, "%llu", (unsigned long long)r->errors);
+	}
+}
+
 static void sys_build(const struct snapshot *s, const struct view_opts *o, struct pane_model *m)
 {
-	(void)o;
 	const struct sys_snap *y = &s->sys;
 	char a[32], b[32];
 
-	model_init(m, cols, NCOL, -1);
+	if (o->sys_procs)
+		model_init(m, proc_cols, NPCOL, PCOL_COMM);
+	else
+		model_init(m, cols, NCOL, -1);
 	model_line(m);
 	model_seg(m, ROLE_TITLE, "SYS ");
 	fmt_count(a, sizeof(a), y->total_per_s);
@@ -34,6 +64,13 @@ static void sys_build(const struct snapshot *s, const struct view_opts *o, struc
 		fmt_count(a, sizeof(a), y->procs[i].per_s);
 		model_seg(m, ROLE_NORMAL, "  %s(%u) ", y->procs[i].comm, y->procs[i].pid);
 		model_seg(m, ROLE_BAR, "%s/s", a);
+	}
+	model_line(m);
+	model_seg(m, ROLE_DIM, o->sys_procs ? "per process (P: per syscall; Enter: that process's own mix)"
+					    : "per syscall (P: per process)");
+	if (o->sys_procs) {
+		proc_rows(y, &m->table);
+		return;
 	}
 	for (size_t i = 0; i < y->n; i++) {
 		const struct sys_row *r = &y->rows[i];

@@ -13,6 +13,7 @@ enum tcp_show { TCP_SHOW_ALL, TCP_SHOW_LIVE, TCP_SHOW_ESTABLISHED, TCP_SHOW_CLOS
 struct view_opts {
 	bool tcp_listeners;     /* list listening sockets */
 	enum tcp_show tcp_show; /* which connections the tcp pane lists */
+	bool sys_procs;         /* the sys pane lists processes, not syscalls */
 };
 
 const char *tcp_show_name(enum tcp_show s);

@@ -5,6 +5,8 @@ set -u
 cd "$(dirname "$0")/../.."
 : "${EBTOP:=build/ebtop}" "${BENCHBIN:=build/bench}" "${RUNS:=5}" "${CALLS:=1000000}"
 
+# SCENARIOS="3 5" runs only those (default: all).
+want() { [[ " ${SCENARIOS:-1 2 3 4 5} " == *" $1 "* ]]; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 calc() { awk "BEGIN {printf \"%.2f\", $1}"; }
 
@@ -28,6 +30,7 @@ bpftrace_sys() { # the issue's one-liner; tracefs mounted privately for it
 		exec bpftrace -e "tracepoint:raw_syscalls:sys_enter { @[pid, args->id] = count(); }"'
 }
 
+if want 1; then
 echo "== 1. syscall path: ns per getppid() ($CALLS calls, median of $RUNS, alternating)"
 declare -A t
 names="none floor ebtop ebtop_filtered bpftrace"
@@ -47,6 +50,7 @@ for n in $names; do
 	printf "  %-28s %9s %11s %14s\n" "$n" "$m" "$(calc "$m - $base")" \
 		"$( [ "$n" = none ] && echo - || calc "($m - $base) / ($floor - $base)")"
 done
+fi
 
 # Round trips/s of the ping-pong under a tracer started by "$@".
 pp_under() {
@@ -72,6 +76,7 @@ tracepoint:sched:sched_switch {
 }"'
 }
 
+if want 2; then
 echo "== 2. scheduler path: pipe ping-pong round trips/s (2 s runs, median of $RUNS, alternating)"
 pn=() pe=() pb=()
 for ((i = 0; i < RUNS; i++)); do
@@ -87,6 +92,7 @@ if [ ${#pb[@]} -gt 0 ]; then
 	b=$(printf '%s\n' "${pb[@]}" | median)
 	printf "  %-34s %10s round trips/s  overhead %s%%\n" "bpftrace runqlat.bt logic" "$b" "$(calc "($n / $b - 1) * 100")"
 fi
+fi
 
 bpftrace_attach() { # sys_exit counting per pid; BEGIN runs once every probe is attached
 	exec unshare -m sh -c 'mount --make-rprivate / && mount -t tracefs tracefs /sys/kernel/tracing &&
@@ -99,6 +105,7 @@ first_byte_ms() { # command...: ms from exec to its first output byte
 	echo $(((e - s) / 1000000))
 }
 
+if want 4; then
 echo "== 4. start-up: exec to the first JSON document (minus its 0.1 s interval) / bpftrace attached"
 st=() bt=()
 for ((i = 0; i < RUNS; i++)); do
@@ -110,6 +117,7 @@ echo "  ebtop: $sm ms (median of $RUNS)"
 if [ ${#bt[@]} -gt 0 ]; then
 	bm=$(printf '%s\n' "${bt[@]}" | median)
 	echo "  bpftrace one-liner attached: $bm ms; ebtop/bpftrace $(calc "$sm / $bm")"
+fi
 fi
 
 # CPU time (user+sys, in clock ticks) of a running pid over a window.
@@ -135,11 +143,12 @@ htop_in_tmux() { # htop needs a terminal: a detached tmux of its own, 0.5 s refr
 	pgrep -n -x htop
 }
 
+if want 3; then
 echo "== 3. userspace cost: steady-state CPU ms per refresh (0.5 s interval, 20 refreshes, median of 3)"
 echo "      and 6. memory: ebtop's peak RSS and BPF map memory in each scenario"
 printf "  %-30s %9s %9s %9s %11s %11s %12s %12s\n" "extra load" "ebtop" "htop" "top -b" \
 	"ebtop/htop" "ebtop/top" "peak RSS" "BPF maps"
-ulimit -n 65536
+ulimit -n "$(ulimit -Hn)" # 5,000 connections hold 10,000 fds
 for load in 0 1000 10000 tcp5000; do
 	pid=
 	if [ "$load" = tcp5000 ]; then
@@ -180,7 +189,9 @@ for load in 0 1000 10000 tcp5000; do
 		"$(calc "$em / ($hm > 0 ? $hm : 1)")" "$(calc "$em / ($pm > 0 ? $pm : 1)")" $mem
 	if [ -n "$pid" ]; then kill "$pid"; wait "$pid" 2>/dev/null; fi
 done
+fi
 
+if want 5; then
 echo "== 5. exec storm: 10,000 execs from 2 forkers (median of 3)"
 rates_none=() rates_eb=() lost=()
 for ((i = 0; i < 3; i++)); do
@@ -201,3 +212,5 @@ done
 n=$(printf '%s\n' "${rates_none[@]}" | median)
 e=$(printf '%s\n' "${rates_eb[@]}" | median)
 echo "  execs/s without ebtop: $n; with ebtop: $e (ratio $(calc "$e / $n")); lost per run: ${lost[*]}"
+fi
+

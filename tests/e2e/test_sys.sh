@@ -1,6 +1,7 @@
 #!/bin/bash
 # The sys pane: its programs are attached only while it is on screen (bpftool
-# link state), and a known syscall-heavy process is at the top.
+# link state), and a known syscall-heavy process is at the top; P lists
+# processes and Enter on one shows its own syscall mix.
 . "$(dirname "$0")/lib.sh"
 
 sys_links() { bpftool link show 2>/dev/null | grep -c "tp 'sys_exit'"; }
@@ -18,6 +19,16 @@ check "sys pane shown: sys_exit attached ($(sys_links))" [ "$(sys_links)" -eq 1 
 check "status says collection resumed" wait_for 'sys: collecting' 3
 check "the syscall-heavy process leads the top list" wait_for "^top:  e2e-sysload\\($LOAD\\)" 5
 check "read and write lead the syscall table" bash -c "tmux -L $SOCK capture-pane -p | grep -A2 'SYSCALL' | grep -qE ' (read|write) '"
+tm send-keys P
+check "P lists processes, the load first" wait_for "^ *$LOAD +e2e-sysload " 5
+check "the selected row is the load" bash -c "tmux -L $SOCK capture-pane -p -e | grep -m1 ' e2e-sysload ' | grep -qF $'\e[30m\e[46m'"
+tm send-keys Enter
+check "Enter filters to it" wait_for "\\| pid $LOAD" 5
+check "and shows its own mix: syscalls again, read and write only" bash -c "
+	$(declare -f wait_for screen tm); SOCK=$SOCK; wait_for 'SYSCALL' 5 &&
+	[ \$(tmux -L $SOCK capture-pane -p | sed -n '/SYSCALL/,/every/p' | grep -cE '^ +[0-9]+ [a-z_0-9]+ ') -le 3 ] &&
+	tmux -L $SOCK capture-pane -p | grep -A1 SYSCALL | grep -qE ' (read|write) '"
+tm send-keys x
 tm send-keys 1
 sleep 0.5
 check "back on cpu: sys_exit detached ($(sys_links))" [ "$(sys_links)" -eq 0 ]
