@@ -211,6 +211,9 @@ static int act_sys_procs(struct app *a, int ch)
 	a->vopts.sys_procs = !a->vopts.sys_procs;
 	a->ps[PANE_SYS].sort_col = 2; /* calls/s in either table */
 	a->ps[PANE_SYS].reverse = false;
+	/* row ids differ between the tables (syscall nr + 1, pid): start at the top */
+	a->ps[PANE_SYS].selected = 0;
+	a->ps[PANE_SYS].selected_id = 0;
 	return R_REBUILD;
 }
 

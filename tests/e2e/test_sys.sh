@@ -21,7 +21,7 @@ check "the syscall-heavy process leads the top list" wait_for "^top:  e2e-sysloa
 check "read and write lead the syscall table" bash -c "tmux -L $SOCK capture-pane -p | grep -A2 'SYSCALL' | grep -qE ' (read|write) '"
 tm send-keys P
 check "P lists processes, the load first" wait_for "^ *$LOAD +e2e-sysload " 5
-check "the selected row is the load" bash -c "tmux -L $SOCK capture-pane -p -e | grep -m1 ' e2e-sysload ' | grep -qF $'\e[30m\e[46m'"
+check "the selected row (black on cyan) is the load" bash -c "tmux -L $SOCK capture-pane -p -e | grep -m1 \"$LOAD e2e-sysload\" | grep -qF $'\e[46m'"
 tm send-keys Enter
 check "Enter filters to it" wait_for "\\| pid $LOAD" 5
 check "and shows its own mix: syscalls again, read and write only" bash -c "

@@ -13,7 +13,8 @@ header_line() { tm capture-pane -p -e | grep -m1 'PID .*UID'; }
 # theme, TERM, NO_COLOR, expected escape (a fixed string), label
 try() {
 	local theme=$1 term=$2 nc=$3 want=$4 label=$5 line
-	tm kill-server 2>/dev/null
+	# a tmux server of its own: a new one on a socket still closing can fail
+	SOCK=ebtop-e2e-$$-$((++TRY))
 	TERM_E2E=$term start_shell 120 20 ${nc:+NO_COLOR=$nc}
 	type_line "$EBTOP -t $theme"
 	wait_for 'PID .*UID' 10 >/dev/null 2>&1
@@ -24,7 +25,9 @@ try() {
 			bash -c "! tmux -L $SOCK capture-pane -p -e | grep -qE $'\e'\"\\[(3[0-7]|4[0-7]|9[0-7]|10[0-7]|38;|48;)\""
 	fi
 	tm send-keys q
+	tm kill-server 2>/dev/null
 }
+TRY=0
 
 try default xterm-256color "" "${ESC}[30m${ESC}[42m" "default"
 try light xterm-256color "" "${ESC}[38;5;16m${ESC}[48;5;153m" "light (256 colours)"
@@ -35,7 +38,7 @@ try default xterm-256color 1 "${ESC}[0;7m" "NO_COLOR=1"
 try light vt100 "" "${ESC}[0;7m" "TERM=vt100 (no colour)"
 try light xterm "" "${ESC}[30m${ESC}[47m" "light on an 8-colour terminal (nearest colours)"
 
-tm kill-server 2>/dev/null
+SOCK=ebtop-e2e-$$-$((++TRY))
 start_shell 120 20
 type_line "$EBTOP; echo EXIT=\$?"
 wait_for 'PID .*UID' 10 >/dev/null
