@@ -304,6 +304,23 @@ static long rss_kib(pid_t pid)
 	return kib;
 }
 
+/* Does the process run with AddressSanitizer (whose quarantine holds freed
+ * memory, so its RSS says nothing about ebtop's own)? */
+static bool asan(pid_t pid)
+{
+	char path[64], line[512];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	if (!(f = fopen(path, "r")))
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, "libasan") != NULL;
+	fclose(f);
+	return found;
+}
+
 #define CHURN 5000
 
 /* Reads three documents after a round of churn: adds the closed ends and
@@ -372,6 +389,8 @@ static void churn(void)
 		return;
 	}
 	cJSON_Delete(ebtop_doc(&e));
+	bool san = asan(e.pid);
+
 	for (int round = 0; round < 2; round++) {
 		if (write(go[1], "g", 1) != 1 || read(fin[0], &c, 1) != 1)
 			return;
@@ -389,9 +408,13 @@ static void churn(void)
 	      "churn: %.0f closed ends reported (both ends of 2 x %d), %.0f lost", closed, CHURN, lost);
 	check(closed_total == 4 * CHURN, "churn: closed_total %.0f", closed_total);
 	check(left == 0, "churn: no connection of the churner left in the live list (%d)", left);
-	check(rss[0] > 0 && rss[1] - rss[0] < 2048,
-	      "churn: ebtop's RSS after round 1 %ld KiB, after round 2 %ld KiB (< 2 MiB more)",
-	      rss[0], rss[1]);
+	if (san)
+		skip("churn: ebtop's RSS does not grow in the second round",
+		     "an ASan build's quarantine holds freed memory; the plain pass checks this");
+	else
+		check(rss[0] > 0 && rss[1] - rss[0] < 2048,
+		      "churn: ebtop's RSS after round 1 %ld KiB, after round 2 %ld KiB (< 2 MiB more)",
+		      rss[0], rss[1]);
 }
 
 int main(void)
