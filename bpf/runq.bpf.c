@@ -75,15 +75,17 @@ static __always_inline void record(struct task_struct *t, __u32 tgid, __u64 ns)
 
 		bpf_map_update_elem(&runq_procs, &tgid, &fresh, BPF_NOEXIST);
 		p = bpf_map_lookup_elem(&runq_procs, &tgid);
-		if (p)
+		if (p) {
 			bpf_probe_read_kernel_str(p->comm, sizeof(p->comm),
 						  BPF_CORE_READ(t, group_leader, comm));
+			/* a dying task's last switch-out comes after
+			 * sched_process_exit marked (or userspace removed) its
+			 * entry: one made now must be marked, or it would stay */
+			if (group_dead(t))
+				p->exited = 1;
+		}
 	}
 	if (p) {
-		/* a dying task's last switch-out comes after sched_process_exit
-		 * has marked its entry: mark it here too, or it would stay */
-		if (group_dead(t))
-			p->exited = 1;
 		__sync_fetch_and_add(&p->count, 1);
 		if (idx < RUNQ_BUCKETS)
 			__sync_fetch_and_add(&p->bucket[idx], 1);
