@@ -4,19 +4,13 @@
  * argv is still in the caller's memory at syscall exit. Records go through
  * a ring buffer; a failed output is counted in `lost`. */
 #include "common.bpf.h"
+#include "events.bpf.h"
 #include "exec.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 2 * 1024 * 1024); /* userspace may resize */
 } events SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} lost SEC(".maps");
 
 /* Syscall entries waiting for their exit; LRU so a task killed mid-exec
  * cannot fill it. */
@@ -65,21 +59,11 @@ static __always_inline struct exec_event *event_start(struct task_struct *t, int
 static __always_inline void event_send(struct exec_event *e)
 {
 	__u64 size = offsetof(struct exec_event, args) + e->args_len;
-	__u64 flags = BPF_RB_NO_WAKEUP;
-	__u32 zero = 0;
-	__u64 *n;
 
-	/* Batch wakeups: wake the reader only once the ring is a quarter full;
-	 * the refresh timer drains the rest. */
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > bpf_ringbuf_query(&events, BPF_RB_RING_SIZE) / 4)
-		flags = BPF_RB_FORCE_WAKEUP;
 	if (size > sizeof(*e))
 		size = sizeof(*e);
-	if (bpf_ringbuf_output(&events, e, size, flags) == 0)
-		return;
-	n = bpf_map_lookup_elem(&lost, &zero);
-	if (n)
-		*n += 1;
+	if (bpf_ringbuf_output(&events, e, size, wakeup_flags(&events)))
+		count_lost();
 }
 
 static __always_inline int on_exec(struct task_struct *t, pid_t old_pid, struct linux_binprm *bprm)

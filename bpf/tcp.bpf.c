@@ -6,6 +6,7 @@
  * come from the socket's own counters, read when the iterator dumps it or
  * when it closes, so no per-packet work is done here. */
 #include "common.bpf.h"
+#include "events.bpf.h"
 #include "tcp.h"
 
 #define AF_INET 2
@@ -23,13 +24,6 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 512 * 1024);
 } closed SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} lost SEC(".maps");
 
 static __always_inline bool is_tcp(const struct sock *sk)
 {
@@ -132,23 +126,15 @@ static __always_inline void fill(struct tcp_conn *c, struct tcp_sock *tp, const 
 static __always_inline void send_closed(struct tcp_sock *tp, const struct tcp_owner *o, int state)
 {
 	struct tcp_conn *c = bpf_ringbuf_reserve(&closed, sizeof(*c), 0);
-	__u64 flags = BPF_RB_NO_WAKEUP;
-	__u32 zero = 0;
-	__u64 *n;
 
 	if (!c) {
-		n = bpf_map_lookup_elem(&lost, &zero);
-		if (n)
-			*n += 1;
+		count_lost();
 		return;
 	}
 	fill(c, tp, o);
 	c->state = state; /* the socket's own field changes after the tracepoint */
 	c->end_ns = bpf_ktime_get_ns();
-	/* wake the reader only when the ring fills up; the refresh drains it */
-	if (bpf_ringbuf_query(&closed, BPF_RB_AVAIL_DATA) > bpf_ringbuf_query(&closed, BPF_RB_RING_SIZE) / 4)
-		flags = BPF_RB_FORCE_WAKEUP;
-	bpf_ringbuf_submit(c, flags);
+	bpf_ringbuf_submit(c, wakeup_flags(&closed));
 }
 
 SEC("tp_btf/inet_sock_set_state")

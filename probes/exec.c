@@ -47,17 +47,10 @@ static void history_add(struct exec_probe *p, struct exec_rec *r)
 	p->fresh++;
 }
 
-static uint64_t read_lost(struct exec_probe *p)
-{
-	int64_t n = probe_percpu_sum(bpf_map__fd(p->skel->maps.lost));
-
-	return n < 0 ? p->lost_seen : (uint64_t)n;
-}
-
 /* A marker in the stream where the kernel had to drop records. */
 static void mark_losses(struct exec_probe *p)
 {
-	uint64_t now = read_lost(p);
+	uint64_t now = probe_lost_count(bpf_map__fd(p->skel->maps.lost), p->lost_seen);
 	struct exec_rec *r;
 
 	if (now == p->lost_seen || !(r = calloc(1, sizeof(*r))))

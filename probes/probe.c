@@ -52,14 +52,14 @@ void probe_why(char *why, size_t len, const char *what, int err)
 		snprintf(why, len, "%s: %s", what, strerror(-err));
 }
 
-int64_t probe_percpu_sum(int map_fd)
+uint64_t probe_lost_count(int map_fd, uint64_t prev)
 {
 	int ncpus = libbpf_num_possible_cpus();
 	uint64_t per_cpu[ncpus > 0 ? ncpus : 1], sum = 0;
 	uint32_t zero = 0;
 
 	if (ncpus <= 0 || bpf_map_lookup_elem(map_fd, &zero, per_cpu))
-		return -1;
+		return prev;
 	for (int i = 0; i < ncpus; i++)
 		sum += per_cpu[i];
 	return sum;

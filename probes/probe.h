@@ -85,8 +85,9 @@ void probe_why(char *why, size_t len, const char *what, int err);
  * after attach, and after a filter change. */
 void probe_switch_all_cpus(void);
 
-/* Sum of a one-slot per-CPU counter map (lost events); -1 on error. */
-int64_t probe_percpu_sum(int map_fd);
+/* The count in a ring-buffer probe's `lost` map (bpf/events.bpf.h), summed
+ * over CPUs; prev when it cannot be read. */
+uint64_t probe_lost_count(int map_fd, uint64_t prev);
 /* Nanoseconds to add to a bpf_ktime_get_ns stamp for CLOCK_REALTIME. */
 int64_t probe_mono_to_real(void);
 uint64_t probe_mono_ns(void);

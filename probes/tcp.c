@@ -105,20 +105,13 @@ static int on_closed(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static uint64_t read_lost(struct tcp_probe *p)
-{
-	int64_t n = probe_percpu_sum(bpf_map__fd(p->skel->maps.lost));
-
-	return n < 0 ? p->lost_seen : (uint64_t)n;
-}
-
 static void tcp_drain(void *state)
 {
 	struct tcp_probe *p = state;
 
 	p->mono_to_real = probe_mono_to_real();
 	ring_buffer__consume(p->rb);
-	p->lost_seen = read_lost(p);
+	p->lost_seen = probe_lost_count(bpf_map__fd(p->skel->maps.lost), p->lost_seen);
 }
 
 static int tcp_fd(void *state)
