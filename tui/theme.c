@@ -188,8 +188,8 @@ int theme_fit_colour(const struct tcolour *c, int ncolours)
 
 	if (c->kind == TC_DEFAULT)
 		return -1;
-	if (c->kind == TC_INDEX && (c->index < 16 || c->index < ncolours))
-		return c->index < ncolours ? c->index : nearest((index_rgb(c->index, rgb), rgb), ncolours);
+	if (c->kind == TC_INDEX && c->index < ncolours)
+		return c->index;
 	if (c->kind == TC_INDEX)
 		index_rgb(c->index, rgb);
 	else
@@ -244,7 +244,7 @@ void theme_apply(void)
 
 static int cmp_names(const void *a, const void *b)
 {
-	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	const char *x = a, *y = b;
 
 	/* default first, then by name */
 	return strcmp(x, "default") ? (strcmp(y, "default") ? strcmp(x, y) : 1) : -1;
@@ -254,7 +254,6 @@ static int cmp_names(const void *a, const void *b)
 static int list_themes(char names[MAX_THEMES][64])
 {
 	char dirs[3][PATH_MAX];
-	char *ptrs[MAX_THEMES];
 	int nd = theme_dirs(dirs), n = 0;
 
 	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
@@ -278,14 +277,7 @@ static int list_themes(char names[MAX_THEMES][64])
 		if (dir)
 			closedir(dir);
 	}
-	for (int i = 0; i < n; i++)
-		ptrs[i] = names[i];
-	qsort(ptrs, n, sizeof(*ptrs), cmp_names);
-	char sorted[MAX_THEMES][64];
-
-	for (int i = 0; i < n; i++)
-		snprintf(sorted[i], 64, "%s", ptrs[i]);
-	memcpy(names, sorted, n * sizeof(sorted[0]));
+	qsort(names, n, sizeof(names[0]), cmp_names);
 	return n;
 }
 
