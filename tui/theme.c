@@ -188,7 +188,9 @@ int theme_fit_colour(const struct tcolour *c, int ncolours)
 
 	if (c->kind == TC_DEFAULT)
 		return -1;
-	if (c->kind == TC_INDEX && c->index < ncolours)
+	/* direct-colour terminfo (xterm-direct) keeps only 0-7 as palette
+	 * entries; any larger value is an RGB triple */
+	if (c->kind == TC_INDEX && c->index < (ncolours >= 0x1000000 ? 8 : ncolours))
 		return c->index;
 	if (c->kind == TC_INDEX)
 		index_rgb(c->index, rgb);

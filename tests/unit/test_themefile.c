@@ -132,6 +132,8 @@ static void fitting(void **state)
 	assert_int_equal(theme_fit_colour(&idx196, 8), 1);       /* -> red */
 	assert_int_equal(theme_fit_colour(&orange, 256), 208);   /* exact cube entry */
 	assert_int_equal(theme_fit_colour(&orange, 1 << 24), 0xff8700); /* direct colour */
+	assert_int_equal(theme_fit_colour(&red, 1 << 24), 1);          /* palette 0-7 stay */
+	assert_int_equal(theme_fit_colour(&idx196, 1 << 24), 0xff0000); /* not RGB 0,0,196 */
 	assert_int_equal(theme_fit_colour(&white, 256), 255);    /* nearest gray */
 	assert_int_equal(theme_fit_colour(&white, 8), 7);
 }
