@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ESC=$'\e'
-# header_sgr: the escapes on the screen's table header line
+# header_line: the table header line of the screen, with its escapes
 header_line() { tm capture-pane -p -e | grep -m1 'PID .*UID'; }
 
 # theme, TERM, NO_COLOR, expected escape (a fixed string), label
