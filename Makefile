@@ -9,11 +9,11 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' -e 's/pp
 PREFIX ?= /usr/local
 VERSION := 0.1.0
 
-PKGS := libbpf libelf zlib ncursesw libcjson libseccomp
+PKGS := libbpf libelf zlib ncursesw libcjson libseccomp libmicrohttpd
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -DEBTOP_VERSION='"$(VERSION)"' \
 	  -I$(OUT) -Ibpf -Iprobes -Iviews -Itui -MMD -MP
-LDLIBS += -lbpf -lelf -lz -lncursesw -ltinfo -lcjson -lseccomp -lm
+LDLIBS += -lbpf -lelf -lz -lncursesw -ltinfo -lcjson -lseccomp -lmicrohttpd -lm
 ifeq ($(SAN),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined

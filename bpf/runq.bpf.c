@@ -22,7 +22,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, RUNQ_BUCKETS);
+	__uint(max_entries, RUNQ_BUCKETS + 1); /* + RUNQ_SUM_KEY */
 	__type(key, __u32);
 	__type(value, __u64);
 } hist SEC(".maps");
@@ -59,13 +59,16 @@ struct {
 
 static __always_inline void record(struct task_struct *t, __u32 tgid, __u64 ns)
 {
-	__u32 idx = loglin_bucket(ns / 1000), zero = 0, *on;
+	__u32 idx = loglin_bucket(ns / 1000), sum = RUNQ_SUM_KEY, zero = 0, *on;
 	struct runq_proc *p;
 	__u64 *v;
 
 	v = bpf_map_lookup_elem(&hist, &idx);
 	if (v)
 		*v += 1;
+	v = bpf_map_lookup_elem(&hist, &sum);
+	if (v)
+		*v += ns;
 	v = bpf_map_lookup_elem(&max_ns, &zero);
 	if (v && ns > *v)
 		*v = ns;

@@ -8,6 +8,7 @@
 #define RUNQ_SUB_BITS 3
 #define RUNQ_SUB (1 << RUNQ_SUB_BITS)
 #define RUNQ_BUCKETS 192         /* up to 2^25 us, about 33 s */
+#define RUNQ_SUM_KEY RUNQ_BUCKETS /* the system histogram's last slot: all waits, ns */
 #define RUNQ_MAX_PROCS 16384
 
 /* per-process value, key = tgid */

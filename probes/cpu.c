@@ -90,7 +90,8 @@ static int cpu_collect(void *state, struct snapshot *s, double interval_s)
 		return n;
 	now = malloc((n ? n : 1) * sizeof(*now));
 	cs->rows = calloc(n ? n : 1, sizeof(*cs->rows));
-	if (!now || !cs->rows) {
+	cs->gone = calloc(n ? n : 1, sizeof(*cs->gone));
+	if (!now || !cs->rows || !cs->gone) {
 		free(now), free(keys), free(vals);
 		return -ENOMEM;
 	}
@@ -110,6 +111,8 @@ static int cpu_collect(void *state, struct snapshot *s, double interval_s)
 			cs->idle_ns = delta;
 			continue;
 		}
+		if (vals[i].exited)
+			cs->gone[cs->ngone++] = keys[i];
 		if (!delta)
 			continue;
 		struct cpu_row *r = &cs->rows[cs->n++];

@@ -226,6 +226,7 @@ static int exec_collect(void *state, struct snapshot *s, double interval_s)
 	es->lost_total = p->lost_seen;
 	es->lost = p->lost_seen - p->lost_reported;
 	es->dropped = p->dropped;
+	es->events = events;
 	es->rate = interval_s > 0 ? events / interval_s : 0;
 	snprintf(es->note, sizeof(es->note), "%s", p->note);
 	p->lost_reported = p->lost_seen;

@@ -109,13 +109,13 @@ static unsigned heat_row(unsigned idx)
 static int read_system(struct runq_probe *p, struct runq_snap *rs, bool report)
 {
 	int fd = bpf_map__fd(p->skel->maps.hist);
-	struct total *now = malloc(RUNQ_BUCKETS * sizeof(*now));
+	struct total *now = malloc((RUNQ_BUCKETS + 1) * sizeof(*now));
 	__u64 v[p->ncpus], max = 0;
 	__u32 zero = 0;
 
 	if (!now)
 		return -ENOMEM;
-	for (__u32 i = 0; i < RUNQ_BUCKETS; i++) {
+	for (__u32 i = 0; i <= RUNQ_SUM_KEY; i++) {
 		uint64_t sum = 0;
 
 		if (bpf_map_lookup_elem(fd, &i, v)) {
@@ -125,12 +125,14 @@ static int read_system(struct runq_probe *p, struct runq_snap *rs, bool report)
 		for (int c = 0; c < p->ncpus; c++)
 			sum += v[c];
 		now[i] = (struct total){ i, sum };
-		if (report) {
+		if (report && i == RUNQ_SUM_KEY)
+			rs->sum_ns = baseline_delta(&p->sys, i, sum);
+		else if (report) {
 			rs->hist[i] = baseline_delta(&p->sys, i, sum);
 			rs->count += rs->hist[i];
 		}
 	}
-	baseline_commit(&p->sys, now, RUNQ_BUCKETS);
+	baseline_commit(&p->sys, now, RUNQ_BUCKETS + 1);
 	/* the exact max lives in its own map, cleared after each read */
 	fd = bpf_map__fd(p->skel->maps.max_ns);
 	if (bpf_map_lookup_elem(fd, &zero, v) == 0) {

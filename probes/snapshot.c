@@ -6,8 +6,10 @@ void snapshot_free(struct snapshot *s)
 	for (size_t i = 0; i < s->cpu.n; i++)
 		free(s->cpu.rows[i].cgroup);
 	free(s->cpu.rows);
+	free(s->cpu.gone);
 	s->cpu.rows = NULL;
-	s->cpu.n = 0;
+	s->cpu.gone = NULL;
+	s->cpu.n = s->cpu.ngone = 0;
 	free(s->runq.procs);
 	free(s->runq.samples);
 	s->runq.procs = NULL;

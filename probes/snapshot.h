@@ -27,6 +27,8 @@ struct cpu_snap {
 	uint64_t idle_ns;
 	size_t n;
 	struct cpu_row *rows;
+	size_t ngone;
+	uint32_t *gone;      /* processes that exited in the interval */
 };
 
 #define RUNQ_NBUCKETS 192   /* log-linear, see views/buckets.h */
@@ -44,6 +46,7 @@ struct runq_proc_row {
 
 struct runq_snap {
 	uint64_t count;
+	uint64_t sum_ns;               /* all waits of the interval added up */
 	double p50_us, p90_us, p99_us, max_us;
 	uint64_t hist[RUNQ_NBUCKETS];
 	size_t np;
@@ -100,6 +103,7 @@ struct exec_rec {
 void exec_rec_put(struct exec_rec *r);
 
 struct exec_snap {
+	uint64_t events;         /* execs that arrived in this interval */
 	uint64_t lost;           /* records the kernel dropped since the previous snapshot */
 	uint64_t lost_total;
 	uint64_t dropped;        /* records older than the history bound */
@@ -123,6 +127,7 @@ struct tcp_row {
 	uint8_t saddr[16], daddr[16];
 	char comm[16];
 	uint64_t tx_bytes, rx_bytes;
+	uint64_t tx_new, rx_new; /* since the previous refresh; 0 when not known */
 	double tx_per_s, rx_per_s;
 	double age_s;            /* live: since connect/accept; closed: lifetime */
 	struct timespec closed_at;

@@ -73,6 +73,37 @@ static void to_row(const struct tcp_conn *c, struct tcp_row *r, uint64_t now_ns)
 		r->age_s = (now_ns - c->born_ns) / 1e9;
 }
 
+static int cmp_seen(const void *a, const void *b)
+{
+	const struct seen *x = a, *y = b;
+
+	if (x->sk != y->sk)
+		return x->sk < y->sk ? -1 : 1;
+	return x->born < y->born ? -1 : x->born > y->born;
+}
+
+/* Bytes moved since the previous dump. A connection born since then counts
+ * from zero; one seen for the first time otherwise is a baseline (false). */
+static bool bytes_since(const struct tcp_probe *p, const struct tcp_conn *c, struct tcp_row *r)
+{
+	struct seen key = { .sk = c->sk, .born = c->born_ns }, *was = NULL;
+
+	if (!p->have_prev)
+		return false;
+	if (p->nprev)
+		was = bsearch(&key, p->prev, p->nprev, sizeof(*p->prev), cmp_seen);
+	if (was) {
+		r->tx_new = c->tx_bytes >= was->tx ? c->tx_bytes - was->tx : 0;
+		r->rx_new = c->rx_bytes >= was->rx ? c->rx_bytes - was->rx : 0;
+		return true;
+	}
+	if (c->born_ns <= p->last_dump_ns)
+		return false;
+	r->tx_new = c->tx_bytes;
+	r->rx_new = c->rx_bytes;
+	return true;
+}
+
 static int on_closed(void *ctx, void *data, size_t size)
 {
 	struct tcp_probe *p = ctx;
@@ -88,6 +119,7 @@ static int on_closed(void *ctx, void *data, size_t size)
 	}
 	r = &p->closed[(p->head + p->count++) % CLOSED_MAX];
 	to_row(c, r, c->end_ns);
+	bytes_since(p, c, r); /* the last bytes, for per-process totals */
 	ns = c->end_ns + p->mono_to_real;
 	r->closed_at.tv_sec = ns / 1000000000;
 	r->closed_at.tv_nsec = ns % 1000000000;
@@ -279,34 +311,6 @@ fail:
 	return NULL;
 }
 
-static int cmp_seen(const void *a, const void *b)
-{
-	const struct seen *x = a, *y = b;
-
-	if (x->sk != y->sk)
-		return x->sk < y->sk ? -1 : 1;
-	return x->born < y->born ? -1 : x->born > y->born;
-}
-
-/* Rates against the previous dump. A connection born since then counts
- * from zero; one seen for the first time otherwise has no rate yet. */
-static void rate(struct tcp_probe *p, const struct tcp_conn *c, struct tcp_row *r, double dt)
-{
-	struct seen key = { .sk = c->sk, .born = c->born_ns }, *was = NULL;
-
-	if (dt <= 0 || !p->have_prev)
-		return;
-	if (p->nprev)
-		was = bsearch(&key, p->prev, p->nprev, sizeof(*p->prev), cmp_seen);
-	if (was) {
-		r->tx_per_s = c->tx_bytes >= was->tx ? (c->tx_bytes - was->tx) / dt : 0;
-		r->rx_per_s = c->rx_bytes >= was->rx ? (c->rx_bytes - was->rx) / dt : 0;
-	} else if (c->born_ns > p->last_dump_ns) {
-		r->tx_per_s = c->tx_bytes / dt;
-		r->rx_per_s = c->rx_bytes / dt;
-	}
-}
-
 static int tcp_collect(void *state, struct snapshot *s, double interval_s)
 {
 	struct tcp_probe *p = state;
@@ -333,8 +337,13 @@ static int tcp_collect(void *state, struct snapshot *s, double interval_s)
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
-		to_row(&c[i], &ts->rows[i], now);
-		rate(p, &c[i], &ts->rows[i], interval_s);
+		struct tcp_row *r = &ts->rows[i];
+
+		to_row(&c[i], r, now);
+		if (bytes_since(p, &c[i], r) && interval_s > 0) {
+			r->tx_per_s = r->tx_new / interval_s;
+			r->rx_per_s = r->rx_new / interval_s;
+		}
 		now_seen[i] = (struct seen){ c[i].sk, c[i].born_ns, c[i].tx_bytes, c[i].rx_bytes };
 	}
 	ts->n = n;

@@ -23,6 +23,8 @@ enum prompt_kind { PROMPT_NONE, PROMPT_PID, PROMPT_CGROUP, PROMPT_SEARCH };
 struct app {
 	struct options opt;
 	struct collector *col;
+	struct metrics *metrics;      /* --listen: counters since start */
+	struct server *server;        /* --listen: the /metrics endpoint */
 	struct snapshot snap;         /* what is on screen (frozen while paused) */
 	struct pane_model model;      /* built from snap for the current pane */
 	bool have_snap;

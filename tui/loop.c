@@ -13,9 +13,11 @@
 #include <sys/timerfd.h>
 #include "log.h"
 #include "loop.h"
+#include "metrics.h"
+#include "serve.h"
 #include "view.h"
 
-enum { EV_TIMER, EV_SIGNAL, EV_STDIN, EV_PROBE }; /* EV_PROBE + slot */
+enum { EV_TIMER, EV_SIGNAL, EV_STDIN, EV_HTTP, EV_PROBE }; /* EV_PROBE + slot */
 
 static int arm_timer(int fd, double secs)
 {
@@ -84,6 +86,8 @@ static int tick(struct app *a, FILE *out)
 
 	memset(&fresh, 0, sizeof(fresh));
 	collector_collect(a->col, &fresh);
+	if (a->metrics && (err = metrics_add(a->metrics, &fresh)))
+		log_msg("ebtop: metrics: %s", strerror(-err));
 	if (fresh.baseline || (a->paused && a->interactive)) {
 		snapshot_free(&fresh);
 		return 0;
@@ -92,7 +96,7 @@ static int tick(struct app *a, FILE *out)
 	a->snap = fresh;
 	a->have_snap = true;
 	a->ticks++;
-	if (!a->interactive) {
+	if (!a->interactive && !a->server) {
 		err = a->opt.json ? write_json(a, out) : write_batch(a, out);
 		if (err)
 			return err;
@@ -155,7 +159,8 @@ int loop_run(struct app *a, FILE *out)
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (ep < 0 || sfd < 0 || tfd < 0 || watch(ep, sfd, EV_SIGNAL) || watch(ep, tfd, EV_TIMER) ||
-	    (a->interactive && watch(ep, STDIN_FILENO, EV_STDIN)) || arm_timer(tfd, a->delay)) {
+	    (a->interactive && watch(ep, STDIN_FILENO, EV_STDIN)) ||
+	    (a->server && watch(ep, server_fd(a->server), EV_HTTP)) || arm_timer(tfd, a->delay)) {
 		log_msg("ebtop: event loop setup failed: %s", strerror(errno));
 		return 1;
 	}
@@ -193,6 +198,11 @@ int loop_run(struct app *a, FILE *out)
 					app_rebuild(a);
 					paint(a);
 				}
+				if (a->server) /* its timeouts */
+					server_run(a->server);
+				break;
+			case EV_HTTP:
+				server_run(a->server);
 				break;
 			case EV_SIGNAL:
 				if (read(sfd, &si, sizeof(si)) != sizeof(si))

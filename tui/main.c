@@ -10,7 +10,9 @@
 #include "cgroup.h"
 #include "log.h"
 #include "loop.h"
+#include "metrics.h"
 #include "privs.h"
+#include "serve.h"
 #include "term.h"
 #include "theme.h"
 #include "view.h"
@@ -19,6 +21,32 @@ static int usage_error(const char *msg)
 {
 	fprintf(stderr, "ebtop: %s\n", msg);
 	return 2;
+}
+
+/* --listen: parse, refuse a non-loopback address unless allowed, bind. */
+static int open_server(struct app *a, char *err, size_t len)
+{
+	struct listen_addr la;
+
+	if (listen_parse(a->opt.listen, &la, err, len))
+		return 2;
+	if (!la.loopback && !a->opt.allow_remote) {
+		snprintf(err, len,
+			 "--listen %s is not a loopback address: the metrics name processes, "
+			 "cgroups and traffic to anyone who can connect; add --allow-remote to "
+			 "serve them there",
+			 a->opt.listen);
+		return 2;
+	}
+	a->server = server_open(&la, err, len);
+	return a->server ? 0 : 1;
+}
+
+static void shut_down(struct app *a)
+{
+	server_free(a->server);
+	metrics_free(a->metrics);
+	collector_free(a->col);
 }
 
 static FILE *open_output(const struct options *o, char *err, size_t len)
@@ -62,14 +90,14 @@ int main(int argc, char **argv)
 		if (cgroup_resolve(a.opt.cgroup, &id, err, sizeof(err)))
 			return usage_error(err);
 	}
-	a.interactive = !a.opt.batch && !a.opt.json;
+	a.interactive = !a.opt.batch && !a.opt.json && !a.opt.listen;
 	if (a.interactive && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
 		fprintf(stderr, "ebtop: not a terminal: printing the %s pane as text (--batch)\n",
 			pane_name(a.opt.view));
 		a.interactive = false;
 		a.opt.batch = true;
 	}
-	if (!a.interactive && !(out = open_output(&a.opt, err, sizeof(err))))
+	if (!a.interactive && !a.opt.listen && !(out = open_output(&a.opt, err, sizeof(err))))
 		return usage_error(err);
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
 		fprintf(stderr, "ebtop: this kernel has no BTF (/sys/kernel/btf/vmlinux): "
@@ -80,18 +108,31 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ebtop: %s\n", err);
 		return 1;
 	}
+	/* bound before the probes load, so a busy port fails fast, and before
+	 * privileges go, so a port below 1024 works */
+	if (a.opt.listen && (rc = open_server(&a, err, sizeof(err))))
+		return rc == 2 ? usage_error(err) : (fprintf(stderr, "ebtop: %s\n", err), 1);
 	log_capture_libbpf();
 	struct collector_opts copts = { .sys_latency = a.opt.sys_latency };
 
 	a.col = collector_new(&copts);
 	if (!a.col || collector_all_failed(a.col, err, sizeof(err))) {
 		fprintf(stderr, "ebtop: cannot start any probe: %s\n", a.col ? err : strerror(errno));
-		collector_free(a.col);
+		shut_down(&a);
 		return 1;
 	}
 	/* loaded and attached (tracefs mounted if needed): shed the rest */
 	if (privs_drop())
 		log_msg("could not drop capabilities: %s", strerror(errno));
+	if (a.server) {
+		if (!(a.metrics = metrics_new(a.opt.metrics_top)) ||
+		    server_start(a.server, a.metrics, err, sizeof(err))) {
+			fprintf(stderr, "ebtop: %s\n", a.metrics ? err : strerror(errno));
+			shut_down(&a);
+			return 1;
+		}
+		fprintf(stderr, "ebtop: serving metrics on %s\n", server_url(a.server));
+	}
 	a.delay = a.opt.delay;
 	a.pane = a.opt.view;
 	app_view_changed(&a);
@@ -114,21 +155,21 @@ int main(int argc, char **argv)
 		else if (!a.opt.npids)
 			rc = app_set_cgroup(&a, a.opt.cgroup, err, sizeof(err));
 		if (rc) {
-			collector_free(a.col);
+			shut_down(&a);
 			return rc == -ENOTSUP ? (fprintf(stderr, "ebtop: %s\n", err), 1)
 					      : usage_error(err);
 		}
 	}
 	if (a.interactive && term_start()) {
 		fprintf(stderr, "ebtop: cannot start the terminal (TERM=%s)\n", getenv("TERM"));
-		collector_free(a.col);
+		shut_down(&a);
 		return 1;
 	}
 	rc = loop_run(&a, out);
 	term_stop();
 	model_free(&a.model);
 	snapshot_free(&a.snap);
-	collector_free(a.col);
+	shut_down(&a);
 	if (out && out != stdout)
 		fclose(out);
 	return rc;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "metrics.h"
 #include "options.h"
 #include "procfs.h"
 #include "view.h"
@@ -19,17 +20,21 @@ static const char usage[] =
 	"  -v, --view=NAME         first pane: cpu, runq, sys, tcp, exec (default cpu)\n"
 	"  -t, --theme=NAME|FILE   colour theme (default: default); NO_COLOR is honoured\n"
 	"  -b, --batch             no curses: print the current pane as plain text each refresh\n"
-	"  -n, --iterations=N      exit after N refreshes (interactive, --batch or --json)\n"
+	"  -n, --iterations=N      exit after N refreshes (interactive, --batch, --json, --listen)\n"
 	"  -j, --json=FILE         no curses: write one JSON snapshot of all panes per refresh,\n"
 	"                          one document per line; FILE \"-\" is stdout\n"
 	"      --snapshot-dir=DIR  where the s key writes snapshots (default: current dir)\n"
 	"      --sys-latency       also time syscalls (costs a sys_enter hook and a clock read)\n"
+	"      --listen=ADDR:PORT  no curses: serve Prometheus/OpenMetrics metrics at\n"
+	"                          http://ADDR:PORT/metrics (port 0: any free port)\n"
+	"      --allow-remote      let --listen use an address other than loopback\n"
+	"      --metrics-top=N     per-process series per metric, busiest first (default 50)\n"
 	"  -h, --help              show this help\n"
 	"  -V, --version           show the version\n\n"
 	"Needs root (or CAP_BPF+CAP_PERFMON) and a kernel with BTF.\n"
 	"Exit status: 0 normal, 1 runtime failure, 2 bad usage.\n";
 
-enum { OPT_SNAPSHOT_DIR = 256, OPT_SYS_LATENCY };
+enum { OPT_SNAPSHOT_DIR = 256, OPT_SYS_LATENCY, OPT_LISTEN, OPT_ALLOW_REMOTE, OPT_METRICS_TOP };
 
 int options_parse_delay(const char *s, double *delay, char *err, size_t errlen)
 {
@@ -86,15 +91,21 @@ int options_parse_pids(const char *s, uint32_t *pids, size_t max, size_t *n, cha
 	return 0;
 }
 
-static int parse_iterations(const char *s, long *n, char *err, size_t errlen)
+/* A whole number from 1 to max (0: no bound). */
+static int parse_count(const char *s, const char *what, long max, long *n, char *err,
+		       size_t errlen)
 {
 	char *end;
 	long v;
 
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 1) {
-		snprintf(err, errlen, "invalid iteration count '%s': give a whole number >= 1", s);
+	if (errno || end == s || *end || v < 1 || (max && v > max)) {
+		if (max)
+			snprintf(err, errlen, "invalid %s '%s': give a whole number from 1 to %ld",
+				 what, s, max);
+		else
+			snprintf(err, errlen, "invalid %s '%s': give a whole number >= 1", what, s);
 		return -1;
 	}
 	*n = v;
@@ -115,6 +126,9 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 		{ "json", required_argument, NULL, 'j' },
 		{ "snapshot-dir", required_argument, NULL, OPT_SNAPSHOT_DIR },
 		{ "sys-latency", no_argument, NULL, OPT_SYS_LATENCY },
+		{ "listen", required_argument, NULL, OPT_LISTEN },
+		{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
+		{ "metrics-top", required_argument, NULL, OPT_METRICS_TOP },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
@@ -125,6 +139,7 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 	o->delay = 1.0;
 	o->view = PANE_CPU;
 	o->theme = "default";
+	o->metrics_top = METRICS_TOP_DEFAULT;
 	optind = 0; /* full reset, so tests can parse repeatedly */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":d:p:c:v:t:bn:j:hV", longopts, NULL)) != -1) {
@@ -156,7 +171,8 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 			o->batch = true;
 			break;
 		case 'n':
-			if (parse_iterations(optarg, &o->iterations, err, errlen))
+			if (parse_count(optarg, "iteration count", 0, &o->iterations, err,
+					errlen))
 				return PARSE_USAGE;
 			break;
 		case 'j':
@@ -171,6 +187,17 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 			break;
 		case OPT_SYS_LATENCY:
 			o->sys_latency = true;
+			break;
+		case OPT_LISTEN:
+			o->listen = optarg;
+			break;
+		case OPT_ALLOW_REMOTE:
+			o->allow_remote = true;
+			break;
+		case OPT_METRICS_TOP:
+			if (parse_count(optarg, "--metrics-top", METRICS_TOP_MAX, &o->metrics_top,
+					err, errlen))
+				return PARSE_USAGE;
 			break;
 		case 'h':
 			fputs(usage, out);
@@ -189,6 +216,16 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 	}
 	if (optind < argc) {
 		snprintf(err, errlen, "unexpected argument '%s' (see --help)", argv[optind]);
+		return PARSE_USAGE;
+	}
+	if (o->listen && (o->batch || o->json)) {
+		snprintf(err, errlen, "--listen serves metrics until stopped: it cannot be combined "
+				      "with %s", o->batch ? "--batch" : "--json");
+		return PARSE_USAGE;
+	}
+	if ((o->allow_remote || o->metrics_top != METRICS_TOP_DEFAULT) && !o->listen) {
+		snprintf(err, errlen, "%s only applies to --listen",
+			 o->allow_remote ? "--allow-remote" : "--metrics-top");
 		return PARSE_USAGE;
 	}
 	if (o->batch && o->json && !strcmp(o->json, "-")) {

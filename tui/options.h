@@ -21,6 +21,9 @@ struct options {
 	const char *json;             /* path, "-" for stdout, NULL */
 	const char *snapshot_dir;
 	bool sys_latency;
+	const char *listen;           /* ADDR:PORT for /metrics, or NULL */
+	bool allow_remote;            /* --listen may be a non-loopback address */
+	long metrics_top;             /* per-process series per metric */
 };
 
 enum parse_result { PARSE_OK, PARSE_EXIT, PARSE_USAGE };

@@ -34,7 +34,7 @@ static const char *const state_names[] = {
 #define ST_LISTEN 10
 #define NSTATES (int)(sizeof(state_names) / sizeof(state_names[0]))
 
-static const char *state_name(unsigned st)
+const char *tcp_state_name(unsigned st)
 {
 	return st < (unsigned)NSTATES && state_names[st] ? state_names[st] : "?";
 }
@@ -86,7 +86,7 @@ static void add_row(struct table *t, const struct tcp_row *r, bool closed)
 	else
 		table_cell(t, 0, "-");
 	table_cell(t, 0, "%s", r->pid ? r->comm : "?");
-	table_cell(t, 0, "%s", closed ? "(closed)" : state_name(r->state));
+	table_cell(t, 0, "%s", closed ? "(closed)" : tcp_state_name(r->state));
 	fmt_bytes(buf, sizeof(buf), r->tx_per_s);
 	table_cell(t, r->tx_per_s, "%s", closed ? "" : buf);
 	fmt_bytes(buf, sizeof(buf), r->rx_per_s);
@@ -163,7 +163,7 @@ static cJSON *row_json(const struct tcp_row *r, bool closed)
 	inet_ntop(v6 ? AF_INET6 : AF_INET, r->daddr, ip, sizeof(ip));
 	cJSON_AddStringToObject(o, "daddr", ip);
 	cJSON_AddNumberToObject(o, "dport", r->dport);
-	cJSON_AddStringToObject(o, "state", state_name(r->state));
+	cJSON_AddStringToObject(o, "state", tcp_state_name(r->state));
 	cJSON_AddNumberToObject(o, "tx_bytes", r->tx_bytes);
 	cJSON_AddNumberToObject(o, "rx_bytes", r->rx_bytes);
 	cJSON_AddNumberToObject(o, "tx_per_s", r->tx_per_s);
@@ -175,7 +175,7 @@ static cJSON *row_json(const struct tcp_row *r, bool closed)
 	states = cJSON_AddArrayToObject(o, "states");
 	for (int st = 1; st < NSTATES; st++)
 		if (r->states & (1u << st))
-			cJSON_AddItemToArray(states, cJSON_CreateString(state_name(st)));
+			cJSON_AddItemToArray(states, cJSON_CreateString(tcp_state_name(st)));
 	if (closed) {
 		cJSON_AddNumberToObject(o, "duration_ms", (double)(uint64_t)(r->age_s * 1e3));
 		json_time(when, sizeof(when), &r->closed_at);

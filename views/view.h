@@ -17,6 +17,8 @@ struct view_opts {
 };
 
 const char *tcp_show_name(enum tcp_show s);
+/* The kernel's name of a TCP state number (ESTABLISHED...), or "?". */
+const char *tcp_state_name(unsigned state);
 
 struct pane {
 	enum pane_id id;
