@@ -81,14 +81,18 @@ static int cmp_pid(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The series of pid, created with comm when new; NULL on ENOMEM. New ones
- * are found again only after procs_settle, so callers settle between
- * sources that may name the same pid twice. */
+static struct proc_series *proc_find(const struct metrics *m, uint32_t pid)
+{
+	struct proc_series key = { .pid = pid };
+
+	return m->nsorted ? bsearch(&key, m->procs, m->nsorted, sizeof(key), cmp_pid) : NULL;
+}
+
+/* The series of pid, created with comm when new; NULL on ENOMEM. */
 static struct proc_series *proc_get(struct metrics *m, uint32_t pid, const char *comm)
 {
-	struct proc_series key = { .pid = pid }, *p;
+	struct proc_series *p = proc_find(m, pid);
 
-	p = bsearch(&key, m->procs, m->nsorted, sizeof(*p), cmp_pid);
 	if (p)
 		return p;
 	for (size_t i = m->nsorted; i < m->nprocs; i++)
@@ -125,7 +129,8 @@ static void procs_settle(struct metrics *m)
 		m->procs[kept++] = *p;
 	}
 	m->nprocs = kept;
-	qsort(m->procs, m->nprocs, sizeof(*m->procs), cmp_pid);
+	if (m->nprocs)
+		qsort(m->procs, m->nprocs, sizeof(*m->procs), cmp_pid);
 	m->nsorted = m->nprocs;
 }
 
@@ -244,9 +249,8 @@ int metrics_add(struct metrics *m, const struct snapshot *s)
 	}
 	/* an exit is reported with the process's last interval: count, then forget */
 	for (size_t i = 0; i < s->cpu.ngone; i++) {
-		struct proc_series key = { .pid = s->cpu.gone[i] }, *p;
+		struct proc_series *p = proc_find(m, s->cpu.gone[i]);
 
-		p = bsearch(&key, m->procs, m->nsorted, sizeof(*p), cmp_pid);
 		if (p)
 			p->gone = true;
 	}
