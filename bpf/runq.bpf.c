@@ -127,6 +127,18 @@ static __always_inline int on_exit(struct task_struct *t)
 	return MARK_EXITED(runq_procs, struct runq_proc, t);
 }
 
+/* The entry's comm follows exec (rare, off the scheduler path), so the
+ * per-process table names the program now running without reading /proc. */
+static __always_inline int on_exec(struct task_struct *t)
+{
+	__u32 tgid = BPF_CORE_READ(t, tgid);
+	struct runq_proc *p = bpf_map_lookup_elem(&runq_procs, &tgid);
+
+	if (p)
+		bpf_probe_read_kernel_str(p->comm, sizeof(p->comm), BPF_CORE_READ(t, group_leader, comm));
+	return 0;
+}
+
 SEC("tp_btf/sched_switch")
 int BPF_PROG(runq_switch_btf, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
@@ -149,4 +161,16 @@ SEC("raw_tp/sched_process_exit")
 int BPF_PROG(runq_exit_raw, struct task_struct *t)
 {
 	return on_exit(t);
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(runq_exec_btf, struct task_struct *t, pid_t old_pid, struct linux_binprm *bprm)
+{
+	return on_exec(t);
+}
+
+SEC("raw_tp/sched_process_exec")
+int BPF_PROG(runq_exec_raw, struct task_struct *t, pid_t old_pid, struct linux_binprm *bprm)
+{
+	return on_exec(t);
 }

@@ -15,7 +15,7 @@
 struct runq_proc {
 	__u64 count;
 	__u64 exited;
-	char comm[16];      /* the group leader's, when the entry was made */
+	char comm[16];      /* the group leader's: when the entry was made, after each exec */
 	__u64 bucket[RUNQ_BUCKETS];
 };
 

@@ -12,7 +12,6 @@
 #include "filter.h"
 #include "mapread.h"
 #include "probe.h"
-#include "procfs.h"
 #include "runq.h"
 #include "runq.skel.h"
 
@@ -177,48 +176,58 @@ static int read_procs(struct runq_probe *p, struct runq_snap *rs, bool report)
 	struct runq_proc *vals;
 	long n = map_read_all(fd, sizeof(*keys), sizeof(*vals), (void **)&keys, (void **)&vals);
 	struct total *now;
-	struct runq_proc_row *rows;
-	size_t m = 0, nr = 0;
+	struct runq_proc_row *rows = NULL, r;
+	size_t m = 0, nr = 0, cap = 0;
 
 	if (n < 0)
 		return n;
 	now = malloc((n * (RUNQ_BUCKETS + 1) + 1) * sizeof(*now));
-	rows = calloc(n ? n : 1, sizeof(*rows));
-	if (!now || !rows) {
-		free(now), free(rows), free(keys), free(vals);
+	if (!now) {
+		free(keys), free(vals);
 		return -ENOMEM;
 	}
 	for (long i = 0; i < n; i++) {
 		uint64_t base = (uint64_t)keys[i] * 256;
-		struct runq_proc_row *r = &rows[nr];
 
 		now[m++] = (struct total){ base + COUNT_KEY, vals[i].count };
 		for (unsigned b = 0; b < RUNQ_BUCKETS; b++)
 			if (vals[i].bucket[b])
 				now[m++] = (struct total){ base + b, vals[i].bucket[b] };
-		if (report && (r->count = baseline_delta(&p->procs, base + COUNT_KEY, vals[i].count))) {
-			r->pid = keys[i];
-			snprintf(r->comm, sizeof(r->comm), "%.15s", vals[i].comm);
-			for (unsigned b = 0; b < RUNQ_BUCKETS; b++) {
-				r->hist[b] = vals[i].bucket[b]
-						     ? baseline_delta(&p->procs, base + b, vals[i].bucket[b])
-						     : 0;
-				if (r->hist[b])
-					r->max_us = bucket_high(b);
+		/* rows only for the processes that waited in this interval:
+		 * on a box of sleepers that is a few out of thousands */
+		if (report && (r.count = baseline_delta(&p->procs, base + COUNT_KEY, vals[i].count))) {
+			if (nr == cap) {
+				struct runq_proc_row *grown;
+
+				cap = cap ? cap * 2 : 64;
+				if (!(grown = realloc(rows, cap * sizeof(*rows)))) {
+					free(now), free(rows), free(keys), free(vals);
+					return -ENOMEM;
+				}
+				rows = grown;
 			}
-			r->p50_us = hist_percentile(r->hist, RUNQ_BUCKETS, 50);
-			r->p99_us = hist_percentile(r->hist, RUNQ_BUCKETS, 99);
-			nr++;
+			r.pid = keys[i];
+			r.max_us = 0;
+			snprintf(r.comm, sizeof(r.comm), "%.15s", vals[i].comm);
+			for (unsigned b = 0; b < RUNQ_BUCKETS; b++) {
+				r.hist[b] = vals[i].bucket[b]
+						    ? baseline_delta(&p->procs, base + b, vals[i].bucket[b])
+						    : 0;
+				if (r.hist[b])
+					r.max_us = bucket_high(b);
+			}
+			r.p50_us = hist_percentile(r.hist, RUNQ_BUCKETS, 50);
+			r.p99_us = hist_percentile(r.hist, RUNQ_BUCKETS, 99);
+			rows[nr++] = r;
 		}
 		if (vals[i].exited) /* reported above for the last time */
 			bpf_map_delete_elem(fd, &keys[i]);
 	}
 	baseline_commit(&p->procs, now, m);
-	qsort(rows, nr, sizeof(*rows), by_p99);
+	if (nr)
+		qsort(rows, nr, sizeof(*rows), by_p99);
 	rs->np = nr < RUNQ_TOP_PROCS ? nr : RUNQ_TOP_PROCS;
 	rs->procs = rows;
-	for (size_t i = 0; i < rs->np; i++) /* the current comm, after any exec */
-		procfs_comm(rows[i].pid, rows[i].comm);
 	free(keys);
 	free(vals);
 	return 0;

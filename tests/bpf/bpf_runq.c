@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include "harness.h"
@@ -56,6 +57,12 @@ static pid_t contended(int cpu, double secs)
 	_exit(0);
 }
 
+static void sleep_wake(double secs)
+{
+	for (double end = now_s() + secs; now_s() < end;)
+		usleep(1000);
+}
+
 static pid_t sleeper(int cpu, double secs)
 {
 	pid_t pid = fork();
@@ -63,9 +70,24 @@ static pid_t sleeper(int cpu, double secs)
 	if (pid)
 		return pid;
 	pin(cpu);
-	for (double end = now_s() + secs; now_s() < end;)
-		usleep(1000);
+	sleep_wake(secs);
 	_exit(0);
+}
+
+/* A sleeper that runs as this program for a while, then execs itself under
+ * another name and goes on: its row must carry the new name. */
+static pid_t renamed_sleeper(const char *link, double before, double after)
+{
+	pid_t pid = fork();
+	char secs[32];
+
+	if (pid)
+		return pid;
+	pin(0);
+	sleep_wake(before);
+	snprintf(secs, sizeof(secs), "%f", after);
+	execl(link, link, "--sleep", secs, (char *)NULL);
+	_exit(127);
 }
 
 static int cmp(const void *a, const void *b)
@@ -119,13 +141,19 @@ static void compare(cJSON *doc, pid_t pid, const char *who)
 	free(v);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	char pids[64];
+	char pids[64], dir[] = "/tmp/ebtop-runq.XXXXXX", link[64], exe[4096];
+	ssize_t len;
 	const char *args[] = { "--json=-", "-d", "1", "-n", "2", "-p", pids, NULL };
 	struct ebtop e;
 	cJSON *doc, *last = NULL;
-	pid_t busy, idle;
+	pid_t busy, idle, renamed;
+
+	if (argc == 3 && !strcmp(argv[1], "--sleep")) { /* the renamed sleeper */
+		sleep_wake(atof(argv[2]));
+		return 0;
+	}
 
 	if (geteuid() != 0) {
 		skip("runq pane against the kernel", "needs root for BPF");
@@ -135,9 +163,17 @@ int main(void)
 		skip("runq pane against the kernel", "needs 2 CPUs (one busy, one idle)");
 		return done();
 	}
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len < 0 || !mkdtemp(dir) ||
+	    (snprintf(link, sizeof(link), "%s/renamed-sleeper", dir), exe[len] = '\0',
+	     symlink(exe, link))) {
+		check(false, "symlink %s to this program", link);
+		return done();
+	}
 	busy = contended(1, 3.5);
 	idle = sleeper(0, 3.5);
-	snprintf(pids, sizeof(pids), "%d,%d", busy, idle);
+	renamed = renamed_sleeper(link, 1.2, 2.3);
+	snprintf(pids, sizeof(pids), "%d,%d,%d", busy, idle, renamed);
 	setenv("EBTOP_RUNQ_SAMPLES", "1", 1);
 	usleep(200000);
 	if (ebtop_start(&e, args)) {
@@ -158,8 +194,17 @@ int main(void)
 	      i ? num(i, "p99_us") : -1);
 	compare(last, busy, "spinners");
 	compare(last, idle, "sleeper");
+	cJSON *r = find_pid(last, "runq", "processes", renamed);
+	const char *comm = r ? cJSON_GetStringValue(cJSON_GetObjectItem(r, "comm")) : NULL;
+
+	check(comm && !strcmp(comm, "renamed-sleeper"),
+	      "a process that exec'd is listed under its new name: '%s' (want 'renamed-sleeper')",
+	      comm ? comm : "(no row)");
 	cJSON_Delete(last);
 	reap(busy);
 	reap(idle);
+	reap(renamed);
+	unlink(link);
+	rmdir(dir);
 	return done();
 }
