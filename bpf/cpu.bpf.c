@@ -84,7 +84,9 @@ int BPF_PROG(cpu_switch_btf, bool preempt, struct task_struct *prev, struct task
 SEC("raw_tp/sched_switch")
 int BPF_PROG(cpu_switch_raw, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
-	return on_switch(prev, next);
+	/* prev is an untyped pointer here; the switch runs as prev, so
+	 * current is the same task with a type the verifier trusts */
+	return on_switch(bpf_get_current_task_btf(), next);
 }
 
 SEC("tp_btf/sched_process_exit")

@@ -148,7 +148,9 @@ int BPF_PROG(runq_switch_btf, bool preempt, struct task_struct *prev, struct tas
 SEC("raw_tp/sched_switch")
 int BPF_PROG(runq_switch_raw, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
-	return on_switch(prev);
+	/* prev is an untyped pointer here; the switch runs as prev, so
+	 * current is the same task with a type task storage accepts */
+	return on_switch(bpf_get_current_task_btf());
 }
 
 SEC("tp_btf/sched_process_exit")

@@ -49,11 +49,12 @@ static __always_inline void add(struct sys_stat *st, long ret, __u64 lat)
 	st->lat_ns += lat;
 }
 
-static __always_inline int on_exit(struct pt_regs *regs, long ret)
+/* nr comes from the saved registers: a plain load under tp_btf, a probe
+ * read under raw_tp. */
+static __always_inline int on_exit(__u32 nr, long ret)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
-	__u32 nr = BPF_CORE_READ(regs, orig_ax);
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u32 tgid = t->tgid; /* a trusted pointer: a load, not a helper call */
 	struct sys_stat *st;
 	struct sys_proc *p;
 	__u64 lat = 0, *start;
@@ -115,13 +116,13 @@ static __always_inline int on_proc_exit(struct task_struct *t)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit_btf, struct pt_regs *regs, long ret)
 {
-	return on_exit(regs, ret);
+	return on_exit(regs->orig_ax, ret);
 }
 
 SEC("raw_tp/sys_exit")
 int BPF_PROG(sys_exit_raw, struct pt_regs *regs, long ret)
 {
-	return on_exit(regs, ret);
+	return on_exit(BPF_CORE_READ(regs, orig_ax), ret);
 }
 
 SEC("tp_btf/sys_enter")

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "probe.h"
@@ -109,4 +110,47 @@ void probe_switch_all_cpus(void)
 		sched_setaffinity(0, sizeof(one), &one); /* migrates us there now */
 	}
 	sched_setaffinity(0, sizeof(orig), &orig);
+}
+
+char *probe_run_iter(struct bpf_link *link, size_t *len)
+{
+	size_t cap = 64 * 1024;
+	char *buf = malloc(cap);
+	int fd = bpf_iter_create(bpf_link__fd(link));
+	ssize_t n;
+
+	*len = 0;
+	if (fd < 0 || !buf) {
+		int err = fd < 0 ? errno : ENOMEM;
+
+		if (fd >= 0)
+			close(fd);
+		free(buf);
+		errno = err;
+		return NULL;
+	}
+	for (;;) {
+		if (cap - *len < 4096) {
+			char *grown = realloc(buf, cap *= 2);
+
+			if (!grown) {
+				n = -1;
+				errno = ENOMEM;
+				break;
+			}
+			buf = grown;
+		}
+		n = read(fd, buf + *len, cap - *len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		*len += n;
+	}
+	close(fd);
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
 }

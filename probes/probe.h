@@ -50,7 +50,7 @@ void probe_pick_variant(struct bpf_object *obj, bool btf);
  * it is NULL and err holds -errno. */
 #define PROBE_OPEN_LOAD_CONFIGURED(prefix, skel, filt, err, configure)          \
 	do {                                                                     \
-		for (int btf_ = 1; btf_ >= 0; btf_--) {                          \
+		for (int btf_ = !probe_forced_failure("tp_btf"); btf_ >= 0; btf_--) { \
 			(skel) = prefix##__open();                               \
 			if (!(skel)) {                                           \
 				(err) = -errno;                                  \
@@ -92,7 +92,13 @@ uint64_t probe_lost_count(int map_fd, uint64_t prev);
 int64_t probe_mono_to_real(void);
 uint64_t probe_mono_ns(void);
 
-/* EBTOP_FAIL_PROBE=name[,name] makes the named probes fail to start (tests). */
+struct bpf_link;
+/* Run an iterator program to the end; returns what it wrote (malloc'd),
+ * its length in *len, or NULL with errno set. */
+char *probe_run_iter(struct bpf_link *link, size_t *len);
+
+/* EBTOP_FAIL_PROBE=name[,name] makes the named probes fail to start (tests);
+ * the name tp_btf makes every probe take its raw_tp fallback. */
 bool probe_forced_failure(const char *name);
 
 #endif

@@ -151,51 +151,6 @@ static int tcp_fd(void *state)
 	return ring_buffer__epoll_fd(((struct tcp_probe *)state)->rb);
 }
 
-/* Run an iterator program to the end; returns what it wrote (malloc'd),
- * its length in *len, or NULL with errno set. */
-static char *run_iter(struct bpf_link *link, size_t *len)
-{
-	size_t cap = 64 * 1024;
-	char *buf = malloc(cap);
-	int fd = bpf_iter_create(bpf_link__fd(link));
-	ssize_t n;
-
-	*len = 0;
-	if (fd < 0 || !buf) {
-		int err = fd < 0 ? errno : ENOMEM;
-
-		if (fd >= 0)
-			close(fd);
-		free(buf);
-		errno = err;
-		return NULL;
-	}
-	for (;;) {
-		if (cap - *len < 4096) {
-			char *grown = realloc(buf, cap *= 2);
-
-			if (!grown) {
-				n = -1;
-				errno = ENOMEM;
-				break;
-			}
-			buf = grown;
-		}
-		n = read(fd, buf + *len, cap - *len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		*len += n;
-	}
-	close(fd);
-	if (n < 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
 static void tcp_stop(void *state)
 {
 	struct tcp_probe *p = state;
@@ -244,7 +199,7 @@ static void seed_owners(struct tcp_probe *p)
 			 "owners of connections older than ebtop unknown until they send or receive");
 		return;
 	}
-	out = run_iter(link, &len);
+	out = probe_run_iter(link, &len);
 	free(out);
 	bpf_link__destroy(link);
 }
@@ -323,7 +278,7 @@ static int tcp_collect(void *state, struct snapshot *s, double interval_s)
 
 	tcp_drain(p);
 	now = probe_mono_ns();
-	buf = run_iter(p->iter, &len);
+	buf = probe_run_iter(p->iter, &len);
 	if (!buf)
 		return -errno;
 	n = len / sizeof(*c);

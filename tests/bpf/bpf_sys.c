@@ -1,17 +1,122 @@
 /* sys pane against the kernel: a child makes exactly 200,000 getppid() and
  * 1,000 failing open() calls; ebtop, filtered to that child, reports exactly
- * those counts (summed over its intervals) and the errors. */
+ * those counts (summed over its intervals) and the errors. Then per-process
+ * counts add up threads, and count processes that live for a moment. */
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include "harness.h"
 
 #define GETPPIDS 200000
 #define OPENS 1000
+
+#define THREADS 4
+#define PER_THREAD 50000
+#define SHORT_LIVED 20
+#define PER_SHORT 1000
+
+static void *calls(void *arg)
+{
+	for (long i = 0; i < (long)arg; i++)
+		syscall(SYS_getppid);
+	return NULL;
+}
+
+/* The second child: renames itself, runs THREADS threads of PER_THREAD
+ * calls, then SHORT_LIVED children of PER_SHORT calls each, one at a time. */
+static void threads_and_short_lives(int go)
+{
+	pthread_t t[THREADS];
+	char c;
+
+	prctl(PR_SET_NAME, "sys-renamed");
+	if (read(go, &c, 1) != 1)
+		_exit(1);
+	for (int i = 0; i < THREADS; i++)
+		pthread_create(&t[i], NULL, calls, (void *)(long)PER_THREAD);
+	for (int i = 0; i < THREADS; i++)
+		pthread_join(t[i], NULL);
+	for (int i = 0; i < SHORT_LIVED; i++) {
+		pid_t kid = fork();
+
+		if (kid == 0) {
+			calls((void *)(long)PER_SHORT);
+			_exit(0);
+		}
+		waitpid(kid, NULL, 0);
+	}
+	pause(); /* until killed */
+	_exit(0);
+}
+
+/* Per-process counts of a process with threads, and of its short-lived
+ * children, which exit long before the refresh that reports them. */
+static void phase_threads(void)
+{
+	int go[2];
+	char pidbuf[16];
+	const char *args[] = { "--json=-", "-d", "0.5", "-p", pidbuf, NULL };
+	double own = 0, kids_total = 0;
+	int kids = 0, kids_exact = 0;
+	const char *comm = NULL;
+	char commbuf[16] = "";
+	struct ebtop e;
+	cJSON *doc;
+	pid_t child;
+
+	if (pipe(go))
+		return;
+	child = fork();
+	if (child == 0)
+		threads_and_short_lives(go[0]);
+	snprintf(pidbuf, sizeof(pidbuf), "%d", child);
+	if (ebtop_start(&e, args)) {
+		check(false, "start ebtop");
+		return;
+	}
+	cJSON_Delete(ebtop_doc(&e));
+	if (write(go[1], "g", 1) != 1)
+		return;
+	usleep(2500000);
+	kill(e.pid, SIGTERM);
+	while ((doc = ebtop_doc(&e))) {
+		cJSON *it;
+
+		cJSON_ArrayForEach(it, cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "sys"), "processes")) {
+			int pid = (int)num(it, "pid");
+			double n = num(it, "count");
+
+			if (pid == child) {
+				own += n;
+				comm = cJSON_GetStringValue(cJSON_GetObjectItem(it, "comm"));
+				snprintf(commbuf, sizeof(commbuf), "%s", comm ? comm : "");
+			} else {
+				kids++;
+				kids_total += n;
+				/* the fork's return in the child, the calls, nothing else */
+				kids_exact += n >= PER_SHORT && n <= PER_SHORT + 3;
+			}
+		}
+		cJSON_Delete(doc);
+	}
+	check(ebtop_wait(&e) == 0, "ebtop exits 0");
+	check(own >= THREADS * PER_THREAD && own <= THREADS * PER_THREAD + 200,
+	      "%d threads' %d calls each add up to the process: %.0f", THREADS, PER_THREAD, own);
+	check(!strcmp(commbuf, "sys-renamed"), "the process's row has its current name: '%s'",
+	      commbuf);
+	check(kids == SHORT_LIVED && kids_exact == SHORT_LIVED,
+	      "%d short-lived children each counted once with their %d calls: %d rows, %d exact, "
+	      "%.0f calls", SHORT_LIVED, PER_SHORT, kids, kids_exact, kids_total);
+	kill(child, SIGKILL);
+	reap(child);
+}
 
 int main(void)
 {
@@ -78,5 +183,6 @@ int main(void)
 	if (write(fin[1], "f", 1) != 1)
 		return 1;
 	reap(child);
+	phase_threads();
 	return done();
 }

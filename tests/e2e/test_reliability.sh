@@ -58,4 +58,16 @@ for p in cpu runq sys tcp exec; do
 	tm send-keys q
 	check "$p forced to fail: q exits 0" wait_for '^EXIT=0' 5
 done
+
+# A kernel without tp_btf: every probe loads its raw_tp fallback, and works.
+jqt() { jq -e "$@" >/dev/null; }
+start_spinner
+EBTOP_FAIL_PROBE=tp_btf "$EBTOP" --json - -n 2 -d 0.5 </dev/null 2>"$TMPD/raw.err" | tail -1 >"$TMPD/raw.json"
+check "raw_tp fallback: every pane loads ($(jq -c '[.cpu.error, .runq.error, .sys.error, .tcp.error, .exec.error]' "$TMPD/raw.json"))" \
+	jqt '[.cpu, .runq, .sys, .tcp, .exec] | all(has("error") | not)' "$TMPD/raw.json"
+check "raw_tp fallback: the spinner is on the cpu pane near 100%" \
+	jqt --argjson p "$SPIN_PID" '.cpu.processes[] | select(.pid == $p) | .cpu_pct > 80' "$TMPD/raw.json"
+check "raw_tp fallback: run-queue waits and syscalls are counted" \
+	jqt '.runq.count > 0 and .sys.total_per_s > 0' "$TMPD/raw.json"
+kill "$SPIN_PID"
 finish
