@@ -345,6 +345,17 @@ static size_t rank(const struct metrics *m, bool tcp, struct ranked *out)
 	return n < m->top ? n : m->top;
 }
 
+static void proc_bytes(struct out *o, const struct ranked *r, size_t n, const char *base,
+		       const char *help, bool sent)
+{
+	family(o, base, COUNTER, "bytes", help);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(o->f, "%s_total{", base);
+		pid_labels(o->f, r[i].p);
+		fprintf(o->f, "} %" PRIu64 "\n", sent ? r[i].p->tx : r[i].p->rx);
+	}
+}
+
 static void render_procs(struct out *o, const struct metrics *m, struct ranked *r)
 {
 	size_t n = rank(m, false, r);
@@ -362,20 +373,11 @@ static void render_procs(struct out *o, const struct metrics *m, struct ranked *
 		seconds(o->f, p->cpu_ns);
 	}
 	n = rank(m, true, r);
-	family(o, "ebtop_tcp_sent_bytes", COUNTER, "bytes",
-	       "TCP payload bytes sent and acknowledged, per process (top processes by recent traffic).");
-	for (size_t i = 0; i < n; i++) {
-		fputs("ebtop_tcp_sent_bytes_total{", o->f);
-		pid_labels(o->f, r[i].p);
-		fprintf(o->f, "} %" PRIu64 "\n", r[i].p->tx);
-	}
-	family(o, "ebtop_tcp_received_bytes", COUNTER, "bytes",
-	       "TCP payload bytes received, per process (top processes by recent traffic).");
-	for (size_t i = 0; i < n; i++) {
-		fputs("ebtop_tcp_received_bytes_total{", o->f);
-		pid_labels(o->f, r[i].p);
-		fprintf(o->f, "} %" PRIu64 "\n", r[i].p->rx);
-	}
+	proc_bytes(o, r, n, "ebtop_tcp_sent_bytes",
+		   "TCP payload bytes sent and acknowledged, per process (top processes by recent traffic).",
+		   true);
+	proc_bytes(o, r, n, "ebtop_tcp_received_bytes",
+		   "TCP payload bytes received, per process (top processes by recent traffic).", false);
 }
 
 static void render_runq(struct out *o, const struct metrics *m)
@@ -392,23 +394,23 @@ static void render_runq(struct out *o, const struct metrics *m)
 	fprintf(o->f, "ebtop_runq_latency_seconds_count %" PRIu64 "\n", m->runq_count);
 }
 
+static void sys_counts(struct out *o, const struct metrics *m, const char *base,
+		       const char *help, bool errors)
+{
+	family(o, base, COUNTER, NULL, help);
+	for (size_t i = 0; i < m->nsys; i++)
+		if (m->sys[i].seen) {
+			fprintf(o->f, "%s_total{", base);
+			label(o->f, "syscall", m->sys[i].name, strlen(m->sys[i].name), true);
+			fprintf(o->f, "} %" PRIu64 "\n", errors ? m->sys[i].errors : m->sys[i].count);
+		}
+}
+
 static void render_sys(struct out *o, const struct metrics *m)
 {
-	family(o, "ebtop_syscalls", COUNTER, NULL, "System calls made, per system call.");
-	for (size_t i = 0; i < m->nsys; i++)
-		if (m->sys[i].seen) {
-			fputs("ebtop_syscalls_total{", o->f);
-			label(o->f, "syscall", m->sys[i].name, strlen(m->sys[i].name), true);
-			fprintf(o->f, "} %" PRIu64 "\n", m->sys[i].count);
-		}
-	family(o, "ebtop_syscall_errors", COUNTER, NULL,
-	       "System calls that returned an error, per system call.");
-	for (size_t i = 0; i < m->nsys; i++)
-		if (m->sys[i].seen) {
-			fputs("ebtop_syscall_errors_total{", o->f);
-			label(o->f, "syscall", m->sys[i].name, strlen(m->sys[i].name), true);
-			fprintf(o->f, "} %" PRIu64 "\n", m->sys[i].errors);
-		}
+	sys_counts(o, m, "ebtop_syscalls", "System calls made, per system call.", false);
+	sys_counts(o, m, "ebtop_syscall_errors",
+		   "System calls that returned an error, per system call.", true);
 }
 
 static void render_tcp(struct out *o, const struct metrics *m)
