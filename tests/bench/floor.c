@@ -1,6 +1,8 @@
-/* Attach tests/bench/floor.bpf.o (argv[1]) and hold it until SIGTERM. */
+/* Attach one program of tests/bench/floor.bpf.o (argv[1]; argv[2] names it,
+ * floor_enter by default) and hold it until SIGTERM. */
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
 
@@ -11,9 +13,15 @@ int main(int argc, char **argv)
 	sigset_t set;
 	int sig;
 
-	if (!obj || bpf_object__load(obj))
+	if (!obj)
 		return 1;
-	prog = bpf_object__find_program_by_name(obj, "floor_enter");
+	/* load only the program asked for */
+	bpf_object__for_each_program(prog, obj)
+		bpf_program__set_autoload(prog, !strcmp(bpf_program__name(prog),
+						       argc > 2 ? argv[2] : "floor_enter"));
+	if (bpf_object__load(obj))
+		return 1;
+	prog = bpf_object__find_program_by_name(obj, argc > 2 ? argv[2] : "floor_enter");
 	if (!prog || !bpf_program__attach(prog))
 		return 1;
 	sigemptyset(&set);

@@ -33,10 +33,11 @@ bpftrace_sys() { # the issue's one-liner; tracefs mounted privately for it
 if want 1; then
 echo "== 1. syscall path: ns per getppid() ($CALLS calls, median of $RUNS, alternating)"
 declare -A t
-names="none floor ebtop ebtop_filtered bpftrace"
+names="none floor floor_at_exit ebtop ebtop_filtered bpftrace"
 for ((i = 0; i < RUNS; i++)); do
 	t[none]+="$(under) "
 	t[floor]+="$(under "$BENCHBIN/floor" "$BENCHBIN/floor.bpf.o") "
+	t[floor_at_exit]+="$(under "$BENCHBIN/floor" "$BENCHBIN/floor.bpf.o" floor_exit) "
 	t[ebtop]+="$(under "$EBTOP" --json /dev/null -d 1) "
 	t[ebtop_filtered]+="$(under "$EBTOP" --json /dev/null -d 1 -p 1) "
 	if command -v bpftrace >/dev/null; then t[bpftrace]+="$(under bpftrace_sys) "; fi
