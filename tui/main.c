@@ -23,23 +23,20 @@ static int usage_error(const char *msg)
 	return 2;
 }
 
-/* --listen: parse, refuse a non-loopback address unless allowed, bind. */
-static int open_server(struct app *a, char *err, size_t len)
+/* --listen: parse, and refuse a non-loopback address unless allowed. */
+static int check_listen(const struct options *o, struct listen_addr *la, char *err, size_t len)
 {
-	struct listen_addr la;
-
-	if (listen_parse(a->opt.listen, &la, err, len))
-		return 2;
-	if (!la.loopback && !a->opt.allow_remote) {
+	if (listen_parse(o->listen, la, err, len))
+		return -1;
+	if (!la->loopback && !o->allow_remote) {
 		snprintf(err, len,
 			 "--listen %s is not a loopback address: the metrics name processes, "
 			 "cgroups and traffic to anyone who can connect; add --allow-remote to "
 			 "serve them there",
-			 a->opt.listen);
-		return 2;
+			 o->listen);
+		return -1;
 	}
-	a->server = server_open(&la, err, len);
-	return a->server ? 0 : 1;
+	return 0;
 }
 
 static void shut_down(struct app *a)
@@ -64,6 +61,7 @@ static FILE *open_output(const struct options *o, char *err, size_t len)
 int main(int argc, char **argv)
 {
 	static struct app a;
+	struct listen_addr la;
 	char err[512];
 	FILE *out = NULL;
 	int rc;
@@ -90,6 +88,8 @@ int main(int argc, char **argv)
 		if (cgroup_resolve(a.opt.cgroup, &id, err, sizeof(err)))
 			return usage_error(err);
 	}
+	if (a.opt.listen && check_listen(&a.opt, &la, err, sizeof(err)))
+		return usage_error(err);
 	a.interactive = !a.opt.batch && !a.opt.json && !a.opt.listen;
 	if (a.interactive && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
 		fprintf(stderr, "ebtop: not a terminal: printing the %s pane as text (--batch)\n",
@@ -110,8 +110,10 @@ int main(int argc, char **argv)
 	}
 	/* bound before the probes load, so a busy port fails fast, and before
 	 * privileges go, so a port below 1024 works */
-	if (a.opt.listen && (rc = open_server(&a, err, sizeof(err))))
-		return rc == 2 ? usage_error(err) : (fprintf(stderr, "ebtop: %s\n", err), 1);
+	if (a.opt.listen && !(a.server = server_open(&la, err, sizeof(err)))) {
+		fprintf(stderr, "ebtop: %s\n", err);
+		return 1;
+	}
 	log_capture_libbpf();
 	struct collector_opts copts = { .sys_latency = a.opt.sys_latency };
 
