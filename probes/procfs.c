@@ -58,18 +58,6 @@ int procfs_info(uint32_t pid, struct proc_info *out)
 	return 0;
 }
 
-int procfs_comm(uint32_t pid, char comm[16])
-{
-	char path[32], line[64];
-	int err;
-
-	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
-	if ((err = read_line(path, line, sizeof(line))))
-		return err;
-	snprintf(comm, 16, "%.15s", line);
-	return 0;
-}
-
 int procfs_cgroup(uint32_t pid, char *buf, size_t len)
 {
 	char path[64], line[4096];

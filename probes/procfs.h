@@ -14,8 +14,6 @@ struct proc_info {
 };
 
 int procfs_info(uint32_t pid, struct proc_info *out);
-/* The process's current comm (after any exec): one small read. */
-int procfs_comm(uint32_t pid, char comm[16]);
 /* The process's cgroup v2 path below the cgroup2 mount. */
 int procfs_cgroup(uint32_t pid, char *buf, size_t len);
 /* True if a process with this tgid exists now. */
