@@ -78,16 +78,4 @@ static __always_inline bool group_dead(struct task_struct *t)
 	return BPF_CORE_READ(t, signal, live.counter) == 0;
 }
 
-/* At a process's exit, flag its entry in a per-process map (keyed by tgid,
- * value with an `exited` field); userspace reports it once more, then
- * deletes it, so no count is lost and the map stays bounded. */
-#define MARK_EXITED(map, type, t)                                             \
-	({                                                                   \
-		__u32 tgid_ = BPF_CORE_READ(t, tgid);                        \
-		type *e_;                                                    \
-		if (group_dead(t) && (e_ = bpf_map_lookup_elem(&(map), &tgid_))) \
-			e_->exited = 1;                                      \
-		0;                                                           \
-	})
-
 #endif

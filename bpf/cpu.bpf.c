@@ -3,6 +3,7 @@
  * prev and opens one for next. tp_btf where BTF allows, raw_tp otherwise;
  * both wrappers call the same helpers. */
 #include "common.bpf.h"
+#include "changed.bpf.h"
 #include "cpu.h"
 
 #define PF_EXITING 0x00000004
@@ -51,6 +52,7 @@ static __always_inline void account(struct task_struct *t, __u32 tgid, __u64 del
 		proc_fill(p, t);
 	else
 		__builtin_memcpy(p->comm, "[idle]", 7);
+	touch(&p->epoch, tgid);
 }
 
 static __always_inline int on_switch(struct task_struct *prev, struct task_struct *next)

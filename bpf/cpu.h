@@ -13,7 +13,7 @@ struct cpu_proc {
 	__u32 uid;
 	__u32 nr_threads;
 	__u32 exited;      /* set when the whole process has exited */
-	__u32 pad;
+	__u32 epoch;       /* of the last write (bpf/changed.bpf.h) */
 	char comm[CPU_COMM_LEN];
 };
 

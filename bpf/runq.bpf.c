@@ -5,6 +5,7 @@
  * and counted the run in pcount. The difference from what we saw at its
  * previous switch-out is exactly one wait. */
 #include "common.bpf.h"
+#include "changed.bpf.h"
 #include "runq.h"
 #include "buckets.bpf.h"
 
@@ -92,6 +93,7 @@ static __always_inline void record(struct task_struct *t, __u32 tgid, __u64 ns)
 		__sync_fetch_and_add(&p->count, 1);
 		if (idx < RUNQ_BUCKETS)
 			__sync_fetch_and_add(&p->bucket[idx], 1);
+		touch(&p->epoch, tgid);
 	}
 	on = bpf_map_lookup_elem(&samples_on, &zero);
 	if (on && *on) {
@@ -134,8 +136,10 @@ static __always_inline int on_exec(struct task_struct *t)
 	__u32 tgid = BPF_CORE_READ(t, tgid);
 	struct runq_proc *p = bpf_map_lookup_elem(&runq_procs, &tgid);
 
-	if (p)
+	if (p) {
 		bpf_probe_read_kernel_str(p->comm, sizeof(p->comm), BPF_CORE_READ(t, group_leader, comm));
+		touch(&p->epoch, tgid);
+	}
 	return 0;
 }
 

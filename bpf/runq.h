@@ -14,7 +14,8 @@
 /* per-process value, key = tgid */
 struct runq_proc {
 	__u64 count;
-	__u64 exited;
+	__u32 exited;
+	__u32 epoch;        /* of the last write (bpf/changed.bpf.h) */
 	char comm[16];      /* the group leader's: when the entry was made, after each exec */
 	__u64 bucket[RUNQ_BUCKETS];
 };

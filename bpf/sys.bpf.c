@@ -4,6 +4,7 @@
  * program and no clock read. Per-CPU storage, no locks, no ring buffer.
  * Latency (sys_enter + a timestamp per task) is attached only on request. */
 #include "common.bpf.h"
+#include "changed.bpf.h"
 #include "sys.h"
 
 struct {
@@ -95,6 +96,7 @@ static __always_inline int on_exit(__u32 nr, long ret)
 	p->count++;
 	if (ret < 0)
 		p->errors++;
+	touch(&p->epoch, tgid);
 	return 0;
 }
 

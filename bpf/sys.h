@@ -20,7 +20,8 @@ struct sys_stat {
 struct sys_proc {
 	__u64 count;
 	__u64 errors;
-	__u64 exited;       /* the whole process has exited */
+	__u32 exited;       /* the whole process has exited */
+	__u32 epoch;        /* of this CPU's last write (bpf/changed.bpf.h) */
 	__u64 comm_ns;      /* when this CPU's slot set comm: the latest wins */
 	char comm[16];      /* at the first syscall seen, and after each exec */
 };

@@ -1,30 +1,35 @@
 /* Interval diffs of cumulative kernel counters. The kernel only ever adds;
- * each collect reads the totals, takes the difference from the previous
- * reading, and keeps the new reading as the next baseline. Maps are never
- * drained by read-then-delete, so no count is lost between two reads. */
+ * each collect reads the totals of the entries that changed, takes each
+ * one's difference from the value kept for its key, and keeps the new one.
+ * Maps are never drained by read-then-delete, so no count is lost between
+ * two reads, and a key that did not change costs nothing. */
 #ifndef EBTOP_BASELINE_H
 #define EBTOP_BASELINE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-struct total {
-	uint64_t key;
-	uint64_t value;
-};
-
+/* An open-addressing table of key -> last value (linear probing). */
 struct baseline {
-	struct total *v;   /* sorted by key */
+	struct slot {
+		uint64_t key;
+		uint64_t value;
+	} *slots;
+	size_t cap;        /* a power of two, or 0 */
 	size_t n;
-	int valid;         /* 0 until the first commit, and after a reset */
+	int valid;         /* 0 until the first complete read, and after a reset */
 };
 
-/* The increase of key since the baseline. A key the baseline lacks is new
- * (all of now counts); a value that went down means the key was reused
- * (pid reuse, or the entry was recreated), so all of now counts too. */
-uint64_t baseline_delta(const struct baseline *b, uint64_t key, uint64_t now);
-/* Make now (n entries, taken over) the baseline; sorts it. */
-void baseline_commit(struct baseline *b, struct total *now, size_t n);
+/* The increase of key since its last step, and now kept as its value. A
+ * key not seen before is new (all of now counts); a value that went down
+ * means the key was reused (pid reuse, or the entry was recreated), so all
+ * of now counts too. Returns now, unkept, if memory runs out. */
+uint64_t baseline_step(struct baseline *b, uint64_t key, uint64_t now);
+/* Drop a key (its process exited); a key not kept is ignored. */
+void baseline_forget(struct baseline *b, uint64_t key);
+/* Every key has been stepped once: from now on deltas are reportable. */
+void baseline_complete(struct baseline *b);
+/* The next read starts afresh: deltas are not reportable until complete. */
 void baseline_reset(struct baseline *b);
 void baseline_free(struct baseline *b);
 

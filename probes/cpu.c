@@ -1,7 +1,8 @@
 /* cpu probe: on-CPU time per process from sched_switch accounting. The
  * kernel keeps cumulative counters; each collect first forces a switch on
- * every CPU (closing the slices in progress), then diffs against the
- * previous reading. */
+ * every CPU (closing the slices in progress), then reads the processes
+ * that ran since the last collect and diffs them against their previous
+ * reading. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,14 +13,15 @@
 #include <bpf/libbpf.h>
 #include "baseline.h"
 #include "cgroup.h"
+#include "changed.h"
 #include "filter.h"
-#include "mapread.h"
 #include "probe.h"
 #include "cpu.h"
 #include "cpu.skel.h"
 
 struct cpu_probe {
 	struct cpu_bpf *skel;
+	struct changed changed;
 	struct baseline prev;  /* on-CPU ns per tgid at the last collect */
 	uint64_t read_at;      /* CLOCK_MONOTONIC of the last consistent read */
 };
@@ -50,17 +52,9 @@ static void *cpu_start(const struct probe_env *env, char *why, size_t whylen)
 		return NULL;
 	}
 	probe_switch_all_cpus();
+	changed_init(&p->changed, &p->skel->bss->epoch, &p->skel->bss->touched_head,
+		     p->skel->bss->touched);
 	return p;
-}
-
-static void remove_exited(struct cpu_probe *p, const uint32_t *keys, const struct cpu_proc *vals,
-			  long n)
-{
-	int fd = bpf_map__fd(p->skel->maps.cpu_procs);
-
-	for (long i = 0; i < n; i++)
-		if (vals[i].exited)
-			bpf_map_delete_elem(fd, &keys[i]);
 }
 
 static int by_oncpu(const void *a, const void *b)
@@ -74,9 +68,10 @@ static int cpu_collect(void *state, struct snapshot *s, double interval_s)
 {
 	struct cpu_probe *p = state;
 	struct cpu_snap *cs = &s->cpu;
+	int fd = bpf_map__fd(p->skel->maps.cpu_procs);
+	bool report = p->prev.valid;
 	uint32_t *keys;
 	struct cpu_proc *vals;
-	struct total *now;
 	uint64_t now_mono;
 	long n;
 
@@ -84,55 +79,57 @@ static int cpu_collect(void *state, struct snapshot *s, double interval_s)
 	 * tasks too (a lone spinner may otherwise not switch for seconds). */
 	probe_switch_all_cpus();
 	now_mono = now_ns();
-	n = map_read_all(bpf_map__fd(p->skel->maps.cpu_procs), sizeof(*keys), sizeof(*vals),
-			 (void **)&keys, (void **)&vals);
+	n = changed_read(&p->changed, fd, !report, sizeof(*vals), &keys, (void **)&vals);
 	if (n < 0)
 		return n;
-	now = malloc((n ? n : 1) * sizeof(*now));
 	cs->rows = calloc(n ? n : 1, sizeof(*cs->rows));
 	cs->gone = calloc(n ? n : 1, sizeof(*cs->gone));
-	if (!now || !cs->rows || !cs->gone) {
-		free(now), free(keys), free(vals);
+	if (!cs->rows || !cs->gone) {
+		free(keys), free(vals);
 		return -ENOMEM;
 	}
 	cs->ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 	/* The window is this probe's own: under full load ebtop itself may wait
 	 * for a CPU between the collector's clock read and this one. */
-	cs->interval_s = p->prev.valid ? (now_mono - p->read_at) / 1e9 : 0;
+	cs->interval_s = report ? (now_mono - p->read_at) / 1e9 : 0;
 	p->read_at = now_mono;
 	(void)interval_s;
 	for (long i = 0; i < n; i++) {
-		uint64_t delta = baseline_delta(&p->prev, keys[i], vals[i].oncpu_ns);
+		uint32_t pid = keys[i];
+		const struct cpu_proc *v = &vals[i];
+		uint64_t delta = baseline_step(&p->prev, pid, v->oncpu_ns);
 
-		now[i] = (struct total){ keys[i], vals[i].oncpu_ns };
-		if (!p->prev.valid)
+		if (v->exited) { /* reported now for the last time */
+			bpf_map_delete_elem(fd, &pid);
+			baseline_forget(&p->prev, pid);
+			if (report)
+				cs->gone[cs->ngone++] = pid;
+		}
+		if (!report)
 			continue;
-		if (keys[i] == 0) {
+		if (pid == 0) {
 			cs->idle_ns = delta;
 			continue;
 		}
-		if (vals[i].exited)
-			cs->gone[cs->ngone++] = keys[i];
 		if (!delta)
 			continue;
 		struct cpu_row *r = &cs->rows[cs->n++];
 
-		r->pid = keys[i];
-		r->uid = vals[i].uid;
-		r->threads = vals[i].nr_threads;
+		r->pid = pid;
+		r->uid = v->uid;
+		r->threads = v->nr_threads;
 		r->oncpu_ns = delta;
-		r->cgroup_id = vals[i].cgroup_id;
+		r->cgroup_id = v->cgroup_id;
 		r->pct = cs->interval_s > 0 ? delta / (cs->interval_s * 1e7) : 0;
-		memcpy(r->comm, vals[i].comm, sizeof(r->comm));
+		memcpy(r->comm, v->comm, sizeof(r->comm));
 		r->comm[sizeof(r->comm) - 1] = '\0';
 		const char *cg = cgroup_path(r->cgroup_id);
 
 		r->cgroup = strdup(cg ? cg : "?");
 	}
-	s->baseline = s->baseline || !p->prev.valid;
-	remove_exited(p, keys, vals, n);
+	s->baseline = s->baseline || !report;
+	baseline_complete(&p->prev);
 	qsort(cs->rows, cs->n, sizeof(*cs->rows), by_oncpu);
-	baseline_commit(&p->prev, now, n);
 	free(keys);
 	free(vals);
 	return 0;

@@ -9,6 +9,7 @@
 #include <bpf/libbpf.h>
 #include "baseline.h"
 #include "buckets.h"
+#include "changed.h"
 #include "filter.h"
 #include "mapread.h"
 #include "probe.h"
@@ -22,6 +23,7 @@ _Static_assert(RUNQ_BUCKETS == RUNQ_NBUCKETS && RUNQ_BUCKETS == HIST_BUCKETS,
 
 struct runq_probe {
 	struct runq_bpf *skel;
+	struct changed changed;
 	struct ring_buffer *samples_rb;
 	struct baseline sys, procs;
 	int ncpus;
@@ -94,6 +96,8 @@ static void *runq_start(const struct probe_env *env, char *why, size_t whylen)
 		return NULL;
 	}
 	p->ncpus = libbpf_num_possible_cpus();
+	changed_init(&p->changed, &p->skel->bss->epoch, &p->skel->bss->touched_head,
+		     p->skel->bss->touched);
 	return p;
 }
 
@@ -108,30 +112,29 @@ static unsigned heat_row(unsigned idx)
 static int read_system(struct runq_probe *p, struct runq_snap *rs, bool report)
 {
 	int fd = bpf_map__fd(p->skel->maps.hist);
-	struct total *now = malloc((RUNQ_BUCKETS + 1) * sizeof(*now));
-	__u64 v[p->ncpus], max = 0;
-	__u32 zero = 0;
+	__u64 v[p->ncpus], max = 0, *all;
+	__u32 zero = 0, *keys;
+	/* the 193 slots in one batch call, not 193 lookups */
+	long n = map_read_all(fd, sizeof(*keys), sizeof(v), (void **)&keys, (void **)&all);
 
-	if (!now)
-		return -ENOMEM;
-	for (__u32 i = 0; i <= RUNQ_SUM_KEY; i++) {
-		uint64_t sum = 0;
+	if (n < 0)
+		return n;
+	for (long i = 0; i < n; i++) {
+		uint64_t sum = 0, delta;
 
-		if (bpf_map_lookup_elem(fd, &i, v)) {
-			free(now);
-			return -errno;
-		}
 		for (int c = 0; c < p->ncpus; c++)
-			sum += v[c];
-		now[i] = (struct total){ i, sum };
-		if (report && i == RUNQ_SUM_KEY)
-			rs->sum_ns = baseline_delta(&p->sys, i, sum);
-		else if (report) {
-			rs->hist[i] = baseline_delta(&p->sys, i, sum);
-			rs->count += rs->hist[i];
+			sum += all[i * p->ncpus + c];
+		delta = baseline_step(&p->sys, keys[i], sum);
+		if (report && keys[i] == RUNQ_SUM_KEY)
+			rs->sum_ns = delta;
+		else if (report && keys[i] < RUNQ_BUCKETS) {
+			rs->hist[keys[i]] = delta;
+			rs->count += delta;
 		}
 	}
-	baseline_commit(&p->sys, now, RUNQ_BUCKETS + 1);
+	free(keys);
+	free(all);
+	baseline_complete(&p->sys);
 	/* the exact max lives in its own map, cleared after each read */
 	fd = bpf_map__fd(p->skel->maps.max_ns);
 	if (bpf_map_lookup_elem(fd, &zero, v) == 0) {
@@ -169,61 +172,64 @@ static int by_p99(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
+/* Forget every key of an exited process: its count and its buckets. */
+static void forget_proc(struct baseline *b, uint32_t pid)
+{
+	for (unsigned k = 0; k <= COUNT_KEY; k++)
+		baseline_forget(b, (uint64_t)pid * 256 + k);
+}
+
 static int read_procs(struct runq_probe *p, struct runq_snap *rs, bool report)
 {
 	int fd = bpf_map__fd(p->skel->maps.runq_procs);
+	struct runq_proc_row *rows = NULL, r;
+	size_t nr = 0, cap = 0;
 	uint32_t *keys;
 	struct runq_proc *vals;
-	long n = map_read_all(fd, sizeof(*keys), sizeof(*vals), (void **)&keys, (void **)&vals);
-	struct total *now;
-	struct runq_proc_row *rows = NULL, r;
-	size_t m = 0, nr = 0, cap = 0;
+	long n = changed_read(&p->changed, fd, !p->procs.valid, sizeof(*vals), &keys,
+			      (void **)&vals);
 
 	if (n < 0)
 		return n;
-	now = malloc((n * (RUNQ_BUCKETS + 1) + 1) * sizeof(*now));
-	if (!now) {
-		free(keys), free(vals);
-		return -ENOMEM;
-	}
 	for (long i = 0; i < n; i++) {
-		uint64_t base = (uint64_t)keys[i] * 256;
+		uint32_t pid = keys[i];
+		const struct runq_proc *v = &vals[i];
+		uint64_t base = (uint64_t)pid * 256;
 
-		now[m++] = (struct total){ base + COUNT_KEY, vals[i].count };
-		for (unsigned b = 0; b < RUNQ_BUCKETS; b++)
-			if (vals[i].bucket[b])
-				now[m++] = (struct total){ base + b, vals[i].bucket[b] };
-		/* rows only for the processes that waited in this interval:
-		 * on a box of sleepers that is a few out of thousands */
-		if (report && (r.count = baseline_delta(&p->procs, base + COUNT_KEY, vals[i].count))) {
+		r.count = baseline_step(&p->procs, base + COUNT_KEY, v->count);
+		r.max_us = 0;
+		for (unsigned b = 0; b < RUNQ_BUCKETS; b++) {
+			r.hist[b] = v->bucket[b] ? baseline_step(&p->procs, base + b, v->bucket[b]) : 0;
+			if (r.hist[b])
+				r.max_us = bucket_high(b);
+		}
+		/* Rows only for the processes that waited in this interval (the
+		 * dump already left out the sleepers). The count and its bucket
+		 * are two adds: a read between them shows one without the other,
+		 * so either moving makes a row. */
+		if (report && (r.count || r.max_us)) {
 			if (nr == cap) {
 				struct runq_proc_row *grown;
 
 				cap = cap ? cap * 2 : 64;
 				if (!(grown = realloc(rows, cap * sizeof(*rows)))) {
-					free(now), free(rows), free(keys), free(vals);
+					free(rows), free(keys), free(vals);
 					return -ENOMEM;
 				}
 				rows = grown;
 			}
-			r.pid = keys[i];
-			r.max_us = 0;
-			snprintf(r.comm, sizeof(r.comm), "%.15s", vals[i].comm);
-			for (unsigned b = 0; b < RUNQ_BUCKETS; b++) {
-				r.hist[b] = vals[i].bucket[b]
-						    ? baseline_delta(&p->procs, base + b, vals[i].bucket[b])
-						    : 0;
-				if (r.hist[b])
-					r.max_us = bucket_high(b);
-			}
+			r.pid = pid;
+			snprintf(r.comm, sizeof(r.comm), "%.15s", v->comm);
 			r.p50_us = hist_percentile(r.hist, RUNQ_BUCKETS, 50);
 			r.p99_us = hist_percentile(r.hist, RUNQ_BUCKETS, 99);
 			rows[nr++] = r;
 		}
-		if (vals[i].exited) /* reported above for the last time */
-			bpf_map_delete_elem(fd, &keys[i]);
+		if (v->exited) { /* reported above for the last time */
+			bpf_map_delete_elem(fd, &pid);
+			forget_proc(&p->procs, pid);
+		}
 	}
-	baseline_commit(&p->procs, now, m);
+	baseline_complete(&p->procs);
 	if (nr)
 		qsort(rows, nr, sizeof(*rows), by_p99);
 	rs->np = nr < RUNQ_TOP_PROCS ? nr : RUNQ_TOP_PROCS;

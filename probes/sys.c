@@ -9,6 +9,7 @@
 #include <bpf/libbpf.h>
 #include <seccomp.h>
 #include "baseline.h"
+#include "changed.h"
 #include "filter.h"
 #include "mapread.h"
 #include "probe.h"
@@ -21,6 +22,7 @@ struct sys_probe {
 	struct sys_bpf *skel;
 	struct bpf_program *exit_prog, *enter_prog, *pexit_prog;
 	struct bpf_link *exit_link, *enter_link, *pexit_link;
+	struct changed changed;
 	bool latency, active;
 	int ncpus;
 	struct baseline per_nr, per_proc;
@@ -93,6 +95,8 @@ static void *sys_start(const struct probe_env *env, char *why, size_t whylen)
 	}
 	p->latency = env->sys_latency;
 	p->ncpus = libbpf_num_possible_cpus();
+	changed_init(&p->changed, &p->skel->bss->epoch, &p->skel->bss->touched_head,
+		     p->skel->bss->touched);
 	return p;
 }
 
@@ -166,16 +170,13 @@ static int collect_nr(struct sys_probe *p, struct sys_snap *ss, double secs, boo
 	size_t vsz = sizeof(struct sys_stat) * p->ncpus;
 	uint32_t *keys;
 	struct sys_stat *vals;
-	struct total *now;
 	long n = map_read_all(fd, sizeof(*keys), vsz, (void **)&keys, (void **)&vals);
-	size_t m = 0;
 
 	if (n < 0)
 		return n;
-	now = malloc((n ? n : 1) * NFIELDS * sizeof(*now));
 	ss->rows = calloc(n ? n : 1, sizeof(*ss->rows));
-	if (!now || !ss->rows) {
-		free(now), free(keys), free(vals);
+	if (!ss->rows) {
+		free(keys), free(vals);
 		return -ENOMEM;
 	}
 	for (long i = 0; i < n; i++) {
@@ -187,33 +188,30 @@ static int collect_nr(struct sys_probe *p, struct sys_snap *ss, double secs, boo
 			sum.errors += pc[c].errors;
 			sum.lat_ns += pc[c].lat_ns;
 		}
-		now[m++] = (struct total){ keys[i] * NFIELDS + F_COUNT, sum.count };
-		now[m++] = (struct total){ keys[i] * NFIELDS + F_ERRORS, sum.errors };
-		now[m++] = (struct total){ keys[i] * NFIELDS + F_LAT, sum.lat_ns };
-		if (!report || !sum.count)
+		if (!sum.count) /* never called: nothing to keep */
 			continue;
-		uint64_t dc = baseline_delta(&p->per_nr, keys[i] * NFIELDS + F_COUNT, sum.count);
+		uint64_t dc = baseline_step(&p->per_nr, keys[i] * NFIELDS + F_COUNT, sum.count);
+		uint64_t de = baseline_step(&p->per_nr, keys[i] * NFIELDS + F_ERRORS, sum.errors);
+		uint64_t dl = baseline_step(&p->per_nr, keys[i] * NFIELDS + F_LAT, sum.lat_ns);
 
-		if (!dc)
+		if (!report || !dc)
 			continue;
 		struct sys_row *r = &ss->rows[ss->n++];
 
 		r->nr = keys[i];
 		snprintf(r->name, sizeof(r->name), "%s", sys_name(p, keys[i]));
 		r->count = dc;
-		r->errors = baseline_delta(&p->per_nr, keys[i] * NFIELDS + F_ERRORS, sum.errors);
+		r->errors = de;
 		r->per_s = dc / secs;
 		r->errors_per_s = r->errors / secs;
 		if (p->latency) {
-			r->avg_lat_ns =
-				baseline_delta(&p->per_nr, keys[i] * NFIELDS + F_LAT, sum.lat_ns) /
-				(double)dc;
+			r->avg_lat_ns = dl / (double)dc;
 			r->max_lat_ns = take_max(p, keys[i]);
 		}
 		ss->total_per_s += r->per_s;
 	}
 	qsort(ss->rows, ss->n, sizeof(*ss->rows), by_count);
-	baseline_commit(&p->per_nr, now, m);
+	baseline_complete(&p->per_nr);
 	free(keys);
 	free(vals);
 	return 0;
@@ -223,24 +221,24 @@ static int collect_procs(struct sys_probe *p, struct sys_snap *ss, double secs, 
 {
 	int fd = bpf_map__fd(p->skel->maps.sys_procs);
 	size_t vsz = sizeof(struct sys_proc) * p->ncpus;
-	uint32_t *keys;
-	struct sys_proc *vals;
 	struct sys_proc_row *rows;
-	struct total *now;
-	long n = map_read_all(fd, sizeof(*keys), vsz, (void **)&keys, (void **)&vals);
-	size_t m = 0, nr = 0;
+	size_t nr = 0;
+	uint32_t *keys;
+	char *vals;
+	long n = changed_read(&p->changed, fd, !p->per_proc.valid, vsz, &keys, (void **)&vals);
 
 	if (n < 0)
 		return n;
-	now = malloc((n ? n : 1) * 2 * sizeof(*now));
 	rows = calloc(n ? n : 1, sizeof(*rows));
-	if (!now || !rows) {
-		free(now), free(rows), free(keys), free(vals);
+	if (!rows) {
+		free(keys), free(vals);
 		return -ENOMEM;
 	}
 	for (long i = 0; i < n; i++) {
-		const struct sys_proc *pc = (const struct sys_proc *)((char *)vals + i * vsz);
-		uint64_t count = 0, errors = 0, exited = 0, comm_ns = 0;
+		uint32_t pid = keys[i];
+		const struct sys_proc *pc = (const struct sys_proc *)(vals + i * vsz);
+		uint64_t count = 0, errors = 0, comm_ns = 0, dc, de;
+		uint32_t exited = 0;
 		const char *comm = "";
 
 		for (int c = 0; c < p->ncpus; c++) {
@@ -252,27 +250,24 @@ static int collect_procs(struct sys_probe *p, struct sys_snap *ss, double secs, 
 				comm_ns = pc[c].comm_ns;
 			}
 		}
-		now[m++] = (struct total){ (uint64_t)keys[i] * 2, count };
-		now[m++] = (struct total){ (uint64_t)keys[i] * 2 + 1, errors };
-		if (report) {
-			uint64_t dc = baseline_delta(&p->per_proc, (uint64_t)keys[i] * 2, count);
-
-			if (dc) {
-				rows[nr] = (struct sys_proc_row){ .pid = keys[i], .count = dc,
-								  .per_s = dc / secs };
-				rows[nr].errors =
-					baseline_delta(&p->per_proc, (uint64_t)keys[i] * 2 + 1, errors);
-				snprintf(rows[nr].comm, sizeof(rows[nr].comm), "%.15s", comm);
-				nr++;
-			}
+		dc = baseline_step(&p->per_proc, (uint64_t)pid * 2, count);
+		de = baseline_step(&p->per_proc, (uint64_t)pid * 2 + 1, errors);
+		if (report && dc) {
+			rows[nr] = (struct sys_proc_row){ .pid = pid, .count = dc, .errors = de,
+							  .per_s = dc / secs };
+			snprintf(rows[nr].comm, sizeof(rows[nr].comm), "%.15s", comm);
+			nr++;
 		}
-		if (exited) /* reported above for the last time */
-			bpf_map_delete_elem(fd, &keys[i]);
+		if (exited) { /* reported above for the last time */
+			bpf_map_delete_elem(fd, &pid);
+			baseline_forget(&p->per_proc, (uint64_t)pid * 2);
+			baseline_forget(&p->per_proc, (uint64_t)pid * 2 + 1);
+		}
 	}
 	qsort(rows, nr, sizeof(*rows), proc_by_count);
 	ss->np = nr < SYS_TOP_PROCS ? nr : SYS_TOP_PROCS;
 	ss->procs = rows;
-	baseline_commit(&p->per_proc, now, m);
+	baseline_complete(&p->per_proc);
 	free(keys);
 	free(vals);
 	return 0;

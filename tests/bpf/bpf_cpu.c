@@ -1,11 +1,19 @@
 /* cpu pane against the kernel: a spinner on one CPU shows 100% +/- 5, a
  * two-thread spinner about 200%, everything plus idle adds up to ncpus x
- * 100% within 5%, and ebtop agrees with /proc/PID/stat. */
+ * 100% within 5%, and ebtop agrees with /proc/PID/stat; a burst of
+ * thousands of processes that each run briefly is read whole, every one
+ * of them, in agreement with the kernel's own schedstat. */
 #include <math.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 #include "harness.h"
+
+#define BURST_KIDS 5000         /* more than one refresh looks up one by one */
+#define BURST_SPIN_NS 200000    /* each kid's CPU per burst */
 
 /* utime + stime of a process, in seconds. */
 static double proc_cpu_s(pid_t pid)
@@ -91,6 +99,141 @@ static void spinner_case(int threads, double want, double tol)
 	reap(sp);
 }
 
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	return t.tv_sec * 1000000000ull + t.tv_nsec;
+}
+
+/* Say ready, then run BURST_SPIN_NS of CPU at each SIGUSR1 and say done. */
+static void burst_kid(int ready)
+{
+	sigset_t usr1, old;
+
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, &old);
+	signal(SIGUSR1, on_usr1);
+	if (write(ready, "r", 1) != 1)
+		_exit(1);
+	for (;;) {
+		uint64_t until;
+
+		sigsuspend(&old); /* no wake-up lost between the check and the wait */
+		until = thread_cpu_ns() + BURST_SPIN_NS;
+		while (thread_cpu_ns() < until)
+			;
+		if (write(ready, "d", 1) != 1)
+			_exit(1);
+	}
+}
+
+/* The kernel's own on-CPU ns of a process (its only thread). */
+static double schedstat_ns(pid_t pid)
+{
+	char path[64];
+	double ns = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", pid);
+	f = fopen(path, "r");
+	if (f && fscanf(f, "%lf", &ns) != 1)
+		ns = -1;
+	if (f)
+		fclose(f);
+	return ns;
+}
+
+static int by_pid(const void *a, const void *b)
+{
+	return *(const pid_t *)a - *(const pid_t *)b;
+}
+
+/* BURST_KIDS processes wake at once, twice, in a 1 s refresh: far more
+ * changed entries than one refresh looks up one by one, so the read falls
+ * back to the whole map. Every kid must be reported, with the CPU time the
+ * kernel's schedstat counted for it. */
+static void burst_case(void)
+{
+	const char *args[] = { "--json=-", "-d", "1", NULL };
+	static pid_t kids[BURST_KIDS];
+	static double before[BURST_KIDS], got[BURST_KIDS];
+	double want_sum = 0, got_sum = 0;
+	int ready[2], started = 0, seen = 0, short_of = 0;
+	struct ebtop e;
+	cJSON *doc;
+	char c;
+
+	if (pipe(ready))
+		return;
+	for (; started < BURST_KIDS; started++) {
+		kids[started] = fork();
+		if (kids[started] == 0)
+			burst_kid(ready[1]);
+		if (kids[started] < 0)
+			break;
+	}
+	for (int i = 0; i < started; i++)
+		if (read(ready[0], &c, 1) != 1)
+			break;
+	qsort(kids, started, sizeof(kids[0]), by_pid);
+	if (!check(started == BURST_KIDS, "forked %d burst processes", started) ||
+	    ebtop_start(&e, args)) {
+		for (int i = 0; i < started; i++)
+			kill(kids[i], SIGKILL), reap(kids[i]);
+		return;
+	}
+	cJSON_Delete(ebtop_doc(&e)); /* attached, and every kid asleep */
+	for (int i = 0; i < BURST_KIDS; i++)
+		before[i] = schedstat_ns(kids[i]);
+	for (int burst = 0; burst < 2; burst++) {
+		for (int i = 0; i < BURST_KIDS; i++)
+			kill(kids[i], SIGUSR1);
+		for (int i = 0; i < BURST_KIDS; i++) /* each kid's spin is over */
+			if (read(ready[0], &c, 1) != 1)
+				break;
+	}
+	usleep(200000); /* and each is back asleep */
+	kill(e.pid, SIGTERM); /* flushes the partial interval */
+	while ((doc = ebtop_doc(&e))) {
+		cJSON *it;
+
+		cJSON_ArrayForEach(it, cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "cpu"),
+							   "processes")) {
+			pid_t pid = (pid_t)num(it, "pid");
+			pid_t *k = bsearch(&pid, kids, BURST_KIDS, sizeof(pid), by_pid);
+
+			if (k)
+				got[k - kids] += num(it, "oncpu_ns");
+		}
+		cJSON_Delete(doc);
+	}
+	check(ebtop_wait(&e) == 0, "ebtop exits 0");
+	for (int i = 0; i < BURST_KIDS; i++) {
+		double want = schedstat_ns(kids[i]) - before[i];
+
+		want_sum += want;
+		got_sum += got[i];
+		seen += got[i] > 0;
+		short_of += got[i] < 0.8 * want;
+		kill(kids[i], SIGKILL);
+		reap(kids[i]);
+	}
+	check(seen == BURST_KIDS && short_of == 0,
+	      "a burst of %d processes: all reported (%d), none short of its schedstat time (%d)",
+	      BURST_KIDS, seen, short_of);
+	check(fabs(got_sum - want_sum) <= 0.05 * want_sum,
+	      "the burst's on-CPU total %.3f s matches schedstat's %.3f s within 5%%", got_sum / 1e9,
+	      want_sum / 1e9);
+}
+
 int main(void)
 {
 	if (geteuid() != 0) {
@@ -99,5 +242,6 @@ int main(void)
 	}
 	spinner_case(1, 100, 5);
 	spinner_case(2, 200, 50); /* more than one CPU's worth: both threads ran */
+	burst_case();
 	return done();
 }

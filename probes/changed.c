@@ -1,0 +1,97 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include "changed.h"
+#include "mapread.h"
+#include "touched.h"
+
+/* Beyond this many keys one batch walk of the map is cheaper than their
+ * lookups (about 1 us each). */
+#define MAX_LOOKUPS 4096
+
+void changed_init(struct changed *c, __u32 *epoch, const __u64 *head, const __u64 *slots)
+{
+	*c = (struct changed){ .epoch = epoch, .head = head, .slots = slots };
+}
+
+static int by_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static size_t sort_unique(uint32_t *k, size_t n)
+{
+	size_t m = 0;
+
+	qsort(k, n, sizeof(*k), by_u32);
+	for (size_t i = 0; i < n; i++)
+		if (!m || k[m - 1] != k[i])
+			k[m++] = k[i];
+	return m;
+}
+
+/* The keys pushed since the last read, sorted and unique, into *out; -1
+ * when the ring overflowed or there are too many to look up one by one. */
+static long gather(struct changed *c, uint64_t head, uint32_t **out)
+{
+	uint64_t pending = head - c->tail, i;
+	uint32_t *k;
+	size_t n = 0;
+
+	if (pending > MAX_LOOKUPS)
+		return -1;
+	k = malloc((pending + 1) * sizeof(*k));
+	if (!k)
+		return -1;
+	for (i = c->tail; i < head; i++) {
+		uint64_t s = __atomic_load_n(&c->slots[i & (TOUCHED_SLOTS - 1)], __ATOMIC_ACQUIRE);
+
+		if (TOUCHED_SEQ(s) != (uint32_t)i) /* claimed, not yet written: next time */
+			break;
+		k[n++] = TOUCHED_KEY(s);
+	}
+	c->tail = i;
+	*out = k;
+	return sort_unique(k, n);
+}
+
+long changed_read(struct changed *c, int fd, bool all, size_t vsize, uint32_t **keys,
+		  void **values)
+{
+	uint64_t head;
+	uint32_t *k = NULL;
+	char *v;
+	long n = -1, got = 0;
+
+	/* From here on each entry's first write pushes its key again; the
+	 * full barrier pairs with touch()'s (bpf/changed.bpf.h). */
+	__atomic_store_n(c->epoch, *c->epoch + 1, __ATOMIC_SEQ_CST);
+	head = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
+	if (!all)
+		n = gather(c, head, &k);
+	if (n < 0) {
+		c->tail = head;
+		return map_read_all(fd, sizeof(uint32_t), vsize, (void **)keys, values);
+	}
+	v = malloc((n ? n : 1) * vsize);
+	if (!v) {
+		free(k);
+		return -ENOMEM;
+	}
+	for (long i = 0; i < n; i++) {
+		if (bpf_map_lookup_elem(fd, &k[i], v + got * vsize) == 0)
+			k[got++] = k[i];
+		else if (errno != ENOENT) { /* ENOENT: deleted at its exit */
+			int err = -errno;
+
+			free(k), free(v);
+			return err;
+		}
+	}
+	*keys = k;
+	*values = v;
+	return got;
+}

@@ -1,0 +1,30 @@
+/* Reading a per-process map by what changed since the last read: the keys
+ * the kernel pushed onto its touched ring (bpf/changed.bpf.h), looked up
+ * one by one. The whole map is read instead on the first read, after a
+ * reset, when the ring overflowed, and when so many keys changed that one
+ * batch walk is cheaper than their lookups. */
+#ifndef EBTOP_CHANGED_H
+#define EBTOP_CHANGED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+
+struct changed {
+	/* in the object's .bss, mapped */
+	__u32 *epoch;
+	const __u64 *head;
+	const __u64 *slots;
+	uint64_t tail;      /* pushes read so far */
+};
+
+/* Point at the ring of a loaded object's .bss. */
+void changed_init(struct changed *c, __u32 *epoch, const __u64 *head, const __u64 *slots);
+/* Read the map fd (u32 keys, values of vsize bytes) as map_read_all does,
+ * but only the entries changed since the last call unless all is set.
+ * Returns the count, or -errno. */
+long changed_read(struct changed *c, int fd, bool all, size_t vsize, uint32_t **keys,
+		  void **values);
+
+#endif
