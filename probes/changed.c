@@ -33,19 +33,23 @@ static size_t sort_unique(uint32_t *k, size_t n)
 	return m;
 }
 
-/* The keys pushed since the last read, sorted and unique, into *out; -1
- * when the ring overflowed or there are too many to look up one by one. */
-static long gather(struct changed *c, uint64_t head, uint32_t **out)
+/* The keys pushed since the last read and the extra ones, sorted and
+ * unique, into *out; -1 when the ring overflowed or there are too many to
+ * look up one by one. */
+static long gather(struct changed *c, uint64_t head, const uint32_t *extra, size_t nextra,
+		   uint32_t **out)
 {
 	uint64_t pending = head - c->tail, i;
 	uint32_t *k;
-	size_t n = 0;
+	size_t n = nextra;
 
-	if (pending > MAX_LOOKUPS)
+	if (pending + nextra > MAX_LOOKUPS)
 		return -1;
-	k = malloc((pending + 1) * sizeof(*k));
+	k = malloc((pending + nextra + 1) * sizeof(*k));
 	if (!k)
 		return -1;
+	if (nextra)
+		memcpy(k, extra, nextra * sizeof(*k));
 	for (i = c->tail; i < head; i++) {
 		uint64_t s = __atomic_load_n(&c->slots[i & (TOUCHED_SLOTS - 1)], __ATOMIC_ACQUIRE);
 
@@ -58,8 +62,8 @@ static long gather(struct changed *c, uint64_t head, uint32_t **out)
 	return sort_unique(k, n);
 }
 
-long changed_read(struct changed *c, int fd, bool all, size_t vsize, uint32_t **keys,
-		  void **values)
+long changed_read(struct changed *c, int fd, bool all, const uint32_t *extra, size_t nextra,
+		  size_t vsize, uint32_t **keys, void **values)
 {
 	uint64_t head;
 	uint32_t *k = NULL;
@@ -71,7 +75,7 @@ long changed_read(struct changed *c, int fd, bool all, size_t vsize, uint32_t **
 	__atomic_store_n(c->epoch, *c->epoch + 1, __ATOMIC_SEQ_CST);
 	head = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
 	if (!all)
-		n = gather(c, head, &k);
+		n = gather(c, head, extra, nextra, &k);
 	if (n < 0) {
 		c->tail = head;
 		return map_read_all(fd, sizeof(uint32_t), vsize, (void **)keys, values);

@@ -22,9 +22,9 @@ struct changed {
 /* Point at the ring of a loaded object's .bss. */
 void changed_init(struct changed *c, __u32 *epoch, const __u64 *head, const __u64 *slots);
 /* Read the map fd (u32 keys, values of vsize bytes) as map_read_all does,
- * but only the entries changed since the last call unless all is set.
- * Returns the count, or -errno. */
-long changed_read(struct changed *c, int fd, bool all, size_t vsize, uint32_t **keys,
-		  void **values);
+ * but only the entries changed since the last call, and the nextra keys
+ * of extra, unless all is set. Returns the count, or -errno. */
+long changed_read(struct changed *c, int fd, bool all, const uint32_t *extra, size_t nextra,
+		  size_t vsize, uint32_t **keys, void **values);
 
 #endif

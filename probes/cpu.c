@@ -1,8 +1,7 @@
 /* cpu probe: on-CPU time per process from sched_switch accounting. The
- * kernel keeps cumulative counters; each collect first forces a switch on
- * every CPU (closing the slices in progress), then reads the processes
- * that ran since the last collect and diffs them against their previous
- * reading. */
+ * kernel keeps cumulative counters of completed slices; each collect reads
+ * the processes that ran since the last one, adds the slices still in
+ * progress on each CPU, and diffs against the previous reading. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +23,8 @@ struct cpu_probe {
 	struct changed changed;
 	struct baseline prev;  /* on-CPU ns per tgid at the last collect */
 	uint64_t read_at;      /* CLOCK_MONOTONIC of the last consistent read */
+	int online;            /* CPUs online, what 100% per CPU adds up to */
+	int possible;          /* slots of the per-CPU running map */
 };
 
 static uint64_t now_ns(void)
@@ -51,9 +52,11 @@ static void *cpu_start(const struct probe_env *env, char *why, size_t whylen)
 		errno = -err;
 		return NULL;
 	}
-	probe_switch_all_cpus();
+	probe_switch_all_cpus(); /* every CPU has a slice in progress to read */
 	changed_init(&p->changed, &p->skel->bss->epoch, &p->skel->bss->touched_head,
 		     p->skel->bss->touched);
+	p->online = sysconf(_SC_NPROCESSORS_ONLN);
+	p->possible = libbpf_num_possible_cpus();
 	return p;
 }
 
@@ -64,31 +67,59 @@ static int by_oncpu(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
+/* The slices in progress as of now: their tgids and elapsed ns, for the
+ * CPUs running a task that passed the filter; returns their number. Read
+ * after the entries, with now taken before this read, so an in-progress
+ * slice is never counted twice: if it ended since the entries were read,
+ * the kernel's total for it (up to its end, after now) is not in them yet,
+ * and the next reading, which has it, only grows from this one. */
+static int in_progress(struct cpu_probe *p, uint64_t now, uint32_t *tgid, uint64_t *ns)
+{
+	struct cpu_running run[p->possible];
+	uint32_t zero = 0;
+	int n = 0;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.running), &zero, run))
+		return 0;
+	for (int c = 0; c < p->possible; c++)
+		if (run[c].start_ns && run[c].wanted && run[c].start_ns < now) {
+			tgid[n] = run[c].tgid;
+			ns[n++] = now - run[c].start_ns;
+		}
+	return n;
+}
+
 static int cpu_collect(void *state, struct snapshot *s, double interval_s)
 {
 	struct cpu_probe *p = state;
 	struct cpu_snap *cs = &s->cpu;
 	int fd = bpf_map__fd(p->skel->maps.cpu_procs);
 	bool report = p->prev.valid;
-	uint32_t *keys;
+	uint32_t *keys, running[p->possible];
+	uint64_t now_mono, elapsed[p->possible];
 	struct cpu_proc *vals;
-	uint64_t now_mono;
+	int nrun;
 	long n;
 
-	/* Close every slice in progress, so the totals include the running
-	 * tasks too (a lone spinner may otherwise not switch for seconds). */
-	probe_switch_all_cpus();
-	now_mono = now_ns();
-	n = changed_read(&p->changed, fd, !report, sizeof(*vals), &keys, (void **)&vals);
+	/* The running tasks are read without making them switch: a lone
+	 * spinner may not switch for seconds, and forcing it would disturb
+	 * what is measured. Their tgids are read first, so they are looked
+	 * up even if their entries did not change, then read again after
+	 * the entries, for the exact in-progress time. */
+	nrun = in_progress(p, UINT64_MAX, running, elapsed);
+	n = changed_read(&p->changed, fd, !report, running, nrun, sizeof(*vals), &keys,
+			 (void **)&vals);
 	if (n < 0)
 		return n;
+	now_mono = now_ns();
+	nrun = in_progress(p, now_mono, running, elapsed);
 	cs->rows = calloc(n ? n : 1, sizeof(*cs->rows));
 	cs->gone = calloc(n ? n : 1, sizeof(*cs->gone));
 	if (!cs->rows || !cs->gone) {
 		free(keys), free(vals);
 		return -ENOMEM;
 	}
-	cs->ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	cs->ncpus = p->online;
 	/* The window is this probe's own: under full load ebtop itself may wait
 	 * for a CPU between the collector's clock read and this one. */
 	cs->interval_s = report ? (now_mono - p->read_at) / 1e9 : 0;
@@ -97,7 +128,12 @@ static int cpu_collect(void *state, struct snapshot *s, double interval_s)
 	for (long i = 0; i < n; i++) {
 		uint32_t pid = keys[i];
 		const struct cpu_proc *v = &vals[i];
-		uint64_t delta = baseline_step(&p->prev, pid, v->oncpu_ns);
+		uint64_t total = v->oncpu_ns, delta;
+
+		for (int r = 0; r < nrun; r++)
+			if (running[r] == pid)
+				total += elapsed[r];
+		delta = baseline_step(&p->prev, pid, total);
 
 		if (v->exited) { /* reported now for the last time */
 			bpf_map_delete_elem(fd, &pid);

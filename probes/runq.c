@@ -186,7 +186,7 @@ static int read_procs(struct runq_probe *p, struct runq_snap *rs, bool report)
 	size_t nr = 0, cap = 0;
 	uint32_t *keys;
 	struct runq_proc *vals;
-	long n = changed_read(&p->changed, fd, !p->procs.valid, sizeof(*vals), &keys,
+	long n = changed_read(&p->changed, fd, !p->procs.valid, NULL, 0, sizeof(*vals), &keys,
 			      (void **)&vals);
 
 	if (n < 0)

@@ -225,7 +225,8 @@ static int collect_procs(struct sys_probe *p, struct sys_snap *ss, double secs, 
 	size_t nr = 0;
 	uint32_t *keys;
 	char *vals;
-	long n = changed_read(&p->changed, fd, !p->per_proc.valid, vsz, &keys, (void **)&vals);
+	long n = changed_read(&p->changed, fd, !p->per_proc.valid, NULL, 0, vsz, &keys,
+			      (void **)&vals);
 
 	if (n < 0)
 		return n;
