@@ -121,8 +121,9 @@ if [ ${#bt[@]} -gt 0 ]; then
 fi
 fi
 
-# CPU time (user+sys, in clock ticks) of a running pid over a window.
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# CPU ns of a running pid, all its threads, from the scheduler's own
+# accounting (clock ticks are 10 ms: too coarse for about 1 ms a refresh).
+cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s += $1} END {printf "%.0f", s}'; }
 # Peak RSS (KiB) and the memory of the BPF maps it holds (KiB, from fdinfo).
 memory() {
 	echo "$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\).*/\1/p' /proc/"$1"/status)" \
@@ -133,10 +134,10 @@ memory() {
 steady() { # pid refreshes
 	local pid=$1 r=$2 a b
 	sleep 2
-	a=$(ticks "$pid")
+	a=$(cpu_ns "$pid")
 	sleep "$(calc "$r * 0.5")"
-	b=$(ticks "$pid")
-	calc "($b - $a) * 1000 / $(getconf CLK_TCK) / $r"
+	b=$(cpu_ns "$pid")
+	calc "($b - $a) / 1000000 / $r"
 }
 htop_in_tmux() { # htop needs a terminal: a detached tmux of its own, 0.5 s refresh
 	tmux -L ebtop-bench-htop -f /dev/null new-session -d -x 200 -y 50 "htop -d 5"
