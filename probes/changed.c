@@ -6,10 +6,6 @@
 #include "mapread.h"
 #include "touched.h"
 
-/* Beyond this many keys one batch walk of the map is cheaper than their
- * lookups (about 1 us each). */
-#define MAX_LOOKUPS 4096
-
 void changed_init(struct changed *c, __u32 *epoch, const __u64 *head, const __u64 *slots)
 {
 	*c = (struct changed){ .epoch = epoch, .head = head, .slots = slots };
@@ -43,7 +39,7 @@ static long gather(struct changed *c, uint64_t head, const uint32_t *extra, size
 	uint32_t *k;
 	size_t n = nextra;
 
-	if (pending + nextra > MAX_LOOKUPS)
+	if (pending + nextra > CHANGED_MAX_LOOKUPS)
 		return -1;
 	k = malloc((pending + nextra + 1) * sizeof(*k));
 	if (!k)
@@ -62,24 +58,32 @@ static long gather(struct changed *c, uint64_t head, const uint32_t *extra, size
 	return sort_unique(k, n);
 }
 
-long changed_read(struct changed *c, int fd, bool all, const uint32_t *extra, size_t nextra,
-		  size_t vsize, uint32_t **keys, void **values)
+long changed_keys(struct changed *c, bool all, const uint32_t *extra, size_t nextra,
+		  uint32_t **keys)
 {
 	uint64_t head;
-	uint32_t *k = NULL;
-	char *v;
-	long n = -1, got = 0;
+	long n = -1;
 
 	/* From here on each entry's first write pushes its key again; the
 	 * full barrier pairs with touch()'s (bpf/changed.bpf.h). */
 	__atomic_store_n(c->epoch, *c->epoch + 1, __ATOMIC_SEQ_CST);
 	head = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
 	if (!all)
-		n = gather(c, head, extra, nextra, &k);
-	if (n < 0) {
-		c->tail = head;
+		n = gather(c, head, extra, nextra, keys);
+	if (n < 0)
+		c->tail = head; /* the whole map is read: every push so far is in it */
+	return n;
+}
+
+long changed_read(struct changed *c, int fd, bool all, const uint32_t *extra, size_t nextra,
+		  size_t vsize, uint32_t **keys, void **values)
+{
+	uint32_t *k;
+	char *v;
+	long n = changed_keys(c, all, extra, nextra, &k), got = 0;
+
+	if (n < 0)
 		return map_read_all(fd, sizeof(uint32_t), vsize, (void **)keys, values);
-	}
 	v = malloc((n ? n : 1) * vsize);
 	if (!v) {
 		free(k);

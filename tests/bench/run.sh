@@ -124,10 +124,12 @@ fi
 # CPU ns of a running pid, all its threads, from the scheduler's own
 # accounting (clock ticks are 10 ms: too coarse for about 1 ms a refresh).
 cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s += $1} END {printf "%.0f", s}'; }
-# Peak RSS (KiB) and the memory of the BPF maps it holds (KiB, from fdinfo).
+# Peak RSS (KiB) and the memory of the BPF maps it holds (KiB, from fdinfo:
+# memlock precedes map_id there; a map held by several fds counts once).
 memory() {
 	echo "$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\).*/\1/p' /proc/"$1"/status)" \
-		"$(cat /proc/"$1"/fdinfo/* 2>/dev/null | awk '/^map_id:/ {m = 1} /^memlock:/ && m {s += $2; m = 0} END {print int(s / 1024)}')"
+		"$(cat /proc/"$1"/fdinfo/* 2>/dev/null | awk '/^memlock:/ {mem = $2}
+			/^map_id:/ && !($2 in seen) {seen[$2]; s += mem} END {print int(s / 1024)}')"
 }
 # ms of CPU per refresh of a pid over r refreshes of 0.5 s; "mem" appends
 # its memory.
