@@ -101,7 +101,13 @@ static int cpu_collect(void *state, struct snapshot *s, double interval_s)
 	int nrun;
 	long n;
 
-	/* The running tasks are read without making them switch: a lone
+	/* A baseline reading takes the entries as they are, so the slices in
+	 * progress are closed first, into entries (a task running since
+	 * attach has none yet): one made later would bring its time from
+	 * before the baseline into the next interval. */
+	if (!report)
+		probe_switch_all_cpus();
+	/* After that, running tasks are read without making them switch: a lone
 	 * spinner may not switch for seconds, and forcing it would disturb
 	 * what is measured. Their tgids are read first, so they are looked
 	 * up even if their entries did not change, then read again after
@@ -131,10 +137,8 @@ static int cpu_collect(void *state, struct snapshot *s, double interval_s)
 		uint64_t total = v->oncpu_ns, delta;
 
 		for (int r = 0; r < nrun; r++)
-			if (running[r] == pid) {
+			if (running[r] == pid)
 				total += elapsed[r];
-				running[r] = UINT32_MAX; /* taken: see below */
-			}
 		delta = baseline_step(&p->prev, pid, total);
 
 		if (v->exited) { /* reported now for the last time */
@@ -164,22 +168,6 @@ static int cpu_collect(void *state, struct snapshot *s, double interval_s)
 		const char *cg = cgroup_path(r->cgroup_id);
 
 		r->cgroup = strdup(cg ? cg : "?");
-	}
-	/* A task running since before ebtop attached has no entry until its
-	 * first switch-out. Its slice so far goes into the baseline alone,
-	 * unreported, so that when the entry comes, with the whole slice in
-	 * it, only the part after this reading counts. */
-	for (int r = 0; r < nrun; r++) {
-		uint64_t ns = 0;
-
-		if (running[r] == UINT32_MAX)
-			continue;
-		for (int q = r; q < nrun; q++) /* a process on several CPUs */
-			if (running[q] == running[r] && q != r) {
-				ns += elapsed[q];
-				running[q] = UINT32_MAX;
-			}
-		baseline_step(&p->prev, running[r], ns + elapsed[r]);
 	}
 	s->baseline = s->baseline || !report;
 	baseline_complete(&p->prev);
