@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -26,14 +25,6 @@ struct cpu_probe {
 	int online;            /* CPUs online, what 100% per CPU adds up to */
 	int possible;          /* slots of the per-CPU running map */
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts); /* the clock bpf_ktime_get_ns reads */
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
 
 static void *cpu_start(const struct probe_env *env, char *why, size_t whylen)
 {
@@ -117,7 +108,7 @@ static int cpu_collect(void *state, struct snapshot *s, double interval_s)
 			 (void **)&vals);
 	if (n < 0)
 		return n;
-	now_mono = now_ns();
+	now_mono = probe_mono_ns(); /* the clock bpf_ktime_get_ns reads */
 	nrun = in_progress(p, now_mono, running, elapsed);
 	cs->rows = calloc(n ? n : 1, sizeof(*cs->rows));
 	cs->gone = calloc(n ? n : 1, sizeof(*cs->gone));

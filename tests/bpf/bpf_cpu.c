@@ -99,6 +99,35 @@ static void spinner_case(int threads, double want, double tol)
 	reap(sp);
 }
 
+/* A spinner started after ebtop (read from then on without forced
+ * switches) is shown at 100 +/- 5 in the first interval it spins through
+ * whole. */
+static void late_spinner_case(void)
+{
+	const char *args[] = { "--json=-", "-d", "1", "-n", "4", NULL };
+	struct ebtop e;
+	cJSON *doc, *p;
+	pid_t sp;
+
+	if (ebtop_start(&e, args)) {
+		check(false, "start ebtop");
+		return;
+	}
+	cJSON_Delete(ebtop_doc(&e)); /* attached and reading */
+	sp = spawn_spinner(1, 3.5, true);
+	cJSON_Delete(ebtop_doc(&e)); /* the interval it started in */
+	doc = ebtop_doc(&e);
+	p = doc ? find_pid(doc, "cpu", "processes", sp) : NULL;
+	check(p && fabs(num(p, "cpu_pct") - 100) <= 5,
+	      "a spinner started after ebtop: %.1f%% in its first whole interval, want 100 +/- 5",
+	      p ? num(p, "cpu_pct") : 0);
+	cJSON_Delete(doc);
+	while ((doc = ebtop_doc(&e)))
+		cJSON_Delete(doc);
+	check(ebtop_wait(&e) == 0, "ebtop exits 0 after -n 4");
+	reap(sp);
+}
+
 static void on_usr1(int sig)
 {
 	(void)sig;
@@ -249,6 +278,7 @@ int main(void)
 	}
 	spinner_case(1, 100, 5);
 	spinner_case(2, 200, 50); /* more than one CPU's worth: both threads ran */
+	late_spinner_case();
 	burst_case();
 	return done();
 }
