@@ -7,6 +7,7 @@
 #include "collector.h"
 #include "filter.h"
 #include "probe.h"
+#include "vmlinux_btf.h"
 
 static const struct probe_ops *const all_probes[] = {
 	&cpu_probe_ops,
@@ -56,6 +57,7 @@ struct collector *collector_new(const struct collector_opts *opts)
 
 		c->state[i] = start_one(ops, &env, c->why[ops->pane], sizeof(c->why[0]));
 	}
+	vmlinux_btf_release(); /* every object is loaded */
 	return c;
 }
 

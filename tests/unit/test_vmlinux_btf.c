@@ -1,0 +1,81 @@
+/* The kernel's BTF kept once for every object (probes/vmlinux_btf.c): what
+ * it hands out is the kernel's BTF, and libbpf's own loads come to it. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "vmlinux_btf.h"
+
+#define PATH "/sys/kernel/btf/vmlinux"
+
+/* ebtop refuses to start without it; so do these tests, saying why. */
+#define NEED_BTF()                                                                   \
+	do {                                                                         \
+		if (access(PATH, R_OK)) {                                            \
+			printf("# no readable " PATH ": this kernel has no BTF\n");  \
+			skip();                                                      \
+		}                                                                    \
+	} while (0)
+
+/* Byte for byte what libbpf parses from the file itself, on every call and
+ * after the kept bytes were dropped. */
+static void same_as_the_file(void **state)
+{
+	uint32_t file_len, ours_len;
+	const void *file_raw;
+	struct btf *file;
+
+	(void)state;
+	NEED_BTF();
+	file = btf__parse(PATH, NULL);
+	assert_non_null(file);
+	file_raw = btf__raw_data(file, &file_len);
+	for (int round = 0; round < 3; round++) {
+		size_t before = vmlinux_btf_served();
+		struct btf *ours = btf__load_vmlinux_btf();
+		const void *raw;
+
+		assert_non_null(ours);
+		assert_int_equal(vmlinux_btf_served(), before + 1);
+		assert_int_equal(btf__type_cnt(ours), btf__type_cnt(file));
+		raw = btf__raw_data(ours, &ours_len);
+		assert_int_equal(ours_len, file_len);
+		assert_memory_equal(raw, file_raw, file_len);
+		btf__free(ours); /* each call's copy is the caller's own */
+		if (round == 1)
+			vmlinux_btf_release();
+	}
+	btf__free(file);
+}
+
+/* libbpf reaches ours when it needs vmlinux BTF (it does when it loads an
+ * object, and in this call, which needs no privileges). */
+static void libbpf_calls_come_here(void **state)
+{
+	size_t before = vmlinux_btf_served();
+
+	(void)state;
+	NEED_BTF();
+	libbpf_set_print(NULL); /* the missing name is expected */
+	assert_true(libbpf_find_vmlinux_btf_id("sched_switch", BPF_TRACE_RAW_TP) > 0);
+	assert_int_equal(vmlinux_btf_served(), before + 1);
+	assert_true(libbpf_find_vmlinux_btf_id("no_such_tracepoint_xyz", BPF_TRACE_RAW_TP) < 0);
+	assert_int_equal(vmlinux_btf_served(), before + 2);
+	vmlinux_btf_release();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(same_as_the_file),
+		cmocka_unit_test(libbpf_calls_come_here),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
