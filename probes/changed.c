@@ -3,12 +3,24 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include "changed.h"
+#include "gather.h"
 #include "mapread.h"
 #include "touched.h"
 
 void changed_init(struct changed *c, __u32 *epoch, const __u64 *head, const __u64 *slots)
 {
 	*c = (struct changed){ .epoch = epoch, .head = head, .slots = slots };
+}
+
+void changed_gather_from(struct changed *c, int map_fd)
+{
+	c->gather = gather_new(map_fd);
+}
+
+void changed_fini(struct changed *c)
+{
+	gather_free(c->gather);
+	c->gather = NULL;
 }
 
 static int by_u32(const void *a, const void *b)
@@ -75,12 +87,26 @@ long changed_keys(struct changed *c, bool all, const uint32_t *extra, size_t nex
 	return n;
 }
 
+/* The per-key way: a lookup syscall each. */
+static long lookup_each(int fd, uint32_t *k, long n, char *v, size_t vsize)
+{
+	long got = 0;
+
+	for (long i = 0; i < n; i++) {
+		if (bpf_map_lookup_elem(fd, &k[i], v + got * vsize) == 0)
+			k[got++] = k[i];
+		else if (errno != ENOENT) /* ENOENT: deleted at its exit */
+			return -errno;
+	}
+	return got;
+}
+
 long changed_read(struct changed *c, int fd, bool all, const uint32_t *extra, size_t nextra,
 		  size_t vsize, uint32_t **keys, void **values)
 {
 	uint32_t *k;
 	char *v;
-	long n = changed_keys(c, all, extra, nextra, &k), got = 0;
+	long n = changed_keys(c, all, extra, nextra, &k), got;
 
 	if (n < 0)
 		return map_read_all(fd, sizeof(uint32_t), vsize, (void **)keys, values);
@@ -89,15 +115,10 @@ long changed_read(struct changed *c, int fd, bool all, const uint32_t *extra, si
 		free(k);
 		return -ENOMEM;
 	}
-	for (long i = 0; i < n; i++) {
-		if (bpf_map_lookup_elem(fd, &k[i], v + got * vsize) == 0)
-			k[got++] = k[i];
-		else if (errno != ENOENT) { /* ENOENT: deleted at its exit */
-			int err = -errno;
-
-			free(k), free(v);
-			return err;
-		}
+	got = c->gather ? gather_lookup(c->gather, k, n, v, vsize) : lookup_each(fd, k, n, v, vsize);
+	if (got < 0) {
+		free(k), free(v);
+		return got;
 	}
 	*keys = k;
 	*values = v;

@@ -1,6 +1,7 @@
 /* Reading a per-process map by what changed since the last read: the keys
  * the kernel pushed onto its touched ring (bpf/changed.bpf.h), looked up
- * one by one. The whole map is read instead on the first read, after a
+ * in one program run (gather.h), or one by one where the kernel cannot run
+ * one. The whole map is read instead on the first read, after a
  * reset, when the ring overflowed, and when so many keys changed that one
  * batch walk is cheaper than their lookups. */
 #ifndef EBTOP_CHANGED_H
@@ -11,20 +12,27 @@
 #include <stdint.h>
 #include <linux/types.h>
 
+struct gather;
+
 struct changed {
 	/* in the object's .bss, mapped */
 	__u32 *epoch;
 	const __u64 *head;
 	const __u64 *slots;
 	uint64_t tail;      /* pushes read so far */
+	struct gather *gather;  /* NULL: a lookup syscall per key */
 };
 
 /* Beyond this many keys one batch walk of the map is cheaper than their
- * lookups (about 1 us each, 3 on a VM). */
+ * lookups (as syscalls about 1 us each, 3 on a VM; gathered 0.03). */
 #define CHANGED_MAX_LOOKUPS 4096
 
 /* Point at the ring of a loaded object's .bss. */
 void changed_init(struct changed *c, __u32 *epoch, const __u64 *head, const __u64 *slots);
+/* Look the keys of map_fd up by a gatherer from now on, where the kernel
+ * runs one; and free it. */
+void changed_gather_from(struct changed *c, int map_fd);
+void changed_fini(struct changed *c);
 /* Advance the epoch, then put the keys pushed since the last call, and
  * the nextra keys of extra, sorted and unique, in *keys (malloc'd) and
  * return their number. Returns -1 when the whole map is to be read

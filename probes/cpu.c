@@ -46,6 +46,7 @@ static void *cpu_start(const struct probe_env *env, char *why, size_t whylen)
 	probe_switch_all_cpus(); /* every CPU has a slice in progress to read */
 	changed_init(&p->changed, &p->skel->bss->epoch, &p->skel->bss->touched_head,
 		     p->skel->bss->touched);
+	changed_gather_from(&p->changed, bpf_map__fd(p->skel->maps.cpu_procs));
 	p->online = sysconf(_SC_NPROCESSORS_ONLN);
 	p->possible = libbpf_num_possible_cpus();
 	return p;
@@ -181,6 +182,7 @@ static void cpu_stop(void *state)
 
 	if (!p)
 		return;
+	changed_fini(&p->changed);
 	cpu_bpf__destroy(p->skel);
 	baseline_free(&p->prev);
 	free(p);

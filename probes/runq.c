@@ -40,6 +40,7 @@ static void runq_stop(void *state)
 	if (!p)
 		return;
 	ring_buffer__free(p->samples_rb);
+	changed_fini(&p->changed);
 	runq_bpf__destroy(p->skel);
 	baseline_free(&p->sys);
 	baseline_free(&p->procs);
@@ -98,6 +99,7 @@ static void *runq_start(const struct probe_env *env, char *why, size_t whylen)
 	p->ncpus = libbpf_num_possible_cpus();
 	changed_init(&p->changed, &p->skel->bss->epoch, &p->skel->bss->touched_head,
 		     p->skel->bss->touched);
+	changed_gather_from(&p->changed, bpf_map__fd(p->skel->maps.runq_procs));
 	return p;
 }
 

@@ -58,6 +58,7 @@ static void sys_stop(void *state)
 	bpf_link__destroy(p->exit_link);
 	bpf_link__destroy(p->enter_link);
 	bpf_link__destroy(p->pexit_link);
+	changed_fini(&p->changed);
 	sys_bpf__destroy(p->skel);
 	baseline_free(&p->per_nr);
 	baseline_free(&p->per_proc);
@@ -97,6 +98,7 @@ static void *sys_start(const struct probe_env *env, char *why, size_t whylen)
 	p->ncpus = libbpf_num_possible_cpus();
 	changed_init(&p->changed, &p->skel->bss->epoch, &p->skel->bss->touched_head,
 		     p->skel->bss->touched);
+	changed_gather_from(&p->changed, bpf_map__fd(p->skel->maps.sys_procs));
 	return p;
 }
 

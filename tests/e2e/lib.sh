@@ -10,8 +10,9 @@ TMPD=$(mktemp -d /tmp/ebtop-e2e.XXXXXX)
 
 tm() { tmux -L "$SOCK" "$@"; }
 
+STARTED=() # every server start_shell made: a script may move SOCK on
 cleanup() {
-	tm kill-server 2>/dev/null
+	for s in "${STARTED[@]}" "$SOCK"; do tmux -L "$s" kill-server 2>/dev/null; done
 	[ -n "${SPIN_PID:-}" ] && kill "$SPIN_PID" 2>/dev/null
 	rm -rf "$TMPD"
 }
@@ -30,6 +31,7 @@ finish() { echo "1..$N"; [ "$FAILED" -eq 0 ]; }
 start_shell() {
 	local w=$1 h=$2
 	shift 2
+	STARTED+=("$SOCK")
 	tm -f /dev/null new-session -d -x "$w" -y "$h" \
 		"env -i PATH=$PATH HOME=$TMPD LANG=${LANG_E2E:-C.UTF-8} TERM=${TERM_E2E:-xterm-256color} $* PS1='$ ' bash --norc --noprofile"
 	tm set-option -g window-size manual >/dev/null
