@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -67,13 +68,13 @@ static int write_json(struct app *a, FILE *out)
 
 	app_json_meta(a, &meta);
 	doc = json_snapshot(&a->snap, &meta);
-	text = cJSON_PrintUnformatted(doc);
+	text = json_print(doc);
 	cJSON_Delete(doc);
 	if (!text)
 		return -ENOMEM;
 	fputs(text, out);
 	fputc('\n', out);
-	cJSON_free(text);
+	free(text);
 	return fflush(out) ? -errno : 0;
 }
 

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include "snapfile.h"
 #include "text.h"
+#include "view.h"
 
 static int write_all(int fd, const char *buf, size_t len)
 {
@@ -49,7 +50,7 @@ static void safe_host(char *out, size_t len)
 int snapfile_write(const char *dir, const cJSON *doc, char *path, size_t len)
 {
 	char host[64], stamp[32], tmp[4096];
-	char *text = cJSON_PrintUnformatted(doc);
+	char *text = json_print(doc);
 	time_t now = time(NULL);
 	struct tm tm;
 	int fd, err;

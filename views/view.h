@@ -53,6 +53,10 @@ struct json_meta {
 /* The whole "ebtop/1" document for a snapshot. */
 cJSON *json_snapshot(const struct snapshot *s, const struct json_meta *meta);
 
+/* The document as compact JSON text (malloc'd; NULL with errno set):
+ * what cJSON_PrintUnformatted makes, faster (see json.c). */
+char *json_print(const cJSON *doc);
+
 /* RFC 3339 UTC with milliseconds. */
 void json_time(char *buf, size_t len, const struct timespec *ts);
 /* Add a string from the kernel or /proc, sanitized, to a JSON object. */

@@ -2,6 +2,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -23,7 +24,7 @@ static void document(void **state)
 	s.cpu = (struct cpu_snap){ .ncpus = 2, .idle_ns = 1000, .n = 2, .rows = rows };
 	snprintf(s.error[PANE_TCP], sizeof(s.error[0]), "tcp: tracepoint missing");
 	doc = json_snapshot(&s, &meta);
-	text = cJSON_PrintUnformatted(doc);
+	text = json_print(doc); /* what ebtop writes */
 	cJSON_Delete(doc);
 	assert_null(strchr(text, '\x1b'));
 	assert_null(strchr(text, '\n'));
@@ -98,11 +99,83 @@ static void runq_object(void **state)
 	cJSON_Delete(doc);
 }
 
+/* Everything but fractions prints as cJSON's own printer does, byte for
+ * byte: integers near 2^53 and negative ones, every escape, UTF-8 passed
+ * through, nesting, empty containers, the literals, raw text. */
+static void printer_text_as_cjson(void **state)
+{
+	cJSON *doc = cJSON_CreateObject(), *a;
+	char *ours, *theirs;
+
+	(void)state;
+	cJSON_AddNumberToObject(doc, "zero", 0);
+	cJSON_AddNumberToObject(doc, "neg", -42);
+	cJSON_AddNumberToObject(doc, "int_max", 2147483647);
+	cJSON_AddStringToObject(doc, "esc", "q\"b\\s/n\nt\tr\rb\bf\f\x01\x1f\x7f");
+	cJSON_AddStringToObject(doc, "utf8", "h\xc3\xa9llo \xe2\x9c\x93");
+	cJSON_AddStringToObject(doc, "", "");
+	cJSON_AddStringToObject(doc, "k\"ey\n", "v");
+	a = cJSON_AddArrayToObject(doc, "arr");
+	cJSON_AddItemToArray(a, cJSON_CreateObject());
+	cJSON_AddItemToArray(a, cJSON_CreateArray());
+	cJSON_AddItemToArray(a, cJSON_CreateTrue());
+	cJSON_AddItemToArray(a, cJSON_CreateFalse());
+	cJSON_AddItemToArray(a, cJSON_CreateNull());
+	cJSON_AddItemToArray(a, cJSON_CreateNumber(7));
+	cJSON_AddRawToObject(doc, "raw", "{\"r\":[1,2]}");
+	ours = json_print(doc);
+	theirs = cJSON_PrintUnformatted(doc);
+	assert_non_null(ours);
+	assert_string_equal(ours, theirs);
+	free(ours);
+	cJSON_free(theirs);
+	cJSON_Delete(doc);
+}
+
+/* Every number reads back exactly (JSON has no NaN or infinity: null, as
+ * cJSON prints them), integral ones without a fraction or exponent. */
+static void printer_numbers_read_back(void **state)
+{
+	const double v[] = { 0.5, 1.0 / 3, -2.75, 91.170087880208044, 0.1 + 0.2, 1e-300,
+			     -1e300, 9007199254740991.0, -9007199254740991.0, 9007199254740992.0,
+			     1e20, 4294967296.0 * 3, 123456789012.0, -0.0 };
+	cJSON *arr = cJSON_CreateArray(), *back, *it;
+	char *text;
+	size_t i = 0;
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++)
+		cJSON_AddItemToArray(arr, cJSON_CreateNumber(v[k]));
+	cJSON_AddItemToArray(arr, cJSON_CreateNumber(NAN));
+	cJSON_AddItemToArray(arr, cJSON_CreateNumber(INFINITY));
+	text = json_print(arr);
+	assert_non_null(text);
+	assert_non_null(strstr(text, ",9007199254740991,-9007199254740991,"));
+	assert_non_null(strstr(text, ",12884901888,123456789012,0,null,null]"));
+	back = cJSON_Parse(text);
+	assert_non_null(back);
+	cJSON_ArrayForEach(it, back) {
+		if (i < sizeof(v) / sizeof(v[0])) {
+			assert_true(cJSON_IsNumber(it));
+			assert_true(it->valuedouble == v[i]); /* exactly */
+		} else {
+			assert_true(cJSON_IsNull(it));
+		}
+		i++;
+	}
+	assert_int_equal(i, sizeof(v) / sizeof(v[0]) + 2);
+	free(text);
+	cJSON_Delete(back);
+	cJSON_Delete(arr);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(document),
 		cmocka_unit_test(runq_object),
+		cmocka_unit_test(printer_text_as_cjson),
+		cmocka_unit_test(printer_numbers_read_back),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
