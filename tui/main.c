@@ -2,11 +2,9 @@
 #include <errno.h>
 #include <locale.h>
 #include <malloc.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 #include "app.h"
 #include "cgroup.h"
@@ -60,25 +58,6 @@ static FILE *open_output(const struct options *o, char *err, size_t len)
 	return f;
 }
 
-/* Fresh memory is slow to touch on a VM like this one (about 6 ms per MB:
- * the host faults it in too); 2 MB pages cost a fraction of that where the
- * kernel hands them out on request (THP "madvise", the common default).
- * Start-up touches several MB at once, a copy of the kernel's BTF for
- * libbpf among them: 180 -> 158 ms here. The region stays in the heap
- * (M_TRIM_THRESHOLD), so later refreshes reuse it. */
-static void heap_prefer_huge_pages(void)
-{
-	const uintptr_t huge = 2 << 20;
-	size_t len = 24 << 20;
-	char *p = malloc(len);
-	uintptr_t from = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-	uintptr_t to = ((uintptr_t)p + len) & ~(huge - 1);
-
-	if (p && to > from)
-		madvise((void *)from, to - from, MADV_HUGEPAGE); /* advice: may be refused */
-	free(p);
-}
-
 int main(int argc, char **argv)
 {
 	static struct app a;
@@ -92,7 +71,6 @@ int main(int argc, char **argv)
 	 * every time, which cost two thirds of a refresh at 10,000 sockets. */
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	mallopt(M_TRIM_THRESHOLD, 64 << 20);
-	heap_prefer_huge_pages();
 	setlocale(LC_ALL, "");
 	switch (options_parse(argc, argv, &a.opt, stdout, err, sizeof(err))) {
 	case PARSE_EXIT:
