@@ -263,8 +263,8 @@ static cJSON *first_doc(const char *pidfilter)
 	if (ebtop_start(&e, args))
 		return NULL;
 	doc = ebtop_doc(&e);
-	while (ebtop_doc(&e))
-		;
+	for (cJSON *more; (more = ebtop_doc(&e));)
+		cJSON_Delete(more);
 	ebtop_wait(&e);
 	return doc;
 }
@@ -516,8 +516,8 @@ static void quiet(void)
 	n = docs_until(&e, 1, listed, &w);
 	check(n == 1, "quiet: still listed with the same bytes three refreshes on");
 	kill(e.pid, SIGTERM);
-	while (ebtop_doc(&e))
-		;
+	for (cJSON *doc; (doc = ebtop_doc(&e));)
+		cJSON_Delete(doc);
 	check(ebtop_wait(&e) == 0, "quiet: ebtop exits 0");
 	peer_end(&cli);
 	peer_end(&srv);
