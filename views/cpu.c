@@ -58,20 +58,20 @@ static cJSON *cpu_json(const struct snapshot *s, bool history)
 	(void)history;
 	cJSON *o = cJSON_CreateObject(), *arr = cJSON_CreateArray();
 
-	cJSON_AddNumberToObject(o, "ncpus", s->cpu.ncpus);
-	cJSON_AddNumberToObject(o, "idle_ns", s->cpu.idle_ns);
-	cJSON_AddNumberToObject(o, "interval_s", s->cpu.interval_s);
+	json_num(o, "ncpus", s->cpu.ncpus);
+	json_num(o, "idle_ns", s->cpu.idle_ns);
+	json_num(o, "interval_s", s->cpu.interval_s);
 	for (size_t i = 0; i < s->cpu.n; i++) {
 		const struct cpu_row *r = &s->cpu.rows[i];
 		cJSON *p = cJSON_CreateObject();
 
-		cJSON_AddNumberToObject(p, "pid", r->pid);
+		json_num(p, "pid", r->pid);
 		json_add_text(p, "comm", r->comm);
-		cJSON_AddNumberToObject(p, "cpu_pct", r->pct);
-		cJSON_AddNumberToObject(p, "oncpu_ns", r->oncpu_ns);
+		json_num(p, "cpu_pct", r->pct);
+		json_num(p, "oncpu_ns", r->oncpu_ns);
 		json_add_text(p, "cgroup", r->cgroup ? r->cgroup : "");
-		cJSON_AddNumberToObject(p, "uid", r->uid);
-		cJSON_AddNumberToObject(p, "threads", r->threads);
+		json_num(p, "uid", r->uid);
+		json_num(p, "threads", r->threads);
 		cJSON_AddItemToArray(arr, p);
 	}
 	cJSON_AddItemToObject(o, "processes", arr);

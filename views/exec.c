@@ -110,9 +110,9 @@ static cJSON *exec_json(const struct snapshot *s, bool history)
 	size_t from = history ? 0 : e->n - e->nnew;
 	char when[48];
 
-	cJSON_AddNumberToObject(o, "lost", e->lost);
-	cJSON_AddNumberToObject(o, "lost_total", e->lost_total);
-	cJSON_AddNumberToObject(o, "dropped", e->dropped);
+	json_num(o, "lost", e->lost);
+	json_num(o, "lost_total", e->lost_total);
+	json_num(o, "dropped", e->dropped);
 	if (e->note[0])
 		json_add_text(o, "note", e->note);
 	arr = cJSON_AddArrayToObject(o, "events");
@@ -124,10 +124,10 @@ static cJSON *exec_json(const struct snapshot *s, bool history)
 			continue; /* counted in lost */
 		ev = cJSON_CreateObject();
 		json_time(when, sizeof(when), &r->time);
-		cJSON_AddStringToObject(ev, "time", when);
-		cJSON_AddNumberToObject(ev, "pid", r->pid);
-		cJSON_AddNumberToObject(ev, "ppid", r->ppid);
-		cJSON_AddNumberToObject(ev, "uid", r->uid);
+		json_str(ev, "time", when);
+		json_num(ev, "pid", r->pid);
+		json_num(ev, "ppid", r->ppid);
+		json_num(ev, "uid", r->uid);
 		json_add_text(ev, "comm", r->comm);
 		json_add_text(ev, "filename", r->filename ? r->filename : "");
 		argv = cJSON_AddArrayToObject(ev, "argv");
@@ -138,7 +138,7 @@ static cJSON *exec_json(const struct snapshot *s, bool history)
 			free(clean);
 		}
 		cJSON_AddBoolToObject(ev, "truncated", r->truncated);
-		cJSON_AddNumberToObject(ev, "ret", r->ret);
+		json_num(ev, "ret", r->ret);
 		cJSON_AddItemToArray(arr, ev);
 	}
 	return o;

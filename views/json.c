@@ -13,11 +13,23 @@
 #include "text.h"
 #include "view.h"
 
+/* The key is kept by pointer: one malloc less per field, and a document
+ * at 5,000 connections has 150,000 of them. */
+void json_num(cJSON *o, const char *key, double v)
+{
+	cJSON_AddItemToObjectCS(o, key, cJSON_CreateNumber(v));
+}
+
+void json_str(cJSON *o, const char *key, const char *v)
+{
+	cJSON_AddItemToObjectCS(o, key, cJSON_CreateString(v));
+}
+
 void json_add_text(cJSON *o, const char *key, const char *raw)
 {
 	char *clean = text_sanitize(raw, strlen(raw));
 
-	cJSON_AddStringToObject(o, key, clean ? clean : "");
+	json_str(o, key, clean ? clean : "");
 	free(clean);
 }
 
@@ -37,15 +49,15 @@ cJSON *json_snapshot(const struct snapshot *s, const struct json_meta *meta)
 	struct utsname u;
 	char host[256] = "";
 
-	cJSON_AddStringToObject(doc, "schema", "ebtop/1");
+	json_str(doc, "schema", "ebtop/1");
 	gethostname(host, sizeof(host) - 1);
 	json_add_text(doc, "host", host);
 	json_add_text(doc, "kernel", uname(&u) ? "" : u.release);
 	char when[48];
 
 	json_time(when, sizeof(when), &s->wall);
-	cJSON_AddStringToObject(doc, "time", when);
-	cJSON_AddNumberToObject(doc, "interval_s", s->interval_s);
+	json_str(doc, "time", when);
+	json_num(doc, "interval_s", s->interval_s);
 	filter = cJSON_AddObjectToObject(doc, "filter");
 	pids = cJSON_AddArrayToObject(filter, "pids");
 	for (size_t i = 0; i < meta->npids; i++)
@@ -54,7 +66,7 @@ cJSON *json_snapshot(const struct snapshot *s, const struct json_meta *meta)
 		json_add_text(filter, "cgroup", meta->cgroup);
 	else
 		cJSON_AddNullToObject(filter, "cgroup");
-	cJSON_AddStringToObject(doc, "view", meta->view);
+	json_str(doc, "view", meta->view);
 	for (int id = 0; id < NPANES; id++) {
 		cJSON *pane;
 

@@ -145,11 +145,11 @@ static cJSON *runq_json(const struct snapshot *s, bool history)
 	cJSON *o = cJSON_CreateObject(), *arr;
 
 	(void)history;
-	cJSON_AddNumberToObject(o, "count", q->count);
-	cJSON_AddNumberToObject(o, "p50_us", q->p50_us);
-	cJSON_AddNumberToObject(o, "p90_us", q->p90_us);
-	cJSON_AddNumberToObject(o, "p99_us", q->p99_us);
-	cJSON_AddNumberToObject(o, "max_us", q->max_us);
+	json_num(o, "count", q->count);
+	json_num(o, "p50_us", q->p50_us);
+	json_num(o, "p90_us", q->p90_us);
+	json_num(o, "p99_us", q->p99_us);
+	json_num(o, "max_us", q->max_us);
 	arr = cJSON_AddArrayToObject(o, "buckets"); /* the non-empty ones */
 	for (unsigned i = 0; i < HIST_BUCKETS; i++) {
 		cJSON *b;
@@ -157,8 +157,8 @@ static cJSON *runq_json(const struct snapshot *s, bool history)
 		if (!q->hist[i])
 			continue;
 		b = cJSON_CreateObject();
-		cJSON_AddNumberToObject(b, "le_us", bucket_high(i));
-		cJSON_AddNumberToObject(b, "count", q->hist[i]);
+		json_num(b, "le_us", bucket_high(i));
+		json_num(b, "count", q->hist[i]);
 		cJSON_AddItemToArray(arr, b);
 	}
 	arr = cJSON_AddArrayToObject(o, "processes");
@@ -166,12 +166,12 @@ static cJSON *runq_json(const struct snapshot *s, bool history)
 		const struct runq_proc_row *r = &q->procs[i];
 		cJSON *p = cJSON_CreateObject();
 
-		cJSON_AddNumberToObject(p, "pid", r->pid);
+		json_num(p, "pid", r->pid);
 		json_add_text(p, "comm", r->comm);
-		cJSON_AddNumberToObject(p, "count", r->count);
-		cJSON_AddNumberToObject(p, "p50_us", r->p50_us);
-		cJSON_AddNumberToObject(p, "p99_us", r->p99_us);
-		cJSON_AddNumberToObject(p, "max_us", r->max_us);
+		json_num(p, "count", r->count);
+		json_num(p, "p50_us", r->p50_us);
+		json_num(p, "p99_us", r->p99_us);
+		json_num(p, "max_us", r->max_us);
 		cJSON_AddItemToArray(arr, p);
 	}
 	if (q->nsamples) { /* test-only: EBTOP_RUNQ_SAMPLES=1 */

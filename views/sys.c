@@ -98,20 +98,20 @@ static cJSON *sys_json(const struct snapshot *s, bool history)
 
 	(void)history;
 	cJSON_AddBoolToObject(o, "collecting", y->collecting);
-	cJSON_AddNumberToObject(o, "total_per_s", y->total_per_s);
+	json_num(o, "total_per_s", y->total_per_s);
 	arr = cJSON_AddArrayToObject(o, "syscalls");
 	for (size_t i = 0; i < y->n; i++) {
 		const struct sys_row *r = &y->rows[i];
 		cJSON *e = cJSON_CreateObject();
 
-		cJSON_AddNumberToObject(e, "nr", r->nr);
-		cJSON_AddStringToObject(e, "name", r->name);
-		cJSON_AddNumberToObject(e, "count", r->count);
-		cJSON_AddNumberToObject(e, "per_s", r->per_s);
-		cJSON_AddNumberToObject(e, "errors", r->errors);
+		json_num(e, "nr", r->nr);
+		json_str(e, "name", r->name);
+		json_num(e, "count", r->count);
+		json_num(e, "per_s", r->per_s);
+		json_num(e, "errors", r->errors);
 		if (y->latency) {
-			cJSON_AddNumberToObject(e, "avg_us", r->avg_lat_ns / 1e3);
-			cJSON_AddNumberToObject(e, "max_us", r->max_lat_ns / 1e3);
+			json_num(e, "avg_us", r->avg_lat_ns / 1e3);
+			json_num(e, "max_us", r->max_lat_ns / 1e3);
 		}
 		cJSON_AddItemToArray(arr, e);
 	}
@@ -120,11 +120,11 @@ static cJSON *sys_json(const struct snapshot *s, bool history)
 		const struct sys_proc_row *r = &y->procs[i];
 		cJSON *e = cJSON_CreateObject();
 
-		cJSON_AddNumberToObject(e, "pid", r->pid);
+		json_num(e, "pid", r->pid);
 		json_add_text(e, "comm", r->comm);
-		cJSON_AddNumberToObject(e, "count", r->count);
-		cJSON_AddNumberToObject(e, "per_s", r->per_s);
-		cJSON_AddNumberToObject(e, "errors", r->errors);
+		json_num(e, "count", r->count);
+		json_num(e, "per_s", r->per_s);
+		json_num(e, "errors", r->errors);
 		cJSON_AddItemToArray(arr, e);
 	}
 	return o;

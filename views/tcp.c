@@ -154,32 +154,32 @@ static cJSON *row_json(const struct tcp_row *r, bool closed)
 	char ip[INET6_ADDRSTRLEN], when[48];
 	bool v6 = r->family == AF_INET6;
 
-	cJSON_AddNumberToObject(o, "pid", r->pid);
+	json_num(o, "pid", r->pid);
 	json_add_text(o, "comm", r->pid ? r->comm : "");
-	cJSON_AddStringToObject(o, "family", v6 ? "ipv6" : "ipv4");
+	json_str(o, "family", v6 ? "ipv6" : "ipv4");
 	inet_ntop(v6 ? AF_INET6 : AF_INET, r->saddr, ip, sizeof(ip));
-	cJSON_AddStringToObject(o, "saddr", ip);
-	cJSON_AddNumberToObject(o, "sport", r->sport);
+	json_str(o, "saddr", ip);
+	json_num(o, "sport", r->sport);
 	inet_ntop(v6 ? AF_INET6 : AF_INET, r->daddr, ip, sizeof(ip));
-	cJSON_AddStringToObject(o, "daddr", ip);
-	cJSON_AddNumberToObject(o, "dport", r->dport);
-	cJSON_AddStringToObject(o, "state", tcp_state_name(r->state));
-	cJSON_AddNumberToObject(o, "tx_bytes", r->tx_bytes);
-	cJSON_AddNumberToObject(o, "rx_bytes", r->rx_bytes);
-	cJSON_AddNumberToObject(o, "tx_per_s", r->tx_per_s);
-	cJSON_AddNumberToObject(o, "rx_per_s", r->rx_per_s);
-	cJSON_AddNumberToObject(o, "uid", r->uid);
+	json_str(o, "daddr", ip);
+	json_num(o, "dport", r->dport);
+	json_str(o, "state", tcp_state_name(r->state));
+	json_num(o, "tx_bytes", r->tx_bytes);
+	json_num(o, "rx_bytes", r->rx_bytes);
+	json_num(o, "tx_per_s", r->tx_per_s);
+	json_num(o, "rx_per_s", r->rx_per_s);
+	json_num(o, "uid", r->uid);
 	cJSON_AddBoolToObject(o, "preexisting", r->preexisting);
 	if (!r->preexisting)
-		cJSON_AddNumberToObject(o, "age_ms", (double)(uint64_t)(r->age_s * 1e3));
+		json_num(o, "age_ms", (double)(uint64_t)(r->age_s * 1e3));
 	states = cJSON_AddArrayToObject(o, "states");
 	for (int st = 1; st < NSTATES; st++)
 		if (r->states & (1u << st))
 			cJSON_AddItemToArray(states, cJSON_CreateString(tcp_state_name(st)));
 	if (closed) {
-		cJSON_AddNumberToObject(o, "duration_ms", (double)(uint64_t)(r->age_s * 1e3));
+		json_num(o, "duration_ms", (double)(uint64_t)(r->age_s * 1e3));
 		json_time(when, sizeof(when), &r->closed_at);
-		cJSON_AddStringToObject(o, "closed_at", when);
+		json_str(o, "closed_at", when);
 	}
 	return o;
 }
@@ -191,9 +191,9 @@ static cJSON *tcp_json(const struct snapshot *s, bool history)
 	const struct tcp_row *list = history ? t->closed : t->fresh;
 	size_t nlist = history ? t->nclosed : t->nfresh;
 
-	cJSON_AddNumberToObject(o, "lost", t->lost);
-	cJSON_AddNumberToObject(o, "lost_total", t->lost_total);
-	cJSON_AddNumberToObject(o, "closed_total", t->closed_total);
+	json_num(o, "lost", t->lost);
+	json_num(o, "lost_total", t->lost_total);
+	json_num(o, "closed_total", t->closed_total);
 	if (t->note[0])
 		json_add_text(o, "note", t->note);
 	live = cJSON_AddArrayToObject(o, "connections");

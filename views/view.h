@@ -59,7 +59,11 @@ char *json_print(const cJSON *doc);
 
 /* RFC 3339 UTC with milliseconds. */
 void json_time(char *buf, size_t len, const struct timespec *ts);
-/* Add a string from the kernel or /proc, sanitized, to a JSON object. */
+/* Add a number, a string of ebtop's own, or a string from the kernel or
+ * /proc (sanitized) to a JSON object. key: a string literal (kept, not
+ * copied). */
+void json_num(cJSON *o, const char *key, double v);
+void json_str(cJSON *o, const char *key, const char *v);
 void json_add_text(cJSON *o, const char *key, const char *raw);
 
 /* Number formatting shared by the panes. */
