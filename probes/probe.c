@@ -112,21 +112,15 @@ void probe_switch_all_cpus(void)
 	sched_setaffinity(0, sizeof(orig), &orig);
 }
 
-char *probe_run_iter(struct bpf_link *link, size_t *len)
+char *probe_read_all(int fd, size_t *len)
 {
 	size_t cap = 64 * 1024;
 	char *buf = malloc(cap);
-	int fd = bpf_iter_create(bpf_link__fd(link));
 	ssize_t n;
 
 	*len = 0;
-	if (fd < 0 || !buf) {
-		int err = fd < 0 ? errno : ENOMEM;
-
-		if (fd >= 0)
-			close(fd);
-		free(buf);
-		errno = err;
+	if (!buf) {
+		errno = ENOMEM;
 		return NULL;
 	}
 	for (;;) {
@@ -147,10 +141,24 @@ char *probe_run_iter(struct bpf_link *link, size_t *len)
 			break;
 		*len += n;
 	}
-	close(fd);
 	if (n < 0) {
 		free(buf);
 		return NULL;
 	}
+	return buf;
+}
+
+char *probe_run_iter(struct bpf_link *link, size_t *len)
+{
+	int fd = bpf_iter_create(bpf_link__fd(link)), err;
+	char *buf;
+
+	*len = 0;
+	if (fd < 0)
+		return NULL;
+	buf = probe_read_all(fd, len);
+	err = errno;
+	close(fd);
+	errno = err;
 	return buf;
 }

@@ -92,9 +92,11 @@ uint64_t probe_lost_count(int map_fd, uint64_t prev);
 int64_t probe_mono_to_real(void);
 uint64_t probe_mono_ns(void);
 
+/* Read fd to its end; returns what it gave (malloc'd), its length in *len,
+ * or NULL with errno set. */
+char *probe_read_all(int fd, size_t *len);
 struct bpf_link;
-/* Run an iterator program to the end; returns what it wrote (malloc'd),
- * its length in *len, or NULL with errno set. */
+/* Run an iterator program to the end: probe_read_all of its output. */
 char *probe_run_iter(struct bpf_link *link, size_t *len);
 
 /* EBTOP_FAIL_PROBE=name[,name] makes the named probes fail to start (tests);

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <bpf/btf.h>
+#include "probe.h"
 #include "vmlinux_btf.h"
 
 #define VMLINUX_BTF_PATH "/sys/kernel/btf/vmlinux"
@@ -36,45 +37,24 @@ static int keep_bytes(void)
 {
 	int fd = open(VMLINUX_BTF_PATH, O_RDONLY | O_CLOEXEC);
 	struct stat st;
-	size_t got = 0;
 	int err = 0;
 
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st)) {
-		err = -errno;
-		goto out;
+	cache.mapped = false;
+	if (fstat(fd, &st) == 0 && st.st_size > 0) {
+		cache.size = st.st_size;
+		cache.data = mmap(NULL, cache.size, PROT_READ, MAP_PRIVATE, fd, 0);
+		cache.mapped = cache.data != MAP_FAILED;
 	}
-	if (st.st_size <= 0) {
-		err = -ENODATA;
-		goto out;
-	}
-	cache.size = st.st_size;
-	cache.data = mmap(NULL, cache.size, PROT_READ, MAP_PRIVATE, fd, 0);
-	cache.mapped = cache.data != MAP_FAILED;
-	if (cache.mapped)
-		goto out;
-	cache.data = malloc(cache.size);
-	if (!cache.data) {
-		err = -ENOMEM;
-		goto out;
-	}
-	while (got < cache.size) {
-		ssize_t n = read(fd, (char *)cache.data + got, cache.size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			err = n ? -errno : -EIO;
-			break;
+	if (!cache.mapped) {
+		cache.data = probe_read_all(fd, &cache.size);
+		if (!cache.data || !cache.size) {
+			err = cache.data ? -ENODATA : -errno;
+			free(cache.data);
+			cache.data = NULL;
 		}
-		got += n;
 	}
-	if (err) {
-		free(cache.data);
-		cache.data = NULL;
-	}
-out:
 	close(fd);
 	return err;
 }
