@@ -7,14 +7,12 @@
 #include "mapread.h"
 #include "touched.h"
 
-void changed_init(struct changed *c, __u32 *epoch, const __u64 *head, const __u64 *slots)
+void changed_init(struct changed *c, __u32 *epoch, const __u64 *head, const __u64 *slots,
+		  int map_fd)
 {
 	*c = (struct changed){ .epoch = epoch, .head = head, .slots = slots };
-}
-
-void changed_gather_from(struct changed *c, int map_fd)
-{
-	c->gather = gather_new(map_fd);
+	if (map_fd >= 0)
+		c->gather = gather_new(map_fd);
 }
 
 void changed_fini(struct changed *c)
@@ -44,7 +42,7 @@ static size_t sort_unique(uint32_t *k, size_t n)
 /* The keys pushed since the last read and the extra ones, sorted and
  * unique, into *out; -1 when the ring overflowed or there are too many to
  * look up one by one. */
-static long gather(struct changed *c, uint64_t head, const uint32_t *extra, size_t nextra,
+static long pushed_keys(struct changed *c, uint64_t head, const uint32_t *extra, size_t nextra,
 		   uint32_t **out)
 {
 	uint64_t pending = head - c->tail, i;
@@ -81,7 +79,7 @@ long changed_keys(struct changed *c, bool all, const uint32_t *extra, size_t nex
 	__atomic_store_n(c->epoch, *c->epoch + 1, __ATOMIC_SEQ_CST);
 	head = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
 	if (!all)
-		n = gather(c, head, extra, nextra, keys);
+		n = pushed_keys(c, head, extra, nextra, keys);
 	if (n < 0)
 		c->tail = head; /* the whole map is read: every push so far is in it */
 	return n;

@@ -24,14 +24,15 @@ struct changed {
 };
 
 /* Beyond this many keys one batch walk of the map is cheaper than their
- * lookups (as syscalls about 1 us each, 3 on a VM; gathered 0.03). */
+ * lookups as syscalls (about 1 us each, 3 on a VM). Gathered (0.03 us) they
+ * would stay cheaper; the bound then only caps the keys held at once. */
 #define CHANGED_MAX_LOOKUPS 4096
 
-/* Point at the ring of a loaded object's .bss. */
-void changed_init(struct changed *c, __u32 *epoch, const __u64 *head, const __u64 *slots);
-/* Look the keys of map_fd up by a gatherer from now on, where the kernel
- * runs one; and free it. */
-void changed_gather_from(struct changed *c, int map_fd);
+/* Point at the ring of a loaded object's .bss, for the map map_fd, whose
+ * keys a gatherer looks up where the kernel runs one (map_fd -1: none);
+ * changed_fini frees that. */
+void changed_init(struct changed *c, __u32 *epoch, const __u64 *head, const __u64 *slots,
+		  int map_fd);
 void changed_fini(struct changed *c);
 /* Advance the epoch, then put the keys pushed since the last call, and
  * the nextra keys of extra, sorted and unique, in *keys (malloc'd) and

@@ -45,8 +45,7 @@ static void *cpu_start(const struct probe_env *env, char *why, size_t whylen)
 	}
 	probe_switch_all_cpus(); /* every CPU has a slice in progress to read */
 	changed_init(&p->changed, &p->skel->bss->epoch, &p->skel->bss->touched_head,
-		     p->skel->bss->touched);
-	changed_gather_from(&p->changed, bpf_map__fd(p->skel->maps.cpu_procs));
+		     p->skel->bss->touched, bpf_map__fd(p->skel->maps.cpu_procs));
 	p->online = sysconf(_SC_NPROCESSORS_ONLN);
 	p->possible = libbpf_num_possible_cpus();
 	return p;

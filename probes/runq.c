@@ -98,8 +98,7 @@ static void *runq_start(const struct probe_env *env, char *why, size_t whylen)
 	}
 	p->ncpus = libbpf_num_possible_cpus();
 	changed_init(&p->changed, &p->skel->bss->epoch, &p->skel->bss->touched_head,
-		     p->skel->bss->touched);
-	changed_gather_from(&p->changed, bpf_map__fd(p->skel->maps.runq_procs));
+		     p->skel->bss->touched, bpf_map__fd(p->skel->maps.runq_procs));
 	return p;
 }
 

@@ -97,8 +97,7 @@ static void *sys_start(const struct probe_env *env, char *why, size_t whylen)
 	p->latency = env->sys_latency;
 	p->ncpus = libbpf_num_possible_cpus();
 	changed_init(&p->changed, &p->skel->bss->epoch, &p->skel->bss->touched_head,
-		     p->skel->bss->touched);
-	changed_gather_from(&p->changed, bpf_map__fd(p->skel->maps.sys_procs));
+		     p->skel->bss->touched, bpf_map__fd(p->skel->maps.sys_procs));
 	return p;
 }
 

@@ -25,7 +25,7 @@ static struct changed fresh(uint64_t start)
 
 	epoch = 7;
 	head = start;
-	changed_init(&c, &epoch, &head, slots);
+	changed_init(&c, &epoch, &head, slots, -1); /* no map: no gatherer */
 	c.tail = start;
 	return c;
 }
