@@ -319,8 +319,10 @@ static int tcp_collect(void *state, struct snapshot *s, double interval_s)
 	now = probe_mono_ns();
 	if (tables_moved(p)) {
 		buf = probe_run_iter(p->iter, &len);
-		if (!buf)
+		if (!buf) {
+			p->mark[0] = '\0'; /* the kept dump is older than the mark */
 			return -errno;
+		}
 		free(p->dump);
 		p->dump = buf;
 		p->dump_len = len;
