@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
-/* On-CPU time per process from sched_switch: each switch closes the slice of
- * prev and opens one for next. tp_btf where BTF allows, raw_tp otherwise;
- * both wrappers call the same helpers. */
+/* On-CPU time per process from sched_switch: at each switch, prev's share
+ * is what the kernel's own clock of it (se.sum_exec_runtime, what
+ * /proc/PID/schedstat and top show) gained since ebtop last accounted it,
+ * and next opens the CPU's slice in progress. Diffing each task's own
+ * counter, not a per-CPU start time, means a switch this program does not
+ * see cannot move one task's time to another: on the kernel ebtop is
+ * tested on, some switches away from one process's threads never reach
+ * the tracepoint. The idle tasks have no such counter: theirs is the wall
+ * time between switches. tp_btf where BTF allows, raw_tp otherwise; both
+ * wrappers call the same helpers. */
 #include "common.bpf.h"
 #include "changed.bpf.h"
 #include "cpu.h"
@@ -15,6 +22,14 @@ struct {
 	__type(key, __u32);
 	__type(value, struct cpu_proc);
 } cpu_procs SEC(".maps");
+
+/* per task: its sum_exec_runtime when last accounted, 0 before that */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);
+} accounted SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -55,18 +70,64 @@ static __always_inline void account(struct task_struct *t, __u32 tgid, __u64 del
 	touch(&p->epoch, tgid);
 }
 
+#define SCHED_NORMAL 0
+#define SCHED_BATCH 3
+#define SCHED_IDLE 5
+
+static __always_inline bool fair(unsigned int policy)
+{
+	return policy == SCHED_NORMAL || policy == SCHED_BATCH || policy == SCHED_IDLE;
+}
+
+/* Where the slice prev ends began, in its runtime: the CPU's slot has it
+ * if the switch-in was seen, else the fair class's own record (set when
+ * the task was picked), else (a real-time task) nothing of it is known. */
+static __always_inline __u64 slice_began(struct task_struct *prev, struct cpu_running *run,
+					 __u64 now)
+{
+	if (run->start_ns && run->pid == BPF_CORE_READ(prev, pid))
+		return run->rt_start;
+	if (fair(BPF_CORE_READ(prev, policy)))
+		return BPF_CORE_READ(prev, se.prev_sum_exec_runtime);
+	return now;
+}
+
+/* What prev ran since ebtop last accounted it; a task met for the first
+ * time, since this slice began. */
+static __always_inline __u64 ran(struct task_struct *prev, struct cpu_running *run)
+{
+	__u64 now = BPF_CORE_READ(prev, se.sum_exec_runtime), since;
+	__u64 *last = bpf_task_storage_get(&accounted, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+
+	if (!last) /* out of memory: no time rather than time from nowhere */
+		return 0;
+	since = *last ? *last : slice_began(prev, run, now);
+	*last = now;
+	return now > since ? now - since : 0;
+}
+
 static __always_inline int on_switch(struct task_struct *prev, struct task_struct *next)
 {
 	__u64 now = bpf_ktime_get_ns();
-	__u32 zero = 0;
+	__u32 zero = 0, pid = BPF_CORE_READ(prev, pid), tgid = BPF_CORE_READ(prev, tgid);
 	struct cpu_running *run = bpf_map_lookup_elem(&running, &zero);
 
 	if (!run)
 		return 0;
-	if (run->start_ns && run->wanted)
-		account(prev, BPF_CORE_READ(prev, tgid), now - run->start_ns);
+	if (!pid) { /* the idle task, if this slice was its own */
+		if (run->start_ns && !run->pid)
+			account(prev, 0, now - run->start_ns);
+	} else {
+		__u64 ns = ran(prev, run);
+		bool wanted = run->pid == pid ? run->wanted : task_wanted(prev);
+
+		if (ns && wanted)
+			account(prev, tgid, ns);
+	}
 	run->start_ns = now;
+	run->pid = BPF_CORE_READ(next, pid);
 	run->tgid = BPF_CORE_READ(next, tgid);
+	run->rt_start = BPF_CORE_READ(next, se.sum_exec_runtime);
 	/* idle is always accounted: it is what the percentages add up against */
 	run->wanted = run->tgid == 0 || task_wanted(next);
 	return 0;

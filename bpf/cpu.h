@@ -17,12 +17,15 @@ struct cpu_proc {
 	char comm[CPU_COMM_LEN];
 };
 
-/* running map value (per-CPU, one slot): when the slice in progress began
- * and whether its task passed the filter; closed at the next switch. */
+/* running map value (per-CPU, one slot): the slice in progress, from the
+ * switch that began it; replaced at the next switch. */
 struct cpu_running {
-	__u64 start_ns;
+	__u64 start_ns;    /* bpf_ktime_get_ns at switch-in */
+	__u64 rt_start;    /* the task's se.sum_exec_runtime then */
+	__u32 pid;         /* thread, 0 for an idle task */
 	__u32 tgid;
 	__u32 wanted;      /* passed the filter at switch-in */
+	__u32 pad;
 };
 
 #endif

@@ -60,6 +60,8 @@ uint64_t baseline_step(struct baseline *b, uint64_t key, uint64_t now)
 		*s = (struct slot){ key, now };
 		return now;
 	}
+	if (s->value > now && b->hold)
+		return 0;
 	delta = s->value > now ? now : now - s->value;
 	s->value = now;
 	return delta;

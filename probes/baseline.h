@@ -18,12 +18,16 @@ struct baseline {
 	size_t cap;        /* a power of two, or 0 */
 	size_t n;
 	int valid;         /* 0 until the first complete read, and after a reset */
+	int hold;          /* a value that went down is held (see baseline_step) */
 };
 
 /* The increase of key since its last step, and now kept as its value. A
- * key not seen before is new (all of now counts); a value that went down
+ * key not seen before is new (all of now counts). A value that went down
  * means the key was reused (pid reuse, or the entry was recreated), so all
- * of now counts too. Returns now, unkept, if memory runs out. */
+ * of now counts too; unless the table holds: then readings may run ahead
+ * of the kernel's counter for a while (an estimate it will catch up with),
+ * and a lower one counts nothing and keeps the higher value. Returns now,
+ * unkept, if memory runs out. */
 uint64_t baseline_step(struct baseline *b, uint64_t key, uint64_t now);
 /* Drop a key (its process exited); a key not kept is ignored. */
 void baseline_forget(struct baseline *b, uint64_t key);

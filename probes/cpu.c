@@ -14,6 +14,7 @@
 #include "changed.h"
 #include "filter.h"
 #include "probe.h"
+#include "procfs.h"
 #include "cpu.h"
 #include "cpu.skel.h"
 
@@ -46,6 +47,9 @@ static void *cpu_start(const struct probe_env *env, char *why, size_t whylen)
 	probe_switch_all_cpus(); /* every CPU has a slice in progress to read */
 	changed_init(&p->changed, &p->skel->bss->epoch, &p->skel->bss->touched_head,
 		     p->skel->bss->touched, bpf_map__fd(p->skel->maps.cpu_procs));
+	/* a slice that ends while it is read can leave a total lower than
+	 * the reading before (see in_progress): held, not a new process */
+	p->prev.hold = 1;
 	p->online = sysconf(_SC_NPROCESSORS_ONLN);
 	p->possible = libbpf_num_possible_cpus();
 	return p;
@@ -58,25 +62,36 @@ static int by_oncpu(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
-/* The slices in progress as of now: their tgids and elapsed ns, for the
- * CPUs running a task that passed the filter; returns their number. Read
- * after the entries, with now taken before this read, so an in-progress
- * slice is never counted twice: if it ended since the entries were read,
- * the kernel's total for it (up to its end, after now) is not in them yet,
- * and the next reading, which has it, only grows from this one. */
+/* The slices in progress as of now: their tgids and ns so far, for the
+ * CPUs running a task that passed the filter; returns their number. A
+ * task's ns so far are what the kernel charged it since switch-in (its
+ * runtime now, to the last tick, less the slot's); an idle task's are wall
+ * time since switch-in, as in the kernel's accounting of idle. Read after
+ * the entries, with now taken before this read, so an in-progress slice is
+ * never counted twice: if it ended since the entries were read, the
+ * kernel's total for it is not in them yet. That can make a reading lower
+ * than the one before (p->prev holds it, see cpu_start); the next reading
+ * has the slice. */
 static int in_progress(struct cpu_probe *p, uint64_t now, uint32_t *tgid, uint64_t *ns)
 {
 	struct cpu_running run[p->possible];
 	uint32_t zero = 0;
+	uint64_t rt;
 	int n = 0;
 
 	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.running), &zero, run))
 		return 0;
-	for (int c = 0; c < p->possible; c++)
-		if (run[c].start_ns && run[c].wanted && run[c].start_ns < now) {
-			tgid[n] = run[c].tgid;
+	for (int c = 0; c < p->possible; c++) {
+		if (!run[c].start_ns || !run[c].wanted || run[c].start_ns >= now)
+			continue;
+		tgid[n] = run[c].tgid;
+		if (!run[c].pid)
 			ns[n++] = now - run[c].start_ns;
-		}
+		else if (now == UINT64_MAX) /* only the tgids are wanted */
+			ns[n++] = 0;
+		else if (!procfs_runtime(run[c].tgid, run[c].pid, &rt) && rt > run[c].rt_start)
+			ns[n++] = rt - run[c].rt_start;
+	}
 	return n;
 }
 

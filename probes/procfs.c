@@ -27,6 +27,21 @@ int procfs_exists(uint32_t pid)
 	return stat(path, &st) == 0;
 }
 
+int procfs_runtime(uint32_t tgid, uint32_t tid, uint64_t *ns)
+{
+	char path[64], line[128];
+	unsigned long long v;
+	int err;
+
+	snprintf(path, sizeof(path), "/proc/%u/task/%u/schedstat", tgid, tid);
+	if ((err = read_line(path, line, sizeof(line))))
+		return err;
+	if (sscanf(line, "%llu", &v) != 1)
+		return -EINVAL;
+	*ns = v;
+	return 0;
+}
+
 int procfs_info(uint32_t pid, struct proc_info *out)
 {
 	char path[64], line[4096];

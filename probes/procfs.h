@@ -16,6 +16,9 @@ struct proc_info {
 int procfs_info(uint32_t pid, struct proc_info *out);
 /* The process's cgroup v2 path below the cgroup2 mount. */
 int procfs_cgroup(uint32_t pid, char *buf, size_t len);
+/* A thread's se.sum_exec_runtime (its first schedstat field): the CPU
+ * time the scheduler has charged it, up to its last tick or switch. */
+int procfs_runtime(uint32_t tgid, uint32_t tid, uint64_t *ns);
 /* True if a process with this tgid exists now. */
 int procfs_exists(uint32_t pid);
 

@@ -195,7 +195,7 @@ static void burst_case(void)
 	static pid_t kids[BURST_KIDS];
 	static double want[BURST_KIDS], got[BURST_KIDS];
 	double want_sum = 0, got_sum = 0;
-	int ready[2], started = 0, seen = 0, short_of = 0;
+	int ready[2], started = 0, seen = 0, off = 0;
 	struct ebtop e;
 	cJSON *doc;
 	char c;
@@ -252,21 +252,22 @@ static void burst_case(void)
 		want_sum += want[i];
 		got_sum += got[i];
 		seen += got[i] > 0;
-		short_of += got[i] < 0.8 * want[i];
+		off += fabs(got[i] - want[i]) > 0.01 * want[i];
 		kill(kids[i], SIGKILL);
 		reap(kids[i]);
 	}
 	/* A lost entry or push loses a whole kid (a broken fallback left 4996
-	 * short). A handful may be short for another reason: with two more
-	 * sched_switch tracers running that migrate themselves every refresh
-	 * (other ebtops), up to 6 kids' slices went to their neighbours, the
-	 * total staying exact; the binary before the changed-keys reading
-	 * did the same. */
-	check(seen == BURST_KIDS && short_of <= BURST_KIDS / 1000,
-	      "a burst of %d processes: all reported (%d), at most 0.1%% short of their schedstat "
-	      "time (%d)", BURST_KIDS, seen, short_of);
-	check(fabs(got_sum - want_sum) <= 0.05 * want_sum,
-	      "the burst's on-CPU total %.3f s matches schedstat's %.3f s within 5%%", got_sum / 1e9,
+	 * short); a slice given to the wrong task makes one long. Each kid's
+	 * time is the kernel's own runtime, diffed, so each must match its
+	 * schedstat. The wall time between switches did not: on this test
+	 * machine's kernel some switches away from one process's threads
+	 * never reach the tracepoint, and up to 26 ms of that process's
+	 * time landed on the next kid, 5-20 kids a run. */
+	check(seen == BURST_KIDS && off <= BURST_KIDS / 1000,
+	      "a burst of %d processes: all reported (%d), at most 0.1%% more than 1%% off their "
+	      "schedstat time (%d)", BURST_KIDS, seen, off);
+	check(fabs(got_sum - want_sum) <= 0.01 * want_sum,
+	      "the burst's on-CPU total %.3f s matches schedstat's %.3f s within 1%%", got_sum / 1e9,
 	      want_sum / 1e9);
 }
 

@@ -32,6 +32,25 @@ static void diffs(void **state)
 	baseline_free(&b);
 }
 
+/* A holding table: a reading below the kept value was an estimate ahead of
+ * the counter; it counts nothing, and the counter must pass the higher
+ * value before anything more counts. A forgotten key is new as ever. */
+static void held(void **state)
+{
+	struct baseline b = { .hold = 1 };
+
+	(void)state;
+	assert_int_equal(baseline_step(&b, 5, 100), 100);
+	baseline_complete(&b);
+	assert_int_equal(baseline_step(&b, 5, 130), 30);
+	assert_int_equal(baseline_step(&b, 5, 120), 0);     /* went down: held at 130 */
+	assert_int_equal(baseline_step(&b, 5, 128), 0);
+	assert_int_equal(baseline_step(&b, 5, 135), 5);     /* only past 130 counts */
+	baseline_forget(&b, 5);
+	assert_int_equal(baseline_step(&b, 5, 3), 3);
+	baseline_free(&b);
+}
+
 /* Many keys, forgotten in an order that exercises the backward shift of
  * probe runs across growth and wrap-around; every survivor keeps its value. */
 static void many_keys(void **state)
@@ -59,6 +78,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(diffs),
+		cmocka_unit_test(held),
 		cmocka_unit_test(many_keys),
 	};
 
