@@ -1,17 +1,21 @@
-/* One read of the kernel's BTF for all the objects ebtop loads.
+/* One parse of the kernel's BTF for all the objects ebtop loads.
  *
  * libbpf 1.1 (Debian 12's) loads vmlinux BTF afresh for every object: it
  * reads /sys/kernel/btf/vmlinux (5.5 MB here) into a new buffer, 4 KiB per
- * sysfs read, and copies that into another. For six objects that was about
- * 190 ms of a 260 ms start-up, mostly first touches of fresh memory.
+ * sysfs read, and copies that into another, then frees both once the
+ * object is loaded. Each copy lands in fresh memory, which costs about
+ * 6 ms per MB to touch on this VM: reading and parsing it once per object
+ * was most of start-up.
  *
- * libbpf makes those calls through its PLT, so the definition below, in the
- * executable, is the one they reach. It keeps the file's bytes (mapped where
- * the kernel allows, 6.16 and later; read once otherwise) and returns a fresh
- * btf parsed from them on each call: the same contract as libbpf's (a new
- * object the caller frees), for about 2 ms instead of 20-80. Where the calls
- * are not interposed (a libbpf linked -Bsymbolic), libbpf does its own
- * loading: slower, same result. */
+ * libbpf makes those calls (btf__load_vmlinux_btf, btf__free) through its
+ * PLT, so the definitions below, in the executable, are the ones they
+ * reach. The first call parses the file (mapped where the kernel allows,
+ * 6.16 and later; read otherwise) and every call until
+ * vmlinux_btf_release() lends that one btf; btf__free of it is a no-op
+ * until then. Lending is safe because libbpf only reads vmlinux BTF while
+ * it loads an object and drops it when done; ebtop loads one object at a
+ * time. Where the calls are not interposed (a libbpf linked -Bsymbolic),
+ * libbpf does its own loading: slower, same result. */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -26,68 +30,81 @@
 #define VMLINUX_BTF_PATH "/sys/kernel/btf/vmlinux"
 
 static struct {
-	void *data;
-	size_t size;
-	bool mapped;   /* munmap, not free */
+	struct btf *lent;  /* parsed once, lent until vmlinux_btf_release */
 	size_t served;
 } cache;
 
-/* The file's bytes: a mapping, or one read into memory we own. */
-static int keep_bytes(void)
+/* libbpf's own definitions, which ours stand in front of. */
+static void *libbpf_own(const char *name)
+{
+	return dlsym(RTLD_NEXT, name);
+}
+
+/* The file parsed: from a mapping of it, or from one read into memory.
+ * btf__new copies what it parses, so the bytes are dropped at once. */
+static struct btf *parse_file(void)
 {
 	int fd = open(VMLINUX_BTF_PATH, O_RDONLY | O_CLOEXEC);
+	struct btf *btf = NULL;
 	struct stat st;
-	int err = 0;
+	size_t size = 0;
+	void *data;
 
 	if (fd < 0)
-		return -errno;
-	cache.mapped = false;
+		return NULL;
 	if (fstat(fd, &st) == 0 && st.st_size > 0) {
-		cache.size = st.st_size;
-		cache.data = mmap(NULL, cache.size, PROT_READ, MAP_PRIVATE, fd, 0);
-		cache.mapped = cache.data != MAP_FAILED;
-	}
-	if (!cache.mapped) {
-		cache.data = probe_read_all(fd, &cache.size);
-		if (!cache.data || !cache.size) {
-			err = cache.data ? -ENODATA : -errno;
-			free(cache.data);
-			cache.data = NULL;
+		size = st.st_size;
+		data = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (data != MAP_FAILED) {
+			btf = btf__new(data, size);
+			munmap(data, size);
+			close(fd);
+			return btf;
 		}
 	}
+	data = probe_read_all(fd, &size);
+	if (data && size)
+		btf = btf__new(data, size);
+	free(data);
 	close(fd);
-	return err;
+	return btf;
 }
 
 struct btf *btf__load_vmlinux_btf(void)
 {
-	struct btf *(*libbpf_own)(void);
-	struct btf *btf;
+	struct btf *(*load)(void);
 
-	if (!cache.data && keep_bytes()) {
+	if (!cache.lent && !(cache.lent = parse_file())) {
 		/* Not where we look (BTF from /boot, say): libbpf knows more places. */
-		libbpf_own = (struct btf * (*)(void)) dlsym(RTLD_NEXT, "btf__load_vmlinux_btf");
-		if (!libbpf_own) {
+		load = (struct btf * (*)(void)) libbpf_own("btf__load_vmlinux_btf");
+		if (!load) {
 			errno = ENOENT;
 			return NULL;
 		}
-		return libbpf_own();
+		return load();
 	}
-	btf = btf__new(cache.data, cache.size);
-	if (btf)
-		cache.served++;
-	return btf;
+	cache.served++;
+	return cache.lent;
+}
+
+void btf__free(struct btf *btf)
+{
+	static void (*free_btf)(struct btf *);
+
+	if (!btf || btf == cache.lent) /* lent: vmlinux_btf_release frees it */
+		return;
+	if (!free_btf)
+		free_btf = (void (*)(struct btf *))libbpf_own("btf__free");
+	if (free_btf) /* always, with a shared libbpf; else a leak, not a crash */
+		free_btf(btf);
 }
 
 void vmlinux_btf_release(void)
 {
-	if (!cache.data)
-		return;
-	if (cache.mapped)
-		munmap(cache.data, cache.size);
-	else
-		free(cache.data);
-	cache.data = NULL;
+	struct btf *lent = cache.lent;
+
+	cache.lent = NULL;
+	btf__free(lent);
 }
 
 size_t vmlinux_btf_served(void)
