@@ -114,8 +114,12 @@ static __always_inline int on_switch(struct task_struct *prev, struct task_struc
 
 	if (!run)
 		return 0;
-	if (!pid) { /* the idle task, if this slice was its own */
-		if (run->start_ns && !run->pid)
+	if (!pid) {
+		/* The idle task: wall time since the CPU's last seen switch. If
+		 * the switch to idle was not seen, that includes the slot's
+		 * task's last run (counted for it too, from its runtime); such
+		 * runs are short here, idle stretches are not. */
+		if (run->start_ns)
 			account(prev, 0, now - run->start_ns);
 	} else {
 		__u64 ns = ran(prev, run);
