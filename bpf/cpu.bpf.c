@@ -80,36 +80,37 @@ static __always_inline bool fair(unsigned int policy)
 }
 
 /* Where the slice prev ends began, in its runtime: the CPU's slot has it
- * if the switch-in was seen, else the fair class's own record (set when
- * the task was picked), else (a real-time task) nothing of it is known. */
+ * if the switch-in was seen (own_slot), else the fair class's own record
+ * (set when the task was picked), else (a real-time task) nothing of it
+ * is known. */
 static __always_inline __u64 slice_began(struct task_struct *prev, struct cpu_running *run,
-					 __u64 now)
+					 bool own_slot, __u64 rt)
 {
-	if (run->start_ns && run->pid == BPF_CORE_READ(prev, pid))
+	if (own_slot)
 		return run->rt_start;
 	if (fair(BPF_CORE_READ(prev, policy)))
 		return BPF_CORE_READ(prev, se.prev_sum_exec_runtime);
-	return now;
+	return rt;
 }
 
 /* What prev ran since ebtop last accounted it; a task met for the first
  * time, since this slice began. */
-static __always_inline __u64 ran(struct task_struct *prev, struct cpu_running *run)
+static __always_inline __u64 ran(struct task_struct *prev, struct cpu_running *run, bool own_slot)
 {
-	__u64 now = BPF_CORE_READ(prev, se.sum_exec_runtime), since;
+	__u64 rt = BPF_CORE_READ(prev, se.sum_exec_runtime), since;
 	__u64 *last = bpf_task_storage_get(&accounted, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 
 	if (!last) /* out of memory: no time rather than time from nowhere */
 		return 0;
-	since = *last ? *last : slice_began(prev, run, now);
-	*last = now;
-	return now > since ? now - since : 0;
+	since = *last ? *last : slice_began(prev, run, own_slot, rt);
+	*last = rt;
+	return rt > since ? rt - since : 0;
 }
 
 static __always_inline int on_switch(struct task_struct *prev, struct task_struct *next)
 {
 	__u64 now = bpf_ktime_get_ns();
-	__u32 zero = 0, pid = BPF_CORE_READ(prev, pid), tgid = BPF_CORE_READ(prev, tgid);
+	__u32 zero = 0, pid = BPF_CORE_READ(prev, pid);
 	struct cpu_running *run = bpf_map_lookup_elem(&running, &zero);
 
 	if (!run)
@@ -122,11 +123,12 @@ static __always_inline int on_switch(struct task_struct *prev, struct task_struc
 		if (run->start_ns)
 			account(prev, 0, now - run->start_ns);
 	} else {
-		__u64 ns = ran(prev, run);
-		bool wanted = run->pid == pid ? run->wanted : task_wanted(prev);
+		/* the slot is prev's own if its switch-in was seen */
+		bool own_slot = run->start_ns && run->pid == pid;
+		__u64 ns = ran(prev, run, own_slot);
 
-		if (ns && wanted)
-			account(prev, tgid, ns);
+		if (ns && (own_slot ? run->wanted : task_wanted(prev)))
+			account(prev, BPF_CORE_READ(prev, tgid), ns);
 	}
 	run->start_ns = now;
 	run->pid = BPF_CORE_READ(next, pid);
