@@ -13,7 +13,7 @@ PKGS := libbpf libelf zlib ncursesw libcjson libseccomp libmicrohttpd
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -DEBTOP_VERSION='"$(VERSION)"' \
 	  -I$(OUT) -Ibpf -Iprobes -Iviews -Itui -MMD -MP
-LDLIBS += -lbpf -lelf -lz -lncursesw -ltinfo -lcjson -lseccomp -lmicrohttpd -lm
+LDLIBS += -lbpf -lelf -lz -lncursesw -ltinfo -lcjson -lseccomp -lmicrohttpd -lm -lpthread
 ifeq ($(SAN),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined

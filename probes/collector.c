@@ -1,4 +1,7 @@
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +42,63 @@ static void *start_one(const struct probe_ops *ops, const struct probe_env *env,
 	return ops->start(env, why, len);
 }
 
+/* Probes are started by the main thread and by helpers, each taking the
+ * next probe not yet taken. */
+struct starter {
+	struct collector *c;
+	const struct probe_env *env;
+	atomic_size_t next;
+};
+
+static void start_remaining(struct starter *st)
+{
+	size_t i;
+
+	while ((i = atomic_fetch_add(&st->next, 1)) < NPROBES) {
+		const struct probe_ops *ops = all_probes[i];
+
+		st->c->state[i] = start_one(ops, st->env, st->c->why[ops->pane],
+					    sizeof(st->c->why[0]));
+	}
+}
+
+static void *start_helper(void *st)
+{
+	start_remaining(st);
+	return NULL;
+}
+
+/* Loading an object is one CPU's work from start to end (libbpf's
+ * relocation against the kernel's BTF, then the verifier): ebtop loads
+ * its objects side by side on the CPUs it may run on, one thread each. */
+static size_t start_helpers_wanted(void)
+{
+	cpu_set_t cpus;
+	size_t n;
+
+	if (sched_getaffinity(0, sizeof(cpus), &cpus))
+		return 0;
+	n = CPU_COUNT(&cpus);
+	return n < 2 ? 0 : n > NPROBES ? NPROBES - 1 : n - 1;
+}
+
+static void start_all(struct collector *c, const struct probe_env *env)
+{
+	struct starter st = { .c = c, .env = env };
+	pthread_t helper[NPROBES];
+	size_t n = 0, want = start_helpers_wanted();
+
+	for (size_t i = 0; i < NPROBES; i++)
+		if (all_probes[i]->prepare)
+			all_probes[i]->prepare();
+	atomic_init(&st.next, 0);
+	while (n < want && pthread_create(&helper[n], NULL, start_helper, &st) == 0)
+		n++;
+	start_remaining(&st);
+	while (n--)
+		pthread_join(helper[n], NULL);
+}
+
 struct collector *collector_new(const struct collector_opts *opts)
 {
 	struct collector *c = calloc(1, sizeof(*c));
@@ -46,17 +106,14 @@ struct collector *collector_new(const struct collector_opts *opts)
 
 	if (!c)
 		return NULL;
+	/* first and alone: every other object reuses its maps */
 	if (probe_forced_failure("filter"))
 		snprintf(c->filter_why, sizeof(c->filter_why), "filter: disabled by EBTOP_FAIL_PROBE");
 	else
 		c->filter = filter_open(c->filter_why, sizeof(c->filter_why));
 	env.filter = c->filter;
 	env.sys_latency = opts->sys_latency;
-	for (size_t i = 0; i < NPROBES; i++) {
-		const struct probe_ops *ops = all_probes[i];
-
-		c->state[i] = start_one(ops, &env, c->why[ops->pane], sizeof(c->why[0]));
-	}
+	start_all(c, &env);
 	vmlinux_btf_release(); /* every object is loaded */
 	return c;
 }

@@ -152,6 +152,15 @@ static void size_ring(struct exec_bpf *skel)
 		bpf_map__set_max_entries(skel->maps.events, v);
 }
 
+/* Mounting tracefs may unshare the mount namespace, which a process with
+ * threads cannot do: done before the probes load on several threads. */
+static void exec_prepare(void)
+{
+	char why[160];
+
+	tracefs_ensure(why, sizeof(why));
+}
+
 static void *exec_start(const struct probe_env *env, char *why, size_t whylen)
 {
 	struct exec_probe *p = calloc(1, sizeof(*p));
@@ -246,6 +255,7 @@ static void exec_reset(void *state)
 const struct probe_ops exec_probe_ops = {
 	.name = "exec",
 	.pane = PANE_EXEC,
+	.prepare = exec_prepare,
 	.start = exec_start,
 	.collect = exec_collect,
 	.reset = exec_reset,

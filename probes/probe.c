@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,22 +24,31 @@ void probe_pick_variant(struct bpf_object *obj, bool btf)
 	}
 }
 
-static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+/* libbpf has one print hook for the process; objects load on several
+ * threads at once, so muting is a flag of the loading thread that the
+ * hook consults, in front of whatever hook was installed before. */
+static _Thread_local bool muted;
+static libbpf_print_fn_t unmuted_print;
+static pthread_once_t mute_hook_once = PTHREAD_ONCE_INIT;
+
+static int print_unless_muted(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	(void)level, (void)fmt, (void)ap;
-	return 0;
+	return muted || !unmuted_print ? 0 : unmuted_print(level, fmt, ap);
+}
+
+static void install_mute_hook(void)
+{
+	unmuted_print = libbpf_set_print(print_unless_muted);
 }
 
 int probe_quiet_load(int (*load)(void *), void *skel, bool fallback_left)
 {
-	libbpf_print_fn_t old = NULL;
 	int err;
 
-	if (fallback_left)
-		old = libbpf_set_print(silent_print);
+	pthread_once(&mute_hook_once, install_mute_hook);
+	muted = fallback_left;
 	err = load(skel);
-	if (fallback_left)
-		libbpf_set_print(old);
+	muted = false;
 	return err ? (errno ? -errno : err) : 0;
 }
 

@@ -21,7 +21,13 @@ struct probe_env {
 struct probe_ops {
 	const char *name;
 	enum pane_id pane;
-	/* Returns state or NULL with errno set and a reason in why. */
+	/* Optional: what must run before ebtop has threads (unshare refuses
+	 * a process that has them); called on the main thread, before any
+	 * start. */
+	void (*prepare)(void);
+	/* Returns state or NULL with errno set and a reason in why. Starts
+	 * run on several threads at once: a start touches only its own state
+	 * and the env (read-only). */
 	void *(*start)(const struct probe_env *env, char *why, size_t whylen);
 	int (*collect)(void *p, struct snapshot *s, double interval_s);
 	void (*reset)(void *p);
@@ -73,7 +79,8 @@ void probe_pick_variant(struct bpf_object *obj, bool btf);
 #define PROBE_OPEN_LOAD(prefix, skel, filt, err) \
 	PROBE_OPEN_LOAD_CONFIGURED(prefix, skel, filt, err, (void)0)
 
-/* Load with libbpf's messages muted while a fallback remains. */
+/* Load with libbpf's messages muted while a fallback remains: muted for
+ * the calling thread only, so loads on other threads still report. */
 int probe_quiet_load(int (*load)(void *), void *skel, bool fallback_left);
 
 /* A reason string for a failed start, shared wording across probes. */

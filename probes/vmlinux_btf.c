@@ -13,12 +13,14 @@
  * 6.16 and later; read otherwise) and every call until
  * vmlinux_btf_release() lends that one btf; btf__free of it is a no-op
  * until then. Lending is safe because libbpf only reads vmlinux BTF while
- * it loads an object and drops it when done; ebtop loads one object at a
- * time. Where the calls are not interposed (a libbpf linked -Bsymbolic),
- * libbpf does its own loading: slower, same result. */
+ * it loads an object and drops it when done, so objects loading on several
+ * threads at once can share it; the first parse is done under a lock.
+ * Where the calls are not interposed (a libbpf linked -Bsymbolic), libbpf
+ * does its own loading: slower, same result. */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -30,9 +32,10 @@
 #define VMLINUX_BTF_PATH "/sys/kernel/btf/vmlinux"
 
 static struct {
-	struct btf *lent;  /* parsed once, lent until vmlinux_btf_release */
+	pthread_mutex_t lock; /* over the parse and the count */
+	struct btf *lent;     /* parsed once, lent until vmlinux_btf_release */
 	size_t served;
-} cache;
+} cache = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 /* libbpf's own definitions, which ours stand in front of. */
 static void *libbpf_own(const char *name)
@@ -72,26 +75,35 @@ static struct btf *parse_file(void)
 
 struct btf *btf__load_vmlinux_btf(void)
 {
-	struct btf *(*load)(void);
+	struct btf *(*load)(void), *btf;
 
-	if (!cache.lent && !(cache.lent = parse_file())) {
-		/* Not where we look (BTF from /boot, say): libbpf knows more places. */
-		load = (struct btf * (*)(void)) libbpf_own("btf__load_vmlinux_btf");
-		if (!load) {
-			errno = ENOENT;
-			return NULL;
-		}
-		return load();
+	pthread_mutex_lock(&cache.lock);
+	if (!cache.lent)
+		cache.lent = parse_file();
+	if (cache.lent)
+		cache.served++;
+	btf = cache.lent;
+	pthread_mutex_unlock(&cache.lock);
+	if (btf)
+		return btf;
+	/* Not where we look (BTF from /boot, say): libbpf knows more places. */
+	load = (struct btf * (*)(void)) libbpf_own("btf__load_vmlinux_btf");
+	if (!load) {
+		errno = ENOENT;
+		return NULL;
 	}
-	cache.served++;
-	return cache.lent;
+	return load();
 }
 
 void btf__free(struct btf *btf)
 {
 	static void (*free_btf)(struct btf *);
+	bool lent;
 
-	if (!btf || btf == cache.lent) /* lent: vmlinux_btf_release frees it */
+	pthread_mutex_lock(&cache.lock);
+	lent = btf == cache.lent;
+	pthread_mutex_unlock(&cache.lock);
+	if (!btf || lent) /* lent: vmlinux_btf_release frees it */
 		return;
 	if (!free_btf)
 		free_btf = (void (*)(struct btf *))libbpf_own("btf__free");
@@ -101,9 +113,12 @@ void btf__free(struct btf *btf)
 
 void vmlinux_btf_release(void)
 {
-	struct btf *lent = cache.lent;
+	struct btf *lent;
 
+	pthread_mutex_lock(&cache.lock);
+	lent = cache.lent;
 	cache.lent = NULL;
+	pthread_mutex_unlock(&cache.lock);
 	btf__free(lent);
 }
 

@@ -1,5 +1,6 @@
 /* The kernel's BTF parsed once for every object (probes/vmlinux_btf.c): what
  * it lends is the kernel's BTF, and libbpf's own loads come to it. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -59,6 +60,44 @@ static void same_as_the_file(void **state)
 	btf__free(file); /* not lent: really freed (the sanitizer run sees a leak if not) */
 }
 
+/* Objects load on several threads at once; the first calls race to parse
+ * the file, and the one parse is lent to all of them. */
+#define THREADS 4
+
+static pthread_barrier_t go;
+
+static void *load_after_go(void *out)
+{
+	pthread_barrier_wait(&go);
+	*(struct btf **)out = btf__load_vmlinux_btf();
+	return NULL;
+}
+
+static void one_parse_for_threads(void **state)
+{
+	struct btf *got[THREADS];
+	pthread_t t[THREADS];
+	size_t before = vmlinux_btf_served();
+
+	(void)state;
+	NEED_BTF();
+	vmlinux_btf_release(); /* nothing parsed yet: the threads race for it */
+	pthread_barrier_init(&go, NULL, THREADS);
+	for (int i = 0; i < THREADS; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, load_after_go, &got[i]), 0);
+	for (int i = 0; i < THREADS; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&go);
+	assert_int_equal(vmlinux_btf_served(), before + THREADS);
+	for (int i = 0; i < THREADS; i++) {
+		assert_non_null(got[i]);
+		assert_ptr_equal(got[i], got[0]); /* a second parse would leak, too */
+		btf__free(got[i]);
+	}
+	assert_true(btf__type_cnt(got[0]) > 1000); /* still lent, still whole */
+	vmlinux_btf_release();
+}
+
 /* libbpf reaches ours when it needs vmlinux BTF (it does when it loads an
  * object, and in this call, which needs no privileges). */
 static void libbpf_calls_come_here(void **state)
@@ -79,6 +118,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(same_as_the_file),
+		cmocka_unit_test(one_parse_for_threads),
 		cmocka_unit_test(libbpf_calls_come_here),
 	};
 
