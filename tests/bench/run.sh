@@ -5,52 +5,101 @@ set -u
 cd "$(dirname "$0")/../.."
 : "${EBTOP:=build/ebtop}" "${BENCHBIN:=build/bench}" "${RUNS:=5}" "${CALLS:=1000000}"
 
+# bpftrace needs tracefs, which a fresh machine here does not mount: the
+# bench runs in a private mount namespace of its own with tracefs mounted
+# (nothing propagates to the host), so no peer pays for a mount of its own.
+if [ -z "${BENCH_NS:-}" ] && [ ! -d /sys/kernel/tracing/events ]; then
+	BENCH_NS=1 exec unshare -m --propagation private "$0" "$@"
+fi
+if [ -n "${BENCH_NS:-}" ]; then mount -t tracefs tracefs /sys/kernel/tracing; fi
+
+# BPF stats are switched on for moments of scenario 1: back as they were
+# however the bench ends.
+stats_was=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || echo 0)
+trap 'sysctl -qw kernel.bpf_stats_enabled="$stats_was" 2>/dev/null' EXIT
+
 # SCENARIOS="3 5" runs only those (default: all).
 want() { [[ " ${SCENARIOS:-1 2 3 4 5} " == *" $1 "* ]]; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 calc() { awk "BEGIN {printf \"%.2f\", $1}"; }
 
-# Run the getppid loop under a tracer started by "$@" (none if no args).
+# The getppid loop without a tracer, then under one started by "$@":
+# prints "traced untraced" ns per call. This VM's noise drifts over seconds
+# (untraced runs alone moved by 20% within one bench), more than a tracer
+# adds; the untraced run just before is the traced run's own baseline, and
+# the pair's difference is what the tracer added. The untraced run waits
+# for the last tracer's teardown (freeing programs, code patching) to pass.
+# A third figure, steadier than the pair: the BPF programs' own run time
+# per syscall, from the kernel's BPF stats switched on for one more, shorter
+# loop (they cost two clock reads per run, so not during the timed one).
 under() {
-	local pid=
-	if [ $# -gt 0 ]; then
-		"$@" >/dev/null 2>&1 &
-		pid=$!
-		sleep 2 # attached (ebtop, bpftrace and floor all attach well within this)
-	fi
-	"$BENCHBIN/getppid_loop" "$CALLS"
-	if [ -n "$pid" ]; then
-		kill -INT "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	fi
+	local pid untraced traced
+	sleep 0.5
+	untraced=$("$BENCHBIN/getppid_loop" "$CALLS")
+	"$@" >/dev/null 2>&1 &
+	pid=$!
+	sleep 2 # attached (ebtop, bpftrace and floor all attach well within this)
+	traced=$("$BENCHBIN/getppid_loop" "$CALLS")
+	sysctl -qw kernel.bpf_stats_enabled=1
+	"$BENCHBIN/getppid_loop" $((CALLS / 4)) >/dev/null
+	sysctl -qw kernel.bpf_stats_enabled="$stats_was"
+	echo "$traced $untraced $(prog_ns_per_call $((CALLS / 4)))"
+	kill -INT "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
 }
 
-bpftrace_sys() { # the issue's one-liner; tracefs mounted privately for it
-	exec unshare -m sh -c 'mount --make-rprivate / && mount -t tracefs tracefs /sys/kernel/tracing &&
-		exec bpftrace -e "tracepoint:raw_syscalls:sys_enter { @[pid, args->id] = count(); }"'
+# ns per run, summed over the programs that ran at least once per call of
+# the last loop (those on the syscall path; stats count only while on).
+prog_ns_per_call() {
+	bpftool prog show 2>/dev/null | awk -v calls="$1" '/run_time_ns/ {
+		for (i = 1; i < NF; i++) { if ($i == "run_time_ns") t = $(i + 1); if ($i == "run_cnt") c = $(i + 1) }
+		if (c >= calls) s += t / c
+	} END { printf "%.1f", s }'
+}
+
+bpftrace_sys() { # $1: sys_enter (the issue's one-liner) or sys_exit (ebtop's hook)
+	exec bpftrace -e "tracepoint:raw_syscalls:$1 { @[pid, args->id] = count(); }"
 }
 
 if want 1; then
-echo "== 1. syscall path: ns per getppid() ($CALLS calls, median of $RUNS, alternating)"
-declare -A t
-names="none floor floor_at_exit ebtop ebtop_filtered bpftrace"
+echo "== 1. syscall path: ns per getppid() ($CALLS calls; each traced run paired with an untraced one just before; medians of $RUNS, alternating)"
+declare -A runs added prog
+names="floor floor_at_exit ebtop ebtop_filtered bpftrace bpftrace_at_exit"
 for ((i = 0; i < RUNS; i++)); do
-	t[none]+="$(under) "
-	t[floor]+="$(under "$BENCHBIN/floor" "$BENCHBIN/floor.bpf.o") "
-	t[floor_at_exit]+="$(under "$BENCHBIN/floor" "$BENCHBIN/floor.bpf.o" floor_exit) "
-	t[ebtop]+="$(under "$EBTOP" --json /dev/null -d 1) "
-	t[ebtop_filtered]+="$(under "$EBTOP" --json /dev/null -d 1 -p 1) "
-	if command -v bpftrace >/dev/null; then t[bpftrace]+="$(under bpftrace_sys) "; fi
+	runs[floor]+="$(under "$BENCHBIN/floor" "$BENCHBIN/floor.bpf.o");"
+	runs[floor_at_exit]+="$(under "$BENCHBIN/floor" "$BENCHBIN/floor.bpf.o" floor_exit);"
+	runs[ebtop]+="$(under "$EBTOP" --json /dev/null -d 1);"
+	runs[ebtop_filtered]+="$(under "$EBTOP" --json /dev/null -d 1 -p 1);"
+	if command -v bpftrace >/dev/null; then
+		runs[bpftrace]+="$(under bpftrace_sys sys_enter);"
+		runs[bpftrace_at_exit]+="$(under bpftrace_sys sys_exit);"
+	fi
 done
-base=$(tr ' ' '\n' <<<"${t[none]}" | grep . | median)
-floor=$(tr ' ' '\n' <<<"${t[floor]}" | grep . | median)
-printf "  %-28s %9s %11s %14s\n" scenario "ns/call" "added ns" "added/floor"
+pairs() { tr ';' '\n' <<<"${runs[$1]}" | grep .; }
+printf "  %-22s %9s %9s %9s %12s %14s\n" scenario "ns/call" "untraced" "added ns" "added/floor" "programs ns"
 for n in $names; do
-	[ -n "${t[$n]:-}" ] || continue
-	m=$(tr ' ' '\n' <<<"${t[$n]}" | grep . | median)
-	printf "  %-28s %9s %11s %14s\n" "$n" "$m" "$(calc "$m - $base")" \
-		"$( [ "$n" = none ] && echo - || calc "($m - $base) / ($floor - $base)")"
+	[ -n "${runs[$n]:-}" ] || continue
+	added[$n]=$(pairs "$n" | awk '{print $1 - $2}' | median)
+	prog[$n]=$(pairs "$n" | awk '{print $3}' | median)
 done
+for n in $names; do
+	[ -n "${runs[$n]:-}" ] || continue
+	printf "  %-22s %9s %9s %9s %12s %14s\n" "$n" "$(pairs "$n" | awk '{print $1}' | median)" \
+		"$(pairs "$n" | awk '{print $2}' | median)" "${added[$n]}" \
+		"$(calc "${added[$n]} / ${added[floor]}")" "${prog[$n]}"
+done
+echo "  (programs ns: their own run time per call from BPF stats, each with the stats' own clock reads;"
+echo "   an empty program's is that overhead alone)"
+if [ -n "${prog[bpftrace]:-}" ]; then
+	echo "  programs' own time beyond an empty one's: ebtop $(calc "${prog[ebtop]} - ${prog[floor_at_exit]}") ns," \
+		"bpftrace at sys_enter $(calc "${prog[bpftrace]} - ${prog[floor]}") ns, at sys_exit $(calc "${prog[bpftrace_at_exit]} - ${prog[floor_at_exit]}") ns"
+fi
+# ebtop counts at sys_exit (the result gives the errors column): its own floor is there
+echo "  ebtop added / floor at sys_exit: $(calc "${added[ebtop]} / ${added[floor_at_exit]}")"
+if [ -n "${added[bpftrace]:-}" ]; then
+	echo "  ebtop added / bpftrace's: at sys_enter $(calc "${added[ebtop]} / ${added[bpftrace]}")," \
+		"at sys_exit $(calc "${added[ebtop]} / ${added[bpftrace_at_exit]}")"
+fi
 fi
 
 # Round trips/s of the ping-pong under a tracer started by "$@".
@@ -65,16 +114,15 @@ pp_under() {
 	if [ -n "$pid" ]; then kill -INT "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi
 }
 
-bpftrace_runqlat() { # bpftrace's runqlat.bt logic, tracefs mounted privately for it
-	exec unshare -m sh -c 'mount --make-rprivate / && mount -t tracefs tracefs /sys/kernel/tracing &&
-		exec bpftrace -e "
+bpftrace_runqlat() { # bpftrace's runqlat.bt logic
+	exec bpftrace -e '
 tracepoint:sched:sched_wakeup, tracepoint:sched:sched_wakeup_new { @q[args->pid] = nsecs; }
 tracepoint:sched:sched_switch {
 	if (args->prev_state == 0) { @q[args->prev_pid] = nsecs; }
-	\$ns = @q[args->next_pid];
-	if (\$ns) { @usecs = hist((nsecs - \$ns) / 1000); }
+	$ns = @q[args->next_pid];
+	if ($ns) { @usecs = hist((nsecs - $ns) / 1000); }
 	delete(@q[args->next_pid]);
-}"'
+}'
 }
 
 if want 2; then
@@ -95,23 +143,18 @@ if [ ${#pb[@]} -gt 0 ]; then
 fi
 fi
 
-bpftrace_attach() { # sys_exit counting per pid; BEGIN runs once every probe is attached
-	exec unshare -m sh -c 'mount --make-rprivate / && mount -t tracefs tracefs /sys/kernel/tracing &&
-		exec bpftrace -e "tracepoint:raw_syscalls:sys_exit { @[pid] = count(); } BEGIN { printf(\"go\n\"); exit(); }"'
-}
-first_byte_ms() { # command...: ms from exec to its first output byte
-	local s e
-	s=$(date +%s%N)
-	e=$("$@" 2>/dev/null | { head -c 1 >/dev/null; date +%s%N; })
-	echo $(((e - s) / 1000000))
-}
+first_byte_ms() { "$BENCHBIN/firstbyte" "$@" 2>/dev/null; } # command...: exec to first output byte
 
 if want 4; then
 echo "== 4. start-up: exec to the first JSON document (minus its 0.1 s interval) / bpftrace attached"
 st=() bt=()
 for ((i = 0; i < RUNS; i++)); do
 	st+=("$(($(first_byte_ms "$EBTOP" --json - -n 1 -d 0.1) - 100))")
-	if command -v bpftrace >/dev/null; then bt+=("$(first_byte_ms bpftrace_attach)"); fi
+	# sys_exit counting per pid; BEGIN runs once every probe is attached
+	if command -v bpftrace >/dev/null; then
+		bt+=("$(first_byte_ms bpftrace -e 'tracepoint:raw_syscalls:sys_exit { @[pid] = count(); }
+			BEGIN { printf("go\n"); exit(); }')")
+	fi
 done
 sm=$(printf '%s\n' "${st[@]}" | median)
 echo "  ebtop: $sm ms (median of $RUNS)"
