@@ -102,11 +102,11 @@ void btf__free(struct btf *btf)
 
 	pthread_mutex_lock(&cache.lock);
 	lent = btf == cache.lent;
+	if (!free_btf)
+		free_btf = (void (*)(struct btf *))libbpf_own("btf__free");
 	pthread_mutex_unlock(&cache.lock);
 	if (!btf || lent) /* lent: vmlinux_btf_release frees it */
 		return;
-	if (!free_btf)
-		free_btf = (void (*)(struct btf *))libbpf_own("btf__free");
 	if (free_btf) /* always, with a shared libbpf; else a leak, not a crash */
 		free_btf(btf);
 }
