@@ -88,8 +88,8 @@ static void start_all(struct collector *c, const struct probe_env *env)
 	pthread_t helper[NPROBES];
 	size_t n = 0, want = start_helpers_wanted();
 
-	for (size_t i = 0; i < NPROBES; i++)
-		if (all_probes[i]->prepare)
+	for (size_t i = 0; i < NPROBES; i++) /* not for a probe that will not start */
+		if (all_probes[i]->prepare && !probe_forced_failure(all_probes[i]->name))
 			all_probes[i]->prepare();
 	atomic_init(&st.next, 0);
 	while (n < want && pthread_create(&helper[n], NULL, start_helper, &st) == 0)
