@@ -28,4 +28,18 @@ struct cpu_running {
 	__u32 pad;
 };
 
+/* now map value (per-CPU, one slot), written by cpu_now when userspace
+ * runs it on that CPU: the CPU's slot and the task running there, read
+ * together. They differ when the switch to that task was not seen. */
+struct cpu_now {
+	struct cpu_running slot;
+	__u64 rt;          /* the running task's se.sum_exec_runtime */
+	__u64 rt_picked;   /* what it was when the task was picked (fair
+			    * class), else rt: nothing of the slice known */
+	__u32 pid;         /* the running task, 0 for idle */
+	__u32 tgid;
+	__u32 wanted;      /* passes the filter (idle always does) */
+	__u32 read;        /* set by cpu_now; 0 where only the slot was read */
+};
+
 #endif

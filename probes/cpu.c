@@ -15,6 +15,7 @@
 #include "filter.h"
 #include "probe.h"
 #include "procfs.h"
+#include "slices.h"
 #include "cpu.h"
 #include "cpu.skel.h"
 
@@ -24,8 +25,25 @@ struct cpu_probe {
 	struct baseline prev;  /* on-CPU ns per tgid at the last collect */
 	uint64_t read_at;      /* CLOCK_MONOTONIC of the last consistent read */
 	int online;            /* CPUs online, what 100% per CPU adds up to */
-	int possible;          /* slots of the per-CPU running map */
+	int possible;          /* slots of the per-CPU maps */
+	bool cpu_now;          /* cpu_now loaded: what runs is read on each CPU */
+	/* per collect, sized by possible CPUs: each CPU's reading before and
+	 * after the entries, its running tgids, its slices in progress */
+	struct cpu_now *before, *after;
+	uint32_t *tgids;
+	struct slice *slices;
 };
+
+static void cpu_stop(void *state);
+
+/* Tests only: EBTOP_TEST_UNSEEN_SWITCH=tgid hides that process's switches
+ * away from the probe, as the kernel ebtop is tested on does for some. */
+static uint32_t unseen_tgid(void)
+{
+	const char *v = getenv("EBTOP_TEST_UNSEEN_SWITCH");
+
+	return v ? strtoul(v, NULL, 10) : 0;
+}
 
 static void *cpu_start(const struct probe_env *env, char *why, size_t whylen)
 {
@@ -34,13 +52,29 @@ static void *cpu_start(const struct probe_env *env, char *why, size_t whylen)
 
 	if (!p)
 		return NULL;
-	PROBE_OPEN_LOAD(cpu_bpf, p->skel, env->filter, err);
+	p->possible = libbpf_num_possible_cpus();
+	/* cpu_now is run on a chosen CPU (5.10); without it the slots alone
+	 * are read, and a slice whose switch-in was not seen waits for its
+	 * switch-out. */
+	for (int with_now = !probe_forced_failure("cpu_now"); !p->skel && with_now >= 0;
+	     with_now--) {
+		PROBE_OPEN_LOAD_FALLBACK(cpu_bpf, p->skel, env->filter, err, with_now, ({
+			bpf_program__set_autoload(p->skel->progs.cpu_now, with_now);
+			p->skel->rodata->unseen_tgid = unseen_tgid();
+		}));
+		p->cpu_now = with_now;
+	}
 	if (!err && cpu_bpf__attach(p->skel))
 		err = -errno;
+	p->before = calloc(p->possible, sizeof(*p->before));
+	p->after = calloc(p->possible, sizeof(*p->after));
+	p->tgids = calloc(2 * p->possible, sizeof(*p->tgids));
+	p->slices = calloc(2 * p->possible, sizeof(*p->slices));
+	if (!err && (!p->before || !p->after || !p->tgids || !p->slices))
+		err = -ENOMEM;
 	if (err) {
 		probe_why(why, whylen, "sched_switch", err);
-		cpu_bpf__destroy(p->skel);
-		free(p);
+		cpu_stop(p);
 		errno = -err;
 		return NULL;
 	}
@@ -48,10 +82,9 @@ static void *cpu_start(const struct probe_env *env, char *why, size_t whylen)
 	changed_init(&p->changed, &p->skel->bss->epoch, &p->skel->bss->touched_head,
 		     p->skel->bss->touched, bpf_map__fd(p->skel->maps.cpu_procs));
 	/* a slice that ends while it is read can leave a total lower than
-	 * the reading before (see in_progress): held, not a new process */
+	 * the reading before (see settle): held, not a new process */
 	p->prev.hold = 1;
 	p->online = sysconf(_SC_NPROCESSORS_ONLN);
-	p->possible = libbpf_num_possible_cpus();
 	return p;
 }
 
@@ -62,35 +95,123 @@ static int by_oncpu(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
-/* The slices in progress as of now: their tgids and ns so far, for the
- * CPUs running a task that passed the filter; returns their number. A
- * task's ns so far are what the kernel charged it since switch-in (its
- * runtime now, to the last tick, less the slot's); an idle task's are wall
- * time since switch-in, as in the kernel's accounting of idle. Read after
- * the entries, with now taken before this read, so an in-progress slice is
- * never counted twice: if it ended since the entries were read, the
- * kernel's total for it is not in them yet. That can make a reading lower
- * than the one before (p->prev holds it, see cpu_start); the next reading
- * has the slice. */
-static int in_progress(struct cpu_probe *p, uint64_t now, uint32_t *tgid, uint64_t *ns)
+/* cpu_now on each CPU in turn, then what it read into cpus: false if
+ * that cannot be read. A CPU it cannot run on (offline) runs nothing. */
+static bool run_cpu_now(struct cpu_probe *p, struct cpu_now *cpus)
 {
-	struct cpu_running run[p->possible];
+	int prog = bpf_program__fd(p->skel->progs.cpu_now);
+	bool ran[p->possible];
 	uint32_t zero = 0;
-	uint64_t rt;
+
+	for (int c = 0; c < p->possible; c++) {
+		LIBBPF_OPTS(bpf_test_run_opts, run, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = c);
+
+		ran[c] = !bpf_prog_test_run_opts(prog, &run);
+	}
+	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.now), &zero, cpus))
+		return false;
+	for (int c = 0; c < p->possible; c++)
+		if (!ran[c])
+			cpus[c] = (struct cpu_now){ 0 };
+	return true;
+}
+
+/* The slots alone into cpus: the last switch seen taken as what runs. */
+static bool read_slots(struct cpu_probe *p, struct cpu_now *cpus)
+{
+	struct cpu_running slots[p->possible];
+	uint32_t zero = 0;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.running), &zero, slots))
+		return false;
+	for (int c = 0; c < p->possible; c++)
+		cpus[c] = (struct cpu_now){ .slot = slots[c] };
+	return true;
+}
+
+/* What each CPU runs as of now, into cpus (one per possible CPU); all
+ * empty if it cannot be read: the slices in progress then wait for their
+ * switches, as they would with a reading one switch late. */
+static void read_cpus(struct cpu_probe *p, struct cpu_now *cpus)
+{
+	if (!(p->cpu_now ? run_cpu_now(p, cpus) : read_slots(p, cpus)))
+		memset(cpus, 0, p->possible * sizeof(*cpus));
+}
+
+/* The tgids whose slices are in progress in cpus (the slot's task and the
+ * one running, where they pass the filter), into p->tgids; returns their
+ * number. */
+static int running_tgids(struct cpu_probe *p, const struct cpu_now *cpus)
+{
 	int n = 0;
 
-	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.running), &zero, run))
-		return 0;
 	for (int c = 0; c < p->possible; c++) {
-		if (!run[c].start_ns || !run[c].wanted || run[c].start_ns >= now)
-			continue;
-		tgid[n] = run[c].tgid;
-		if (!run[c].pid)
-			ns[n++] = now - run[c].start_ns;
-		else if (now == UINT64_MAX) /* only the tgids are wanted */
-			ns[n++] = 0;
-		else if (!procfs_runtime(run[c].tgid, run[c].pid, &rt) && rt > run[c].rt_start)
-			ns[n++] = rt - run[c].rt_start;
+		if (cpus[c].slot.start_ns && cpus[c].slot.wanted)
+			p->tgids[n++] = cpus[c].slot.tgid;
+		if (cpus[c].read && cpus[c].wanted && cpus[c].tgid != cpus[c].slot.tgid)
+			p->tgids[n++] = cpus[c].tgid;
+	}
+	return n;
+}
+
+/* Read tgid's entry again into keys/vals (n of them), added if it was not
+ * there; returns the new count, or -ENOMEM. */
+static long reread(int fd, uint32_t tgid, uint32_t **keys, struct cpu_proc **vals, long n)
+{
+	struct cpu_proc v;
+	long i = 0;
+
+	if (bpf_map_lookup_elem(fd, &tgid, &v))
+		return n; /* no entry yet: its first slice has not ended */
+	while (i < n && (*keys)[i] != tgid)
+		i++;
+	if (i == n) {
+		uint32_t *k = realloc(*keys, (n + 1) * sizeof(**keys));
+		struct cpu_proc *nv = k ? realloc(*vals, (n + 1) * sizeof(**vals)) : NULL;
+
+		if (k)
+			*keys = k;
+		if (!nv)
+			return -ENOMEM;
+		*vals = nv;
+		(*keys)[n++] = tgid;
+	}
+	(*vals)[i] = v;
+	return n;
+}
+
+/* A slice that ends while the entries are read is in neither half of the
+ * reading: not in its entry as read, nor among the slices in progress
+ * after. A CPU whose slot changed during the read has switched; only what
+ * it ran when the read began can be long (a spinner's slice may last
+ * seconds; any later one began during the read), so those processes'
+ * entries are read again, then the CPUs, until none switched over a
+ * re-read. What still ends in the last window is short, and held: the
+ * next reading has it (see cpu_start). Returns the count, or -ENOMEM. */
+#define SETTLE_TRIES 4
+
+static long settle(struct cpu_probe *p, int fd, uint64_t *now, uint32_t **keys,
+		   struct cpu_proc **vals, long n)
+{
+	for (int t = 0; t < SETTLE_TRIES && n >= 0; t++) {
+		bool switched = false;
+
+		for (int c = 0; c < p->possible && n >= 0; c++) {
+			const struct cpu_now *b = &p->before[c];
+
+			if (b->slot.start_ns == p->after[c].slot.start_ns || !b->slot.start_ns)
+				continue;
+			switched = true;
+			if (b->slot.wanted)
+				n = reread(fd, b->slot.tgid, keys, vals, n);
+			if (n >= 0 && b->read && b->wanted && b->tgid != b->slot.tgid)
+				n = reread(fd, b->tgid, keys, vals, n);
+		}
+		if (!switched)
+			break;
+		memcpy(p->before, p->after, p->possible * sizeof(*p->after));
+		*now = probe_mono_ns();
+		read_cpus(p, p->after);
 	}
 	return n;
 }
@@ -101,10 +222,10 @@ static int cpu_collect(void *state, struct snapshot *s, double interval_s)
 	struct cpu_snap *cs = &s->cpu;
 	int fd = bpf_map__fd(p->skel->maps.cpu_procs);
 	bool report = p->prev.valid;
-	uint32_t *keys, running[p->possible];
-	uint64_t now_mono, elapsed[p->possible];
+	uint32_t *keys;
+	uint64_t now_mono;
 	struct cpu_proc *vals;
-	int nrun;
+	int nslices;
 	long n;
 
 	/* A baseline reading takes the entries as they are, so the slices in
@@ -115,16 +236,22 @@ static int cpu_collect(void *state, struct snapshot *s, double interval_s)
 		probe_switch_all_cpus();
 	/* After that, running tasks are read without making them switch: a lone
 	 * spinner may not switch for seconds, and forcing it would disturb
-	 * what is measured. Their tgids are read first, so they are looked
-	 * up even if their entries did not change, then read again after
-	 * the entries, for the exact in-progress time. */
-	nrun = in_progress(p, UINT64_MAX, running, elapsed);
-	n = changed_read(&p->changed, fd, !report, running, nrun, sizeof(*vals), &keys,
-			 (void **)&vals);
+	 * what is measured. What each CPU runs is read first, so those
+	 * processes are looked up even if their entries did not change, then
+	 * again after the entries, for the exact in-progress time. */
+	read_cpus(p, p->before);
+	n = changed_read(&p->changed, fd, !report, p->tgids, running_tgids(p, p->before),
+			 sizeof(*vals), &keys, (void **)&vals);
 	if (n < 0)
 		return n;
 	now_mono = probe_mono_ns(); /* the clock bpf_ktime_get_ns reads */
-	nrun = in_progress(p, now_mono, running, elapsed);
+	read_cpus(p, p->after);
+	n = settle(p, fd, &now_mono, &keys, &vals, n);
+	if (n < 0) {
+		free(keys), free(vals);
+		return n;
+	}
+	nslices = slices_in_progress(p->after, p->possible, now_mono, procfs_runtime, p->slices);
 	cs->rows = calloc(n ? n : 1, sizeof(*cs->rows));
 	cs->gone = calloc(n ? n : 1, sizeof(*cs->gone));
 	if (!cs->rows || !cs->gone) {
@@ -142,9 +269,9 @@ static int cpu_collect(void *state, struct snapshot *s, double interval_s)
 		const struct cpu_proc *v = &vals[i];
 		uint64_t total = v->oncpu_ns, delta;
 
-		for (int r = 0; r < nrun; r++)
-			if (running[r] == pid)
-				total += elapsed[r];
+		for (int r = 0; r < nslices; r++)
+			if (p->slices[r].tgid == pid)
+				total += p->slices[r].ns;
 		delta = baseline_step(&p->prev, pid, total);
 
 		if (v->exited) { /* reported now for the last time */
@@ -199,6 +326,10 @@ static void cpu_stop(void *state)
 	changed_fini(&p->changed);
 	cpu_bpf__destroy(p->skel);
 	baseline_free(&p->prev);
+	free(p->before);
+	free(p->after);
+	free(p->tgids);
+	free(p->slices);
 	free(p);
 }
 

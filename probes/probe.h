@@ -53,8 +53,12 @@ void probe_pick_variant(struct bpf_object *obj, bool btf);
 /* Open, configure and load a skeleton, trying the tp_btf variant first and
  * the raw_tp one second; configure (a statement) runs after each open, with
  * btf_ saying which variant is tried. On success skel is loaded; on failure
- * it is NULL and err holds -errno. */
-#define PROBE_OPEN_LOAD_CONFIGURED(prefix, skel, filt, err, configure)          \
+ * it is NULL and err holds -errno. more: the caller has a further fallback
+ * if both fail, so libbpf's messages of both are muted too. */
+#define PROBE_OPEN_LOAD_CONFIGURED(prefix, skel, filt, err, configure) \
+	PROBE_OPEN_LOAD_FALLBACK(prefix, skel, filt, err, false, configure)
+
+#define PROBE_OPEN_LOAD_FALLBACK(prefix, skel, filt, err, more, configure)      \
 	do {                                                                     \
 		for (int btf_ = !probe_forced_failure("tp_btf"); btf_ >= 0; btf_--) { \
 			(skel) = prefix##__open();                               \
@@ -68,7 +72,7 @@ void probe_pick_variant(struct bpf_object *obj, bool btf);
 			if (!(err))                                              \
 				(err) = probe_quiet_load(                        \
 					(int (*)(void *))prefix##__load, (skel), \
-					btf_);                                   \
+					btf_ || (more));                         \
 			if (!(err))                                              \
 				break;                                           \
 			prefix##__destroy(skel);                                 \
