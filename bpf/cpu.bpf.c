@@ -8,8 +8,8 @@
  * tested on, some switches away from one process's threads never reach
  * the tracepoint. The idle tasks have no such counter: theirs is the wall
  * time between switches. tp_btf where BTF allows, raw_tp otherwise; both
- * wrappers call the same helpers. cpu_now, run by userspace on each CPU at
- * each read, reports the task running there, its switch-in seen or not. */
+ * wrappers call the same helpers. cpu_now, run by userspace at each read,
+ * reports the task each CPU runs, its switch-in seen or not. */
 #include "common.bpf.h"
 #include "changed.bpf.h"
 #include "cpu.h"
@@ -49,6 +49,8 @@ struct {
 /* Tests only: switches away from this process's threads are not seen, as
  * the kernel ebtop is tested on does for some of its own agent's. */
 const volatile __u32 unseen_tgid = 0;
+/* possible CPUs, set before load: the slots cpu_now reads */
+const volatile __u32 nr_cpus = 1;
 
 static __always_inline void proc_fill(struct cpu_proc *p, struct task_struct *t)
 {
@@ -119,6 +121,17 @@ static __always_inline __u64 ran(struct task_struct *prev, struct cpu_running *r
 	return rt > since ? rt - since : 0;
 }
 
+/* The run queue of the CPU a task is on: its fair-class queue points back
+ * to it (CONFIG_FAIR_GROUP_SCHED); 0 where that link is not there. The
+ * symbol runqueues would be simpler, but kernels without KALLSYMS_ALL (as
+ * the one ebtop is tested on) have no address for it. */
+static __always_inline __u64 rq_of(struct task_struct *t)
+{
+	if (!bpf_core_field_exists(t->se.cfs_rq))
+		return 0;
+	return (__u64)BPF_CORE_READ(t, se.cfs_rq, rq);
+}
+
 static __always_inline int on_switch(struct task_struct *prev, struct task_struct *next)
 {
 	__u64 now = bpf_ktime_get_ns();
@@ -148,30 +161,45 @@ static __always_inline int on_switch(struct task_struct *prev, struct task_struc
 	run->rt_start = BPF_CORE_READ(next, se.sum_exec_runtime);
 	/* idle is always accounted: it is what the percentages add up against */
 	run->wanted = run->tgid == 0 || task_wanted(next);
+	if (!run->rq)
+		run->rq = rq_of(prev);
 	return 0;
 }
 
-/* Run by userspace on each CPU in turn (BPF_PROG_RUN on that CPU, an
- * interrupt there): the CPU's slot and the task it interrupted, the one
- * running, read together where no switch can come between them. */
-SEC("raw_tp")
-int cpu_now(void *ctx)
+/* For each CPU, its slot, then the task its run queue has running, read
+ * from here (BPF_PROG_RUN by userspace) without disturbing that CPU. */
+static long read_cpu(__u64 c, void *ctx)
 {
 	__u32 zero = 0;
-	struct cpu_running *run = bpf_map_lookup_elem(&running, &zero);
-	struct cpu_now *out = bpf_map_lookup_elem(&now, &zero);
-	struct task_struct *t = (void *)bpf_get_current_task();
+	struct cpu_running *run = bpf_map_lookup_percpu_elem(&running, &zero, c);
+	struct cpu_now *out = bpf_map_lookup_percpu_elem(&now, &zero, c);
+	struct rq *rq;
+	struct task_struct *t;
 
 	if (!run || !out)
 		return 0;
 	out->slot = *run;
+	out->read = 0;
+	rq = (struct rq *)run->rq;
+	if (!rq || BPF_CORE_READ(rq, cpu) != c)
+		return 0;
+	t = BPF_CORE_READ(rq, curr);
 	out->pid = BPF_CORE_READ(t, pid);
 	out->tgid = BPF_CORE_READ(t, tgid);
 	out->rt = BPF_CORE_READ(t, se.sum_exec_runtime);
 	out->rt_picked = out->pid && fair(BPF_CORE_READ(t, policy)) ?
 				 BPF_CORE_READ(t, se.prev_sum_exec_runtime) : out->rt;
 	out->wanted = out->tgid == 0 || task_wanted(t);
-	out->read = 1;
+	/* A task is not freed while it is a CPU's curr: if it still is,
+	 * what was read is its own. */
+	out->read = BPF_CORE_READ(rq, curr) == t;
+	return 0;
+}
+
+SEC("syscall")
+int cpu_now(void *ctx)
+{
+	bpf_loop(nr_cpus, read_cpu, NULL, 0);
 	return 0;
 }
 

@@ -26,11 +26,12 @@ struct cpu_running {
 	__u32 tgid;
 	__u32 wanted;      /* passed the filter at switch-in */
 	__u32 pad;
+	__u64 rq;          /* this CPU's struct rq, for cpu_now; 0: unknown */
 };
 
 /* now map value (per-CPU, one slot), written by cpu_now when userspace
- * runs it on that CPU: the CPU's slot and the task running there, read
- * together. They differ when the switch to that task was not seen. */
+ * runs it: the CPU's slot, then the task its run queue has running. They
+ * differ when the switch to that task was not seen. */
 struct cpu_now {
 	struct cpu_running slot;
 	__u64 rt;          /* the running task's se.sum_exec_runtime */
@@ -39,7 +40,7 @@ struct cpu_now {
 	__u32 pid;         /* the running task, 0 for idle */
 	__u32 tgid;
 	__u32 wanted;      /* passes the filter (idle always does) */
-	__u32 read;        /* set by cpu_now; 0 where only the slot was read */
+	__u32 read;        /* the task was read; 0: only the slot was */
 };
 
 #endif

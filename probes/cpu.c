@@ -53,14 +53,15 @@ static void *cpu_start(const struct probe_env *env, char *why, size_t whylen)
 	if (!p)
 		return NULL;
 	p->possible = libbpf_num_possible_cpus();
-	/* cpu_now is run on a chosen CPU (5.10); without it the slots alone
-	 * are read, and a slice whose switch-in was not seen waits for its
-	 * switch-out. */
+	/* cpu_now is a syscall program with bpf_loop over per-CPU maps (5.19);
+	 * without it the slots alone are read, and a slice whose switch-in
+	 * was not seen waits for its switch-out. */
 	for (int with_now = !probe_forced_failure("cpu_now"); !p->skel && with_now >= 0;
 	     with_now--) {
 		PROBE_OPEN_LOAD_FALLBACK(cpu_bpf, p->skel, env->filter, err, with_now, ({
 			bpf_program__set_autoload(p->skel->progs.cpu_now, with_now);
 			p->skel->rodata->unseen_tgid = unseen_tgid();
+			p->skel->rodata->nr_cpus = p->possible;
 		}));
 		p->cpu_now = with_now;
 	}
@@ -95,25 +96,14 @@ static int by_oncpu(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
-/* cpu_now on each CPU in turn, then what it read into cpus: false if
- * that cannot be read. A CPU it cannot run on (offline) runs nothing. */
+/* cpu_now, then what it read into cpus: false if that cannot be done. */
 static bool run_cpu_now(struct cpu_probe *p, struct cpu_now *cpus)
 {
-	int prog = bpf_program__fd(p->skel->progs.cpu_now);
-	bool ran[p->possible];
+	LIBBPF_OPTS(bpf_test_run_opts, run);
 	uint32_t zero = 0;
 
-	for (int c = 0; c < p->possible; c++) {
-		LIBBPF_OPTS(bpf_test_run_opts, run, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = c);
-
-		ran[c] = !bpf_prog_test_run_opts(prog, &run);
-	}
-	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.now), &zero, cpus))
-		return false;
-	for (int c = 0; c < p->possible; c++)
-		if (!ran[c])
-			cpus[c] = (struct cpu_now){ 0 };
-	return true;
+	return !bpf_prog_test_run_opts(bpf_program__fd(p->skel->progs.cpu_now), &run) &&
+	       !bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.now), &zero, cpus);
 }
 
 /* The slots alone into cpus: the last switch seen taken as what runs. */
