@@ -119,12 +119,13 @@ static bool read_slots(struct cpu_probe *p, struct cpu_now *cpus)
 	return true;
 }
 
-/* What each CPU runs as of now, into cpus (one per possible CPU); all
- * empty if it cannot be read: the slices in progress then wait for their
- * switches, as they would with a reading one switch late. */
+/* What each CPU runs as of now, into cpus (one per possible CPU): from
+ * cpu_now, else the slots; all empty if neither can be read, and the
+ * slices in progress then wait for their switches, as they would with a
+ * reading one switch late. */
 static void read_cpus(struct cpu_probe *p, struct cpu_now *cpus)
 {
-	if (!(p->cpu_now ? run_cpu_now(p, cpus) : read_slots(p, cpus)))
+	if (!(p->cpu_now && run_cpu_now(p, cpus)) && !read_slots(p, cpus))
 		memset(cpus, 0, p->possible * sizeof(*cpus));
 }
 

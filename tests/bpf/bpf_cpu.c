@@ -2,9 +2,9 @@
  * two-thread spinner about 200%, everything plus idle adds up to ncpus x
  * 100% within 5%, and ebtop agrees with /proc/PID/stat, also when the
  * switches to the spinner are not seen; a spinner's whole life adds up
- * where only the probe's slots are read; a burst of thousands of processes that each run briefly is
- * read whole, every one of them, in agreement with the kernel's own
- * schedstat. */
+ * where only the probe's slots are read; a burst of thousands of
+ * processes that each run briefly is read whole, every one of them, in
+ * agreement with the kernel's own schedstat. */
 #include <math.h>
 #include <sched.h>
 #include <sys/resource.h>
@@ -104,7 +104,13 @@ static void spinner_case(const char *label, int threads, double want, double tol
 	reap(sp);
 }
 
-static uint64_t thread_cpu_ns(void);
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	return t.tv_sec * 1000000000ull + t.tv_nsec;
+}
 
 /* On CPU 0, where the pinned spinner runs: every period_ms, 1 ms of CPU. */
 static pid_t spawn_nagger(int period_ms, double secs)
@@ -216,14 +222,6 @@ static void whole_life_case(const char *label)
 static void on_usr1(int sig)
 {
 	(void)sig;
-}
-
-static uint64_t thread_cpu_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-	return t.tv_sec * 1000000000ull + t.tv_nsec;
 }
 
 /* Say ready, then run BURST_SPIN_NS of CPU at each SIGUSR1 and say done. */
