@@ -57,7 +57,9 @@ static __always_inline void proc_fill(struct cpu_proc *p, struct task_struct *t)
 	p->cgroup_id = BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
 	p->uid = BPF_CORE_READ(t, real_cred, uid.val);
 	p->nr_threads = BPF_CORE_READ(t, signal, nr_threads);
-	bpf_probe_read_kernel_str(p->comm, sizeof(p->comm), &t->group_leader->comm);
+	struct task_struct *leader = BPF_CORE_READ(t, group_leader);
+
+	bpf_probe_read_kernel_str(p->comm, sizeof(p->comm), &leader->comm);
 }
 
 static __always_inline void account(struct task_struct *t, __u32 tgid, __u64 delta)
@@ -193,6 +195,12 @@ static long read_cpu(__u64 c, void *ctx)
 	/* A task is not freed while it is a CPU's curr: if it still is,
 	 * what was read is its own. */
 	out->read = BPF_CORE_READ(rq, curr) == t;
+	/* A process gets its entry at its first switch away seen; one still
+	 * in its first slice gets it here, so its slice in progress has a
+	 * row to go to (else a new spinner alone on a CPU showed nothing,
+	 * then everything since its start in one interval). */
+	if (out->read && out->tgid && out->wanted)
+		account(t, out->tgid, 0);
 	return 0;
 }
 
