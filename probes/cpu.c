@@ -129,19 +129,27 @@ static void read_cpus(struct cpu_probe *p, struct cpu_now *cpus)
 		memset(cpus, 0, p->possible * sizeof(*cpus));
 }
 
-/* The tgids whose slices are in progress in cpus (the slot's task and the
- * one running, where they pass the filter), into p->tgids; returns their
- * number. */
+/* The tgids whose slices may be in progress on one CPU (the slot's task
+ * and the one found running, where they pass the filter), into out;
+ * returns their number, at most 2. */
+static int cpu_tgids(const struct cpu_now *c, uint32_t *out)
+{
+	int n = 0;
+
+	if (c->slot.start_ns && c->slot.wanted)
+		out[n++] = c->slot.tgid;
+	if (c->read && c->wanted && c->tgid != c->slot.tgid)
+		out[n++] = c->tgid;
+	return n;
+}
+
+/* cpu_tgids of every CPU in cpus, into p->tgids; returns their number. */
 static int running_tgids(struct cpu_probe *p, const struct cpu_now *cpus)
 {
 	int n = 0;
 
-	for (int c = 0; c < p->possible; c++) {
-		if (cpus[c].slot.start_ns && cpus[c].slot.wanted)
-			p->tgids[n++] = cpus[c].slot.tgid;
-		if (cpus[c].read && cpus[c].wanted && cpus[c].tgid != cpus[c].slot.tgid)
-			p->tgids[n++] = cpus[c].tgid;
-	}
+	for (int c = 0; c < p->possible; c++)
+		n += cpu_tgids(&cpus[c], p->tgids + n);
 	return n;
 }
 
@@ -189,14 +197,15 @@ static long settle(struct cpu_probe *p, int fd, uint64_t *now, uint32_t **keys,
 
 		for (int c = 0; c < p->possible && n >= 0; c++) {
 			const struct cpu_now *b = &p->before[c];
+			uint32_t tgid[2];
+			int k;
 
 			if (b->slot.start_ns == p->after[c].slot.start_ns || !b->slot.start_ns)
 				continue;
 			switched = true;
-			if (b->slot.wanted)
-				n = reread(fd, b->slot.tgid, keys, vals, n);
-			if (n >= 0 && b->read && b->wanted && b->tgid != b->slot.tgid)
-				n = reread(fd, b->tgid, keys, vals, n);
+			k = cpu_tgids(b, tgid);
+			for (int i = 0; i < k && n >= 0; i++)
+				n = reread(fd, tgid[i], keys, vals, n);
 		}
 		if (!switched)
 			break;
