@@ -116,13 +116,10 @@ static uint64_t thread_cpu_ns(void)
 static pid_t spawn_nagger(int period_ms, double secs)
 {
 	pid_t pid = fork();
-	cpu_set_t set;
 
 	if (pid != 0)
 		return pid;
-	CPU_ZERO(&set);
-	CPU_SET(0, &set);
-	sched_setaffinity(0, sizeof(set), &set);
+	pin_self(0);
 	for (int i = 0; i < secs * 1000 / period_ms; i++) {
 		uint64_t until;
 
@@ -169,16 +166,7 @@ static double schedstat_ns(pid_t pid)
 	return ns;
 }
 
-/* This test process, and what it starts from now on, runs on cpu only. */
-static void run_on(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu % sysconf(_SC_NPROCESSORS_ONLN), &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
+/* This test process, and what it starts from now on, may run anywhere. */
 static void run_on_all(void)
 {
 	cpu_set_t set;
@@ -205,15 +193,15 @@ static void late_spinner_case(void)
 	double ran_s;
 	pid_t sp;
 
-	run_on(1);
+	pin_self(1);
 	if (ebtop_start(&e, args)) {
 		check(false, "start ebtop");
 		return;
 	}
 	cJSON_Delete(ebtop_doc(&e)); /* attached and reading */
-	run_on(0);
+	pin_self(0);
 	sp = spawn_spinner(1, 3.5, true); /* born on CPU 0: no migration */
-	run_on(1);
+	pin_self(1);
 	doc = ebtop_doc(&e); /* the interval it started in */
 	ran_s = schedstat_ns(sp) / 1e9;
 	p = doc ? find_pid(doc, "cpu", "processes", sp) : NULL;

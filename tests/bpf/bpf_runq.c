@@ -5,7 +5,6 @@
  * (recorded raw with EBTOP_RUNQ_SAMPLES=1) within one bucket's width. */
 #include <math.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,22 +20,13 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void pin(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
 static double until;
 
 static void *spin(void *arg)
 {
 	volatile unsigned long x = 0;
 
-	pin(*(int *)arg);
+	pin_self(*(int *)arg);
 	while (now_s() < until)
 		x++;
 	return NULL;
@@ -69,7 +59,7 @@ static pid_t sleeper(int cpu, double secs)
 
 	if (pid)
 		return pid;
-	pin(cpu);
+	pin_self(cpu);
 	sleep_wake(secs);
 	_exit(0);
 }
@@ -83,7 +73,7 @@ static pid_t renamed_sleeper(const char *link, double before, double after)
 
 	if (pid)
 		return pid;
-	pin(0);
+	pin_self(0);
 	sleep_wake(before);
 	snprintf(secs, sizeof(secs), "%f", after);
 	execl(link, link, "--sleep", secs, (char *)NULL);

@@ -120,6 +120,11 @@ static void pin_to(pthread_t t, int cpu)
 	pthread_setaffinity_np(t, sizeof(set), &set);
 }
 
+void pin_self(int cpu)
+{
+	pin_to(pthread_self(), cpu);
+}
+
 pid_t spawn_spinner(int nthreads, double secs, bool pin)
 {
 	pid_t pid = fork();
@@ -135,7 +140,7 @@ pid_t spawn_spinner(int nthreads, double secs, bool pin)
 			pin_to(t[i], i);
 	}
 	if (pin)
-		pin_to(pthread_self(), 0);
+		pin_self(0);
 	spin(NULL);
 	for (int i = 1; i < nthreads && i < 64; i++)
 		pthread_join(t[i], NULL);

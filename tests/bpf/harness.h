@@ -29,6 +29,9 @@ int ebtop_wait(struct ebtop *e);
 /* Fork a child that spins nthreads threads (thread i pinned to CPU
  * i % ncpus when pin is true) for secs seconds. */
 pid_t spawn_spinner(int nthreads, double secs, bool pin);
+/* The calling thread, and what it forks or creates from now on, runs on
+ * CPU cpu % ncpus only. */
+void pin_self(int cpu);
 /* Reap a child; returns its exit status. */
 int reap(pid_t pid);
 
