@@ -25,6 +25,18 @@ struct {
 	__uint(max_entries, 512 * 1024);
 } closed SEC(".maps");
 
+/* Owners seed_owners found, by socket address, until dump_conns moves each
+ * into its socket's storage: a socket reached from a file table is a
+ * pointer the verifier does not trust for storage, one from the TCP
+ * iterator is. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, struct tcp_seed);
+} seeds SEC(".maps");
+
 /* Bumped by every change to what a dump shows that no segment comes with
  * (a state change, a new owner); userspace skips the dump while neither
  * this nor the kernel's segment counters moved (probes/tcp.c). */
@@ -214,9 +226,10 @@ int seed_owners(struct bpf_iter__task_file *ctx)
 {
 	struct task_struct *task = ctx->task;
 	struct file *file = ctx->file;
-	struct tcp_owner *o;
+	struct tcp_seed seed;
 	struct socket *sock;
 	struct sock *sk;
+	__u64 key;
 
 	if (!task || !file)
 		return 0;
@@ -226,13 +239,29 @@ int seed_owners(struct bpf_iter__task_file *ctx)
 	sk = sock->sk;
 	if (!sk || !is_tcp(sk))
 		return 0;
-	o = owner_of(sk, true);
-	if (!o || (o->flags & TCP_OWNER_KNOWN))
-		return 0;
-	o->tgid = task->tgid;
-	o->flags |= TCP_OWNER_KNOWN;
-	__builtin_memcpy(o->comm, task->comm, sizeof(o->comm));
+	key = (__u64)sk;
+	seed.tgid = task->tgid;
+	__builtin_memcpy(seed.comm, task->comm, sizeof(seed.comm));
+	/* the first holder found owns it, as for a socket passed on later */
+	bpf_map_update_elem(&seeds, &key, &seed, BPF_NOEXIST);
 	return 0;
+}
+
+/* A socket seed_owners found an owner for takes it, unless its own
+ * programs saw one first. */
+static __always_inline void take_seed(struct tcp_sock *tp, struct tcp_owner *o)
+{
+	__u64 key = (__u64)tp;
+	struct tcp_seed *seed = bpf_map_lookup_elem(&seeds, &key);
+
+	if (!seed)
+		return;
+	if (!(o->flags & TCP_OWNER_KNOWN)) {
+		o->tgid = seed->tgid;
+		o->flags |= TCP_OWNER_KNOWN;
+		__builtin_memcpy(o->comm, seed->comm, sizeof(o->comm));
+	}
+	bpf_map_delete_elem(&seeds, &key);
 }
 
 /* Run every refresh: one record per full TCP socket (listeners included;
@@ -253,6 +282,8 @@ int dump_conns(struct bpf_iter__tcp *ctx)
 	o = owner_of((struct sock *)tp, true);
 	if (o && !o->born_ns)
 		o->flags |= TCP_PREEXISTING;
+	if (o)
+		take_seed(tp, o);
 	if (!conn_wanted((struct sock *)tp, o))
 		return 0;
 	fill(&c, tp, o);

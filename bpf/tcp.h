@@ -21,6 +21,12 @@ struct tcp_owner {
 	char comm[TCP_COMM_LEN];
 };
 
+/* An owner found in a file table at start, before its socket is dumped. */
+struct tcp_seed {
+	__u32 tgid;
+	char comm[TCP_COMM_LEN];
+};
+
 struct tcp_conn {
 	__u64 sk;                /* kernel address: an identity, never shown */
 	__u64 born_ns;           /* 0 when unknown (pre-existing) */
