@@ -1,8 +1,12 @@
 /* runq pane against the kernel: three threads spinning on one CPU wait
- * milliseconds (p99 of several ms); a lone thread on an idle CPU that sleeps
- * and wakes waits microseconds. The percentiles ebtop derives from its
- * log-linear buckets agree with the exact percentiles of the same samples
- * (recorded raw with EBTOP_RUNQ_SAMPLES=1) within one bucket's width. */
+ * for each other, milliseconds at the p99; a thread on the other CPU that
+ * sleeps and wakes waits far less than they do. Whatever else runs on the
+ * machine, the spinners wait at least two slices of each other's, and the
+ * sleeper waits for no more than what the machine adds on its CPU, so
+ * the sleeper is compared with the spinners measured in the same run, not
+ * with a fixed figure. The percentiles ebtop derives from its log-linear
+ * buckets agree with the exact percentiles of the same samples (recorded
+ * raw with EBTOP_RUNQ_SAMPLES=1) within one bucket's width. */
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -180,8 +184,11 @@ int main(int argc, char **argv)
 
 	check(b && num(b, "p99_us") >= 2000, "3 spinners on one CPU: p99 %.0f us (want >= 2 ms)",
 	      b ? num(b, "p99_us") : -1);
-	check(i && num(i, "p99_us") < 500, "lone sleeper on an idle CPU: p99 %.0f us (want < 0.5 ms)",
-	      i ? num(i, "p99_us") : -1);
+	check(b && i && num(i, "p50_us") * 4 < num(b, "p50_us") && num(i, "p99_us") < num(b, "p99_us"),
+	      "a sleeper waits less than the spinners: p50 %.0f us vs %.0f us (want < 1/4), "
+	      "p99 %.0f us vs %.0f us (want less)",
+	      i ? num(i, "p50_us") : -1, b ? num(b, "p50_us") : -1, i ? num(i, "p99_us") : -1,
+	      b ? num(b, "p99_us") : -1);
 	compare(last, busy, "spinners");
 	compare(last, idle, "sleeper");
 	cJSON *r = find_pid(last, "runq", "processes", renamed);

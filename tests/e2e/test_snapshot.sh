@@ -2,7 +2,8 @@
 # The incident workflow: s writes a new 0600 "ebtop/1" file with the filter
 # and every pane, never overwriting (two in one second get two names); a
 # read-only snapshot dir is an error in the status line and ebtop goes on;
-# space freezes the data (and a snapshot of it), space again resumes.
+# space freezes the data (and a snapshot of it): a process that exits while
+# paused stays on screen; space again resumes, and it is gone.
 . "$(dirname "$0")/lib.sh"
 
 snaps=$TMPD/snaps
@@ -39,11 +40,14 @@ shown=$(screen | grep -A1 'PID .*COMMAND' | tail -1 | awk '{print $1, $4}')
 json=$(jq -r '.cpu.processes[0] | "\(.pid) \(.cpu_pct * 10 | round / 10)"' "$f")
 check "a snapshot taken while paused matches the frozen screen ('$shown' vs '$json')" \
 	awk -v a="$shown" -v b="$json" 'BEGIN { split(a, x); split(b, y); exit !(x[1] == y[1] && (x[2] - y[2])^2 < 0.01 + 0.0001) }'
+kill "$SPIN_PID"
+wait "$SPIN_PID" 2>/dev/null
+sleep 2.2 # two refreshes at least
+check "a process that exited while paused is still on the frozen screen" \
+	screen_has "^ *$SPIN_PID .*e2e-spinner"
 tm send-keys ' '
 check "space again resumes" wait_for 'resumed' 3
-sleep 2.2
-c=$(screen | sed -n '/PID .*COMMAND/,/^ *$/p' | head -5)
-check "data moves again after resume" [ "$b" != "$c" ]
+check "data moves again after resume: the exited process is gone" wait_gone "^ *$SPIN_PID .*e2e-spinner" 5
 tm send-keys q
 check "q exits 0" wait_for '^EXIT=0' 5
 

@@ -50,12 +50,14 @@ wait_for '^EXIT=0' 5 >/dev/null
 
 printf 'title = #zz0000\nbogus = red\nheader = 1,2,3,4\n%s\n\001\002\000junk\n' \
 	"$(head -c 6000 /dev/zero | tr '\0' x)" >"$TMPD/hostile.theme"
-type_line "clear; $EBTOP -t $TMPD/hostile.theme -n 2 -d 0.2 2>$TMPD/warn; echo EXIT=\$?"
+clear_screen
+type_line "$EBTOP -t $TMPD/hostile.theme -n 2 -d 0.2 2>$TMPD/warn; echo EXIT=\$?"
 check "a hostile theme file starts anyway and exits 0" wait_for '^EXIT=0' 10
 check "with one warning per bad line ($(wc -l <"$TMPD/warn"))" bash -c "
 	grep -q 'hostile.theme:1: bad colour' $TMPD/warn && grep -q ':2: unknown role' $TMPD/warn &&
 	grep -q ':3: more than three fields' $TMPD/warn && grep -q ':4: line too long' $TMPD/warn &&
 	grep -q ':5: binary data' $TMPD/warn"
+clear_screen
 type_line "$EBTOP -t no-such-theme; echo EXIT=\$?"
-check "an unknown theme name: exit 2 with the list" bash -c "$(declare -f wait_for screen tm); SOCK=$SOCK; wait_for \"unknown theme 'no-such-theme': use default, .*term16\" 5 && wait_for '^EXIT=2' 3"
+check "an unknown theme name: exit 2 with the list" eval "wait_for \"unknown theme 'no-such-theme': use default, .*term16\" 5 && wait_for '^EXIT=2' 3"
 finish
