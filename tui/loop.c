@@ -12,6 +12,7 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
+#include "input.h"
 #include "log.h"
 #include "loop.h"
 #include "metrics.h"
@@ -111,7 +112,7 @@ static void handle_keys(struct app *a, int timer_fd)
 {
 	int ch, r = R_NONE;
 
-	while ((ch = getch()) != ERR) {
+	while ((ch = input_key()) != ERR) {
 		if (ch == KEY_RESIZE)
 			r |= R_REBUILD;
 		else if (a->prompt != PROMPT_NONE)

@@ -11,7 +11,7 @@ cp /usr/bin/yes "$TMPD/e2e-other"
 OTHER=$!
 start_shell 120 30
 type_line "$EBTOP; echo EXIT=\$?"
-check "both loads shown unfiltered" bash -c "$(declare -f wait_for screen tm); SOCK=$SOCK; wait_for 'e2e-spinner' 10 && wait_for 'e2e-other' 5"
+check "both loads shown unfiltered" eval "wait_for 'e2e-spinner' 10 && wait_for 'e2e-other' 5"
 tm send-keys p
 check "p opens the PID prompt" wait_for 'PID filter: _' 3
 tm send-keys -l "$SPIN_PID"
@@ -41,10 +41,11 @@ tm send-keys C
 check "C filters to the selected process's cgroup" wait_for "\\| pid $SPIN_PID \\| cgroup /sys/fs/cgroup[^ ]*$(sed -n 's/^0::\/\?//p' /proc/$SPIN_PID/cgroup)" 3
 tm send-keys c C-u Enter
 check "an empty cgroup prompt clears the cgroup only" wait_for "\\| pid $SPIN_PID( \\| [^c]|$)" 3
-tm send-keys p Escape
-check "Esc cancels the prompt" wait_for "\\| pid $SPIN_PID" 3
-tm send-keys x
-check "x clears the filter" wait_for 'no filter' 3
+tm send-keys p
+wait_for 'PID filter: ' 3 >/dev/null
+tm send-keys Escape x
+check "Esc cancels the prompt, and x right after it is not lost" wait_for 'no filter' 3
+check "x clears the filter (status line)" wait_for 'filters cleared' 3
 check "the other process is back" wait_for 'e2e-other' 5
 tm send-keys q
 check "q exits 0" wait_for '^EXIT=0' 5
