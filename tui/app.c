@@ -25,7 +25,6 @@ void app_status(struct app *a, const char *fmt, ...)
 void app_rebuild(struct app *a)
 {
 	struct pane_state *ps = &a->ps[a->pane];
-	bool was_last = ps->selected >= a->model.table.nrow - 1;
 	struct table *t;
 
 	model_free(&a->model);
@@ -42,8 +41,7 @@ void app_rebuild(struct app *a)
 	if (ps->sort_col >= t->ncol)
 		ps->sort_col = 0;
 	table_sort(t, ps->sort_col, ps->reverse);
-	/* a stream followed at its tail keeps following it */
-	if (panes[a->pane] && panes[a->pane]->follow_tail && was_last && t->nrow) {
+	if (ps->following && t->nrow) {
 		ps->selected = t->nrow - 1;
 		ps->selected_id = t->row[ps->selected].id;
 		return;

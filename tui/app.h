@@ -16,6 +16,8 @@ struct pane_state {
 	int selected;        /* row index in the sorted table */
 	uint64_t selected_id;  /* row id the selection follows */
 	int scroll;          /* first row shown */
+	bool following;      /* a stream's selection stays on its newest row */
+	int hscroll;         /* columns scrolled off to the left (Left, Right) */
 };
 
 enum prompt_kind { PROMPT_NONE, PROMPT_PID, PROMPT_CGROUP, PROMPT_SEARCH };
@@ -46,6 +48,7 @@ struct app {
 	char search[256];
 	int rows, cols;
 	int page_rows;                /* table rows visible, set by paint */
+	int cols_right;               /* columns Right would bring in, set by paint */
 };
 
 /* Reactions an action asks of the loop. */

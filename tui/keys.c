@@ -34,10 +34,13 @@ static int act_next_pane(struct app *a, int ch)
 	return go_pane(a, a->pane + (ch == KEY_BTAB ? -1 : 1));
 }
 
+/* In a stream (follow_tail), the selection on its last row follows the
+ * newest rows; anywhere else it holds its row while new ones arrive. */
 static int move_sel(struct app *a, int delta)
 {
 	struct pane_state *ps = cur(a);
 	int n = a->model.table.nrow;
+	bool stream = panes[a->pane] && panes[a->pane]->follow_tail;
 
 	if (!n)
 		return R_NONE;
@@ -47,6 +50,7 @@ static int move_sel(struct app *a, int delta)
 	if (ps->selected >= n)
 		ps->selected = n - 1;
 	ps->selected_id = a->model.table.row[ps->selected].id;
+	ps->following = stream && ps->selected == n - 1;
 	return R_REDRAW;
 }
 
@@ -62,6 +66,20 @@ static int act_move(struct app *a, int ch)
 	case KEY_HOME: return move_sel(a, -a->model.table.nrow);
 	default: return move_sel(a, a->model.table.nrow);
 	}
+}
+
+/* Right brings in columns that do not fit; Left goes back. */
+static int act_hscroll(struct app *a, int ch)
+{
+	struct pane_state *ps = cur(a);
+
+	if (ch == KEY_RIGHT && a->cols_right)
+		ps->hscroll++;
+	else if (ch == KEY_LEFT && ps->hscroll)
+		ps->hscroll--;
+	else
+		return R_NONE;
+	return R_REDRAW;
 }
 
 static int act_enter(struct app *a, int ch)
@@ -263,7 +281,9 @@ static const struct binding table[] = {
 	{ { '1', '2', '3', '4', '5' }, "1-5", NULL, "switch pane: cpu runq sys tcp exec", act_pane },
 	{ { '\t', KEY_BTAB }, "Tab S-Tab", NULL, "next / previous pane", act_next_pane },
 	{ { KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END }, "arrows PgUp PgDn Home End",
-	  NULL, "move the selection / scroll", act_move },
+	  NULL, "move the selection / scroll; End follows a stream", act_move },
+	{ { KEY_LEFT, KEY_RIGHT }, "Left Right", NULL, "scroll the table sideways when columns do not fit",
+	  act_hscroll },
 	{ { '\n', '\r', KEY_ENTER }, "Enter", NULL, "filter to the selected process", act_enter },
 	{ { 'C' }, "C", NULL, "filter to the selected process's cgroup", act_enter_cgroup },
 	{ { 'p' }, "p", "Pid", "PID filter prompt (comma list; empty clears)", act_prompt_pid },

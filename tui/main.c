@@ -142,6 +142,7 @@ int main(int argc, char **argv)
 		if (panes[p]) {
 			a.ps[p].sort_col = panes[p]->default_sort;
 			a.ps[p].reverse = panes[p]->default_reverse;
+			a.ps[p].following = panes[p]->follow_tail;
 		}
 	if (a.opt.npids || a.opt.cgroup) {
 		char list[MAX_FILTER_PIDS * 12] = "";

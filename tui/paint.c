@@ -80,20 +80,32 @@ static void draw_table(struct app *a, int y, int rows)
 {
 	const struct table *t = &a->model.table;
 	struct pane_state *ps = &a->ps[a->pane];
-	int w[t->ncol > 0 ? t->ncol : 1];
+	int w[t->ncol > 0 ? t->ncol : 1], pinned = table_pinned(t);
+	bool marked = false;
 
 	if (!t->ncol || rows < 2)
 		return;
-	table_layout(t, COLS, w);
+	a->cols_right = table_fit(t, COLS, ps->hscroll, ps->sort_col, w);
 	fill(y, 0, COLS, ROLE_HEADER);
-	for (int c = 0, x = 0; c < t->ncol && x < COLS; x += w[c++] + 1) {
+	for (int c = 0, x = 0; c < t->ncol && x < COLS; c++) {
 		char name[64];
 		bool sorted = c == ps->sort_col;
 
+		if (!w[c])
+			continue;
+		/* columns scrolled off to the left: a marker after the pinned ones */
+		if (ps->hscroll && c >= pinned && !marked) {
+			marked = true;
+			if (x)
+				put(y, x - 1, utf8 ? "◀" : "<", 1, ROLE_SORTED);
+		}
 		snprintf(name, sizeof(name), "%s%s", t->col[c].name,
 			 !sorted ? "" : utf8 ? (ps->reverse ? "▲" : "▼") : (ps->reverse ? "^" : "v"));
 		draw_cell(y, x, name, w[c], t->col[c].align, sorted ? ROLE_SORTED : ROLE_HEADER);
+		x += w[c] + 1;
 	}
+	if (a->cols_right) /* more columns: Right brings them */
+		put(y, COLS - 1, utf8 ? "▶" : ">", 1, ROLE_SORTED);
 	rows--;
 	y++;
 	a->page_rows = rows;
@@ -109,9 +121,13 @@ static void draw_table(struct app *a, int y, int rows)
 
 		if (role == ROLE_SELECTED)
 			fill(y + r, 0, COLS, role);
-		for (int c = 0, x = 0; c < t->ncol && x < COLS; x += w[c++] + 1)
+		for (int c = 0, x = 0; c < t->ncol && x < COLS; c++) {
+			if (!w[c])
+				continue;
 			draw_cell(y + r, x, row->cell[c] ? row->cell[c] : "", w[c], t->col[c].align,
 				  role);
+			x += w[c] + 1;
+		}
 	}
 }
 
@@ -184,6 +200,11 @@ void paint(struct app *a)
 			put(y, 0, "collecting first interval...", COLS, ROLE_DIM);
 		} else {
 			int used = draw_lines(&a->model, y, rows, ROLE_NORMAL);
+			static const char held[] = "following off: End";
+
+			if (panes[a->pane] && panes[a->pane]->follow_tail &&
+			    !a->ps[a->pane].following && !a->help && used)
+				put(y, COLS - (int)sizeof(held), held, sizeof(held) - 1, ROLE_WARN);
 
 			draw_table(a, y + used, rows - used);
 		}

@@ -5,13 +5,13 @@
 enum { COL_PID, COL_USER, COL_THR, COL_CPU, COL_ONCPU, COL_COMM, COL_CGROUP, NCOL };
 
 static const struct column cols[NCOL] = {
-	[COL_PID] = { "PID", 7, ALIGN_RIGHT, true },
-	[COL_USER] = { "UID", 5, ALIGN_RIGHT, true },
-	[COL_THR] = { "THR", 4, ALIGN_RIGHT, true },
-	[COL_CPU] = { "CPU%", 6, ALIGN_RIGHT, true },
-	[COL_ONCPU] = { "ONCPU", 8, ALIGN_RIGHT, true },
-	[COL_COMM] = { "COMMAND", 15, ALIGN_LEFT, false },
-	[COL_CGROUP] = { "CGROUP", 6, ALIGN_LEFT, false },
+	[COL_PID] = { "PID", 7, ALIGN_RIGHT, true, 0 },
+	[COL_USER] = { "UID", 5, ALIGN_RIGHT, true, 2 },
+	[COL_THR] = { "THR", 4, ALIGN_RIGHT, true, 1 },
+	[COL_CPU] = { "CPU%", 6, ALIGN_RIGHT, true, 0 },
+	[COL_ONCPU] = { "ONCPU", 8, ALIGN_RIGHT, true, 4 },
+	[COL_COMM] = { "COMMAND", 15, ALIGN_LEFT, false, 0 },
+	[COL_CGROUP] = { "CGROUP", 6, ALIGN_LEFT, false, 3 },
 };
 
 static void cpu_build(const struct snapshot *s, const struct view_opts *o, struct pane_model *m)

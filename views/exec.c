@@ -10,13 +10,13 @@
 enum { COL_TIME, COL_PID, COL_PPID, COL_UID, COL_RET, COL_COMM, COL_ARGV, NCOL };
 
 static const struct column cols[NCOL] = {
-	[COL_TIME] = { "TIME", 12, ALIGN_LEFT, true },
-	[COL_PID] = { "PID", 7, ALIGN_RIGHT, true },
-	[COL_PPID] = { "PPID", 7, ALIGN_RIGHT, true },
-	[COL_UID] = { "UID", 5, ALIGN_RIGHT, true },
-	[COL_RET] = { "RET", 4, ALIGN_RIGHT, true },
-	[COL_COMM] = { "COMM", 15, ALIGN_LEFT, false },
-	[COL_ARGV] = { "ARGV", 10, ALIGN_LEFT, false },
+	[COL_TIME] = { "TIME", 12, ALIGN_LEFT, true, 0 },
+	[COL_PID] = { "PID", 7, ALIGN_RIGHT, true, 0 },
+	[COL_PPID] = { "PPID", 7, ALIGN_RIGHT, true, 2 },
+	[COL_UID] = { "UID", 5, ALIGN_RIGHT, true, 1 },
+	[COL_RET] = { "RET", 4, ALIGN_RIGHT, true, 3 },
+	[COL_COMM] = { "COMM", 15, ALIGN_LEFT, false, 4 },
+	[COL_ARGV] = { "ARGV", 10, ALIGN_LEFT, false, 0 },
 };
 
 #define TRUNCATED_MARK " ...[truncated]"

@@ -162,7 +162,9 @@ int table_find(const struct table *t, int from, const char *needle, int dir)
 	return -1;
 }
 
-void table_layout(const struct table *t, int total, int *width)
+/* Minimums widened to the header and content (the expand column: to its
+ * header only); returns the total with one space between columns. */
+static int natural_widths(const struct table *t, int *width)
 {
 	int used = 0;
 
@@ -179,8 +181,74 @@ void table_layout(const struct table *t, int total, int *width)
 			}
 		used += width[c] + (c ? 1 : 0);
 	}
+	return used;
+}
+
+void table_layout(const struct table *t, int total, int *width)
+{
+	int used = natural_widths(t, width);
+
 	if (t->expand >= 0 && used < total)
 		width[t->expand] += total - used;
+}
+
+/* Drop the lowest-prio column still shown (the rightmost of equals). */
+static bool drop_one(const struct table *t, int keep, int *width, int *used)
+{
+	int victim = -1;
+
+	for (int c = 0; c < t->ncol; c++)
+		if (width[c] && t->col[c].prio && c != keep &&
+		    (victim < 0 || t->col[c].prio <= t->col[victim].prio))
+			victim = c;
+	if (victim < 0)
+		return false;
+	*used -= width[victim] + 1;
+	width[victim] = 0;
+	return true;
+}
+
+int table_pinned(const struct table *t)
+{
+	int pinned = 0;
+
+	while (pinned < t->ncol && !t->col[pinned].prio)
+		pinned++;
+	return pinned;
+}
+
+int table_fit(const struct table *t, int total, int hscroll, int keep, int *width)
+{
+	int used = natural_widths(t, width), pinned = table_pinned(t), hidden = 0, x = 0;
+	bool scrolled_shown = false, full = false;
+
+	if (pinned == t->ncol)
+		hscroll = 0;
+	if (hscroll <= 0)
+		while (used > total &&
+		       (drop_one(t, keep, width, &used) || drop_one(t, -1, width, &used)))
+			hidden++;
+	for (int c = 0; c < t->ncol; c++) {
+		if (c >= pinned && c - pinned < hscroll) {
+			width[c] = 0; /* scrolled off to the left */
+			continue;
+		}
+		if (!width[c])
+			continue;
+		/* what does not fit goes, all after it too; the first column,
+		 * and the first one scrolled to, are shown cut rather than not */
+		if (full || (x + width[c] > total && x && (c < pinned || scrolled_shown))) {
+			width[c] = 0;
+			hidden++;
+			full = true;
+			continue;
+		}
+		scrolled_shown |= c >= pinned;
+		x += width[c] + 1;
+	}
+	if (t->expand >= 0 && width[t->expand] && x - 1 < total)
+		width[t->expand] += total - (x - 1);
+	return hidden;
 }
 
 static void print_cell(FILE *out, const char *s, int width, enum align align, bool last)

@@ -32,6 +32,8 @@ struct column {
 	int width;          /* minimum display width */
 	enum align align;
 	bool numeric;       /* sort by key, largest first; else by text */
+	int prio;           /* 0: essential, shown at any width; else a column
+			     * that does not fit goes, lowest prio first */
 };
 
 struct row {
@@ -75,9 +77,18 @@ void table_sort(struct table *t, int col, bool reverse);
 /* Row index of the next row (after from, wrapping, in direction dir = +1
  * or -1) with needle in any cell, case-insensitively; -1 if none. */
 int table_find(const struct table *t, int from, const char *needle, int dir);
-/* Column widths that fit total columns: minimums, widened to content,
- * the expand column taking what is left. */
+/* Column widths for total columns: minimums, widened to content, the
+ * expand column taking what is left. Every column is kept (--batch). */
 void table_layout(const struct table *t, int total, int *width);
+/* The same for a screen total columns wide, where a column not shown gets
+ * width 0. At hscroll 0 the columns that do not fit go, lowest prio first,
+ * column keep (the one sorted by) last of them; at hscroll k the leading
+ * essential columns stay (the row's identity) and the others are shown
+ * from the k-th on, as many as fit. Returns how many columns are hidden
+ * that scrolling right would bring in. */
+int table_fit(const struct table *t, int total, int hscroll, int keep, int *width);
+/* How many leading columns are essential: they stay when it scrolls. */
+int table_pinned(const struct table *t);
 
 /* Plain-text rendering (--batch): lines, header, rows. */
 void model_print(const struct pane_model *m, FILE *out, int width);

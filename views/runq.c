@@ -9,12 +9,12 @@
 enum { COL_PID, COL_COMM, COL_COUNT, COL_P50, COL_P99, COL_MAX, NCOL };
 
 static const struct column cols[NCOL] = {
-	[COL_PID] = { "PID", 7, ALIGN_RIGHT, true },
-	[COL_COMM] = { "COMMAND", 15, ALIGN_LEFT, false },
-	[COL_COUNT] = { "WAITS", 7, ALIGN_RIGHT, true },
-	[COL_P50] = { "P50", 8, ALIGN_RIGHT, true },
-	[COL_P99] = { "P99", 8, ALIGN_RIGHT, true },
-	[COL_MAX] = { "MAX<", 8, ALIGN_RIGHT, true },
+	[COL_PID] = { "PID", 7, ALIGN_RIGHT, true, 0 },
+	[COL_COMM] = { "COMMAND", 15, ALIGN_LEFT, false, 0 },
+	[COL_COUNT] = { "WAITS", 7, ALIGN_RIGHT, true, 2 },
+	[COL_P50] = { "P50", 8, ALIGN_RIGHT, true, 3 },
+	[COL_P99] = { "P99", 8, ALIGN_RIGHT, true, 0 },
+	[COL_MAX] = { "MAX<", 8, ALIGN_RIGHT, true, 1 },
 };
 
 #define HEAT_WIDTH 60

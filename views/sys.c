@@ -7,23 +7,23 @@
 enum { COL_NR, COL_NAME, COL_RATE, COL_COUNT, COL_ERR, COL_AVG, COL_MAX, NCOL };
 
 static const struct column cols[NCOL] = {
-	[COL_NR] = { "NR", 4, ALIGN_RIGHT, true },
-	[COL_NAME] = { "SYSCALL", 18, ALIGN_LEFT, false },
-	[COL_RATE] = { "CALLS/s", 9, ALIGN_RIGHT, true },
-	[COL_COUNT] = { "COUNT", 9, ALIGN_RIGHT, true },
-	[COL_ERR] = { "ERR/s", 8, ALIGN_RIGHT, true },
-	[COL_AVG] = { "AVG", 8, ALIGN_RIGHT, true },
-	[COL_MAX] = { "MAX", 8, ALIGN_RIGHT, true },
+	[COL_NR] = { "NR", 4, ALIGN_RIGHT, true, 0 },
+	[COL_NAME] = { "SYSCALL", 18, ALIGN_LEFT, false, 0 },
+	[COL_RATE] = { "CALLS/s", 9, ALIGN_RIGHT, true, 0 },
+	[COL_COUNT] = { "COUNT", 9, ALIGN_RIGHT, true, 2 },
+	[COL_ERR] = { "ERR/s", 8, ALIGN_RIGHT, true, 4 },
+	[COL_AVG] = { "AVG", 8, ALIGN_RIGHT, true, 3 },
+	[COL_MAX] = { "MAX", 8, ALIGN_RIGHT, true, 5 },
 };
 
 enum { PCOL_PID, PCOL_COMM, PCOL_RATE, PCOL_COUNT, PCOL_ERR, NPCOL };
 
 static const struct column proc_cols[NPCOL] = {
-	[PCOL_PID] = { "PID", 7, ALIGN_RIGHT, true },
-	[PCOL_COMM] = { "COMM", 15, ALIGN_LEFT, false },
-	[PCOL_RATE] = { "CALLS/s", 9, ALIGN_RIGHT, true },
-	[PCOL_COUNT] = { "COUNT", 9, ALIGN_RIGHT, true },
-	[PCOL_ERR] = { "ERRORS", 8, ALIGN_RIGHT, true },
+	[PCOL_PID] = { "PID", 7, ALIGN_RIGHT, true, 0 },
+	[PCOL_COMM] = { "COMM", 15, ALIGN_LEFT, false, 0 },
+	[PCOL_RATE] = { "CALLS/s", 9, ALIGN_RIGHT, true, 0 },
+	[PCOL_COUNT] = { "COUNT", 9, ALIGN_RIGHT, true, 2 },
+	[PCOL_ERR] = { "ERRORS", 8, ALIGN_RIGHT, true, 3 },
 };
 
 static void proc_rows(const struct sys_snap *y, struct table *t)

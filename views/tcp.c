@@ -12,16 +12,16 @@ enum { COL_PID, COL_COMM, COL_STATE, COL_TXS, COL_RXS, COL_TX, COL_RX, COL_AGE, 
        COL_REMOTE, NCOL };
 
 static const struct column cols[NCOL] = {
-	[COL_PID] = { "PID", 7, ALIGN_RIGHT, true },
-	[COL_COMM] = { "COMM", 15, ALIGN_LEFT, false },
-	[COL_STATE] = { "STATE", 11, ALIGN_LEFT, false },
-	[COL_TXS] = { "TX/s", 8, ALIGN_RIGHT, true },
-	[COL_RXS] = { "RX/s", 8, ALIGN_RIGHT, true },
-	[COL_TX] = { "TX", 8, ALIGN_RIGHT, true },
-	[COL_RX] = { "RX", 8, ALIGN_RIGHT, true },
-	[COL_AGE] = { "AGE", 7, ALIGN_RIGHT, true },
-	[COL_LOCAL] = { "LOCAL", 21, ALIGN_LEFT, false },
-	[COL_REMOTE] = { "REMOTE", 21, ALIGN_LEFT, false },
+	[COL_PID] = { "PID", 7, ALIGN_RIGHT, true, 0 },
+	[COL_COMM] = { "COMM", 15, ALIGN_LEFT, false, 0 },
+	[COL_STATE] = { "STATE", 11, ALIGN_LEFT, false, 0 },
+	[COL_TXS] = { "TX/s", 8, ALIGN_RIGHT, true, 3 },
+	[COL_RXS] = { "RX/s", 8, ALIGN_RIGHT, true, 3 },
+	[COL_TX] = { "TX", 8, ALIGN_RIGHT, true, 0 },
+	[COL_RX] = { "RX", 8, ALIGN_RIGHT, true, 0 },
+	[COL_AGE] = { "AGE", 7, ALIGN_RIGHT, true, 1 },
+	[COL_LOCAL] = { "LOCAL", 21, ALIGN_LEFT, false, 2 },
+	[COL_REMOTE] = { "REMOTE", 21, ALIGN_LEFT, false, 0 },
 };
 
 /* The kernel's TCP state numbers (include/net/tcp_states.h). */

@@ -11,9 +11,9 @@
 #include "view.h"
 
 static const struct column cols[] = {
-	{ "PID", 5, ALIGN_RIGHT, true },
-	{ "CPU%", 5, ALIGN_RIGHT, true },
-	{ "COMMAND", 8, ALIGN_LEFT, false },
+	{ "PID", 5, ALIGN_RIGHT, true, 0 },
+	{ "CPU%", 5, ALIGN_RIGHT, true, 0 },
+	{ "COMMAND", 8, ALIGN_LEFT, false, 0 },
 };
 
 static void fill(struct pane_model *m)
