@@ -12,14 +12,14 @@
 #include "probe.h"
 #include "vmlinux_btf.h"
 
-static const struct probe_ops *const all_probes[] = {
-	&cpu_probe_ops,
-	&runq_probe_ops,
-	&sys_probe_ops,
-	&tcp_probe_ops,
-	&exec_probe_ops,
-};
-#define NPROBES (sizeof(all_probes) / sizeof(all_probes[0]))
+/* One probe per pane, from the pane list. */
+#define EBTOP_PROBE_ENTRY(ID, name) [PANE_##ID] = &name##_probe_ops,
+static const struct probe_ops *const all_probes[NPANES] = { EBTOP_PANES(EBTOP_PROBE_ENTRY) };
+#undef EBTOP_PROBE_ENTRY
+#define EBTOP_NAME_ENTRY(ID, name) [PANE_##ID] = #name,
+static const char *const probe_names[NPANES] = { EBTOP_PANES(EBTOP_NAME_ENTRY) };
+#undef EBTOP_NAME_ENTRY
+#define NPROBES NPANES
 
 struct collector {
 	struct filter *filter;
@@ -31,15 +31,14 @@ struct collector {
 	bool active[NPROBES];
 };
 
-static void *start_one(const struct probe_ops *ops, const struct probe_env *env, char *why,
-		       size_t len)
+static void *start_one(size_t i, const struct probe_env *env, char *why, size_t len)
 {
-	if (probe_forced_failure(ops->name)) {
-		snprintf(why, len, "%s: disabled by EBTOP_FAIL_PROBE", ops->name);
+	if (probe_forced_failure(probe_names[i])) {
+		snprintf(why, len, "%s: disabled by EBTOP_FAIL_PROBE", probe_names[i]);
 		errno = ECANCELED;
 		return NULL;
 	}
-	return ops->start(env, why, len);
+	return all_probes[i]->start(env, why, len);
 }
 
 /* Probes are started by the main thread and by helpers, each taking the
@@ -54,12 +53,8 @@ static void start_remaining(struct starter *st)
 {
 	size_t i;
 
-	while ((i = atomic_fetch_add(&st->next, 1)) < NPROBES) {
-		const struct probe_ops *ops = all_probes[i];
-
-		st->c->state[i] = start_one(ops, st->env, st->c->why[ops->pane],
-					    sizeof(st->c->why[0]));
-	}
+	while ((i = atomic_fetch_add(&st->next, 1)) < NPROBES)
+		st->c->state[i] = start_one(i, st->env, st->c->why[i], sizeof(st->c->why[0]));
 }
 
 static void *start_helper(void *st)
@@ -89,7 +84,7 @@ static void start_all(struct collector *c, const struct probe_env *env)
 	size_t n = 0, want = start_helpers_wanted();
 
 	for (size_t i = 0; i < NPROBES; i++) /* not for a probe that will not start */
-		if (all_probes[i]->prepare && !probe_forced_failure(all_probes[i]->name))
+		if (all_probes[i]->prepare && !probe_forced_failure(probe_names[i]))
 			all_probes[i]->prepare();
 	atomic_init(&st.next, 0);
 	while (n < want && pthread_create(&helper[n], NULL, start_helper, &st) == 0)
@@ -135,7 +130,7 @@ int collector_all_failed(const struct collector *c, char *why, size_t len)
 	for (size_t i = 0; i < NPROBES; i++)
 		if (c->state[i])
 			return 0;
-	snprintf(why, len, "%s", c->why[all_probes[0]->pane]);
+	snprintf(why, len, "%s", c->why[0]);
 	return 1;
 }
 
@@ -166,8 +161,8 @@ int collector_collect(struct collector *c, struct snapshot *s)
 			continue;
 		e = ops->collect(c->state[i], s, s->interval_s);
 		if (e) {
-			snprintf(s->error[ops->pane], sizeof(s->error[0]), "%s: reading maps: %s",
-				 ops->name, strerror(-e));
+			snprintf(s->error[i], sizeof(s->error[0]), "%s: reading maps: %s",
+				 probe_names[i], strerror(-e));
 			err = e;
 		}
 	}
@@ -235,20 +230,20 @@ int collector_set_view(struct collector *c, int pane, bool headless, char *msg, 
 	msg[0] = '\0';
 	for (size_t i = 0; i < NPROBES; i++) {
 		const struct probe_ops *ops = all_probes[i];
-		bool on = headless || (int)ops->pane == pane;
+		bool on = headless || (int)i == pane;
 		int err;
 
 		if (!c->state[i] || !ops->set_active || on == c->active[i])
 			continue;
 		err = ops->set_active(c->state[i], on);
 		if (err) {
-			snprintf(msg, len, "%s: cannot attach: %s", ops->name, strerror(-err));
+			snprintf(msg, len, "%s: cannot attach: %s", probe_names[i], strerror(-err));
 			continue;
 		}
 		c->active[i] = on;
 		changed = 1;
 		snprintf(msg, len, on ? "%s: collecting" : "%s: collection paused (pane hidden)",
-			 ops->name);
+			 probe_names[i]);
 	}
 	return changed;
 }

@@ -334,8 +334,6 @@ static void cpu_stop(void *state)
 }
 
 const struct probe_ops cpu_probe_ops = {
-	.name = "cpu",
-	.pane = PANE_CPU,
 	.start = cpu_start,
 	.collect = cpu_collect,
 	.reset = cpu_reset,

@@ -253,8 +253,6 @@ static void exec_reset(void *state)
 }
 
 const struct probe_ops exec_probe_ops = {
-	.name = "exec",
-	.pane = PANE_EXEC,
 	.prepare = exec_prepare,
 	.start = exec_start,
 	.collect = exec_collect,

@@ -18,9 +18,9 @@ struct probe_env {
 	bool sys_latency;      /* time syscalls too (sys_enter + a clock read) */
 };
 
+/* A pane's data source; which pane, and its name, come from the pane
+ * list (pane_list.h). */
 struct probe_ops {
-	const char *name;
-	enum pane_id pane;
 	/* Optional: what must run before ebtop has threads (unshare refuses
 	 * a process that has them); called on the main thread, before any
 	 * start. */
@@ -40,11 +40,9 @@ struct probe_ops {
 	int (*set_active)(void *p, bool on);
 };
 
-extern const struct probe_ops cpu_probe_ops;
-extern const struct probe_ops exec_probe_ops;
-extern const struct probe_ops sys_probe_ops;
-extern const struct probe_ops runq_probe_ops;
-extern const struct probe_ops tcp_probe_ops;
+#define EBTOP_PROBE_DECL(ID, name) extern const struct probe_ops name##_probe_ops;
+EBTOP_PANES(EBTOP_PROBE_DECL)
+#undef EBTOP_PROBE_DECL
 
 /* Enable exactly one variant of each program pair: tp_btf/ when btf is
  * true, raw_tp/ otherwise. */

@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include "cgroup.h"
 #include "procfs.h"
 
 static int read_line(const char *path, char *buf, size_t len)
@@ -39,37 +38,6 @@ int procfs_runtime(uint32_t tgid, uint32_t tid, uint64_t *ns)
 	if (sscanf(line, "%llu", &v) != 1)
 		return -EINVAL;
 	*ns = v;
-	return 0;
-}
-
-int procfs_info(uint32_t pid, struct proc_info *out)
-{
-	char path[64], line[4096];
-	struct stat st;
-	FILE *f;
-	int err;
-
-	memset(out, 0, sizeof(*out));
-	snprintf(path, sizeof(path), "/proc/%u", pid);
-	if (stat(path, &st))
-		return -errno;
-	out->uid = st.st_uid;
-	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
-	if ((err = read_line(path, line, sizeof(line))))
-		return err;
-	snprintf(out->comm, sizeof(out->comm), "%.15s", line);
-	snprintf(path, sizeof(path), "/proc/%u/status", pid);
-	if ((f = fopen(path, "re"))) {
-		while (fgets(line, sizeof(line), f))
-			if (sscanf(line, "Threads: %u", &out->threads) == 1)
-				break;
-		fclose(f);
-	}
-	if (procfs_cgroup(pid, line, sizeof(line)) == 0) {
-		char why[128];
-
-		cgroup_resolve(line, &out->cgroup_id, why, sizeof(why));
-	}
 	return 0;
 }
 

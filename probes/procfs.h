@@ -6,14 +6,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct proc_info {
-	char comm[16];
-	uint32_t uid;
-	uint32_t threads;
-	uint64_t cgroup_id;
-};
-
-int procfs_info(uint32_t pid, struct proc_info *out);
 /* The process's cgroup v2 path below the cgroup2 mount. */
 int procfs_cgroup(uint32_t pid, char *buf, size_t len);
 /* A thread's se.sum_exec_runtime (its first schedstat field): the CPU

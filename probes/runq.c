@@ -267,8 +267,6 @@ static void runq_reset(void *state)
 }
 
 const struct probe_ops runq_probe_ops = {
-	.name = "runq",
-	.pane = PANE_RUNQ,
 	.start = runq_start,
 	.collect = runq_collect,
 	.reset = runq_reset,

@@ -7,8 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
-
-enum pane_id { PANE_CPU, PANE_RUNQ, PANE_SYS, PANE_TCP, PANE_EXEC, NPANES };
+#include "pane_list.h"
 
 struct cpu_row {
 	uint32_t pid;

@@ -300,8 +300,6 @@ static void sys_reset(void *state)
 }
 
 const struct probe_ops sys_probe_ops = {
-	.name = "sys",
-	.pane = PANE_SYS,
 	.start = sys_start,
 	.collect = sys_collect,
 	.reset = sys_reset,

@@ -382,8 +382,6 @@ static void tcp_reset(void *state)
 }
 
 const struct probe_ops tcp_probe_ops = {
-	.name = "tcp",
-	.pane = PANE_TCP,
 	.start = tcp_start,
 	.collect = tcp_collect,
 	.reset = tcp_reset,

@@ -40,7 +40,7 @@ static int move_sel(struct app *a, int delta)
 {
 	struct pane_state *ps = cur(a);
 	int n = a->model.table.nrow;
-	bool stream = panes[a->pane] && panes[a->pane]->follow_tail;
+	bool stream = panes[a->pane]->follow_tail;
 
 	if (!n)
 		return R_NONE;
@@ -278,7 +278,8 @@ struct binding {
 };
 
 static const struct binding table[] = {
-	{ { '1', '2', '3', '4', '5' }, "1-5", NULL, "switch pane: cpu runq sys tcp exec", act_pane },
+	/* the digits 1..NPANES, label and help made from the pane list */
+	{ { 0 }, NULL, NULL, NULL, act_pane },
 	{ { '\t', KEY_BTAB }, "Tab S-Tab", NULL, "next / previous pane", act_next_pane },
 	{ { KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END }, "arrows PgUp PgDn Home End",
 	  NULL, "move the selection / scroll; End follows a stream", act_move },
@@ -306,6 +307,8 @@ static const struct binding table[] = {
 
 int keys_handle(struct app *a, int ch)
 {
+	if (ch >= '1' && ch < '1' + NPANES)
+		return act_pane(a, ch);
 	for (int i = 0; i < NBINDINGS; i++)
 		for (int k = 0; k < 6 && table[i].keys[k]; k++)
 			if (table[i].keys[k] == ch)
@@ -320,9 +323,18 @@ void keys_help(struct pane_model *m)
 	model_seg(m, ROLE_TITLE, "ebtop %s keys", EBTOP_VERSION);
 	model_line(m);
 	for (int i = 0; i < NBINDINGS; i++) {
+		char label[16], names[NPANES * 16];
+
 		model_line(m);
-		model_seg(m, ROLE_HINT_KEY, "  %-26s", table[i].label);
-		model_seg(m, ROLE_NORMAL, " %s", table[i].help);
+		if (table[i].label) {
+			model_seg(m, ROLE_HINT_KEY, "  %-26s", table[i].label);
+			model_seg(m, ROLE_NORMAL, " %s", table[i].help);
+			continue;
+		}
+		snprintf(label, sizeof(label), "1-%d", NPANES);
+		pane_list(names, sizeof(names), " ", " ");
+		model_seg(m, ROLE_HINT_KEY, "  %-26s", label);
+		model_seg(m, ROLE_NORMAL, " switch pane: %s", names);
 	}
 	model_line(m);
 	model_line(m);
@@ -336,7 +348,7 @@ void keys_hints(struct pane_model *m)
 	for (int i = 0; i < NBINDINGS; i++) {
 		const char *k = table[i].label;
 
-		if (!table[i].hint)
+		if (!table[i].hint || !k)
 			continue;
 		/* first key of the label: "? h F1" -> "?" */
 		model_seg(m, ROLE_HINT_KEY, "%.*s", (int)strcspn(k, " "), k);

@@ -138,12 +138,11 @@ int main(int argc, char **argv)
 	a.delay = a.opt.delay;
 	a.pane = a.opt.view;
 	app_view_changed(&a);
-	for (int p = 0; p < NPANES; p++)
-		if (panes[p]) {
-			a.ps[p].sort_col = panes[p]->default_sort;
-			a.ps[p].reverse = panes[p]->default_reverse;
-			a.ps[p].following = panes[p]->follow_tail;
-		}
+	for (int p = 0; p < NPANES; p++) {
+		a.ps[p].sort_col = panes[p]->default_sort;
+		a.ps[p].reverse = panes[p]->default_reverse;
+		a.ps[p].following = panes[p]->follow_tail;
+	}
 	if (a.opt.npids || a.opt.cgroup) {
 		char list[MAX_FILTER_PIDS * 12] = "";
 		size_t len = 0;

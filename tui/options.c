@@ -9,6 +9,7 @@
 #include "procfs.h"
 #include "view.h"
 
+/* a printf format: %s is the list of panes */
 static const char usage[] =
 	"Usage: ebtop [OPTION]...\n"
 	"Live system explorer: on-CPU time, run-queue latency, syscalls, TCP and execs,\n"
@@ -17,7 +18,7 @@ static const char usage[] =
 	"  -p, --pid=PID[,PID...]  only these processes and the processes they start afterwards\n"
 	"  -c, --cgroup=PATH       only tasks in this cgroup v2 and its descendants\n"
 	"                          (absolute path, or relative to the cgroup2 mount)\n"
-	"  -v, --view=NAME         first pane: cpu, runq, sys, tcp, exec (default cpu)\n"
+	"  -v, --view=NAME         first pane: %s (default cpu)\n"
 	"  -t, --theme=NAME|FILE   colour theme (default: default); NO_COLOR is honoured\n"
 	"  -b, --batch             no curses: print the current pane as plain text each refresh\n"
 	"  -n, --iterations=N      exit after N refreshes (interactive, --batch, --json, --listen)\n"
@@ -133,6 +134,7 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
+	char names[NPANES * 16];
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -159,8 +161,8 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 		case 'v':
 			o->view = pane_id_by_name(optarg);
 			if (o->view < 0) {
-				snprintf(err, errlen,
-					 "unknown view '%s': use cpu, runq, sys, tcp or exec", optarg);
+				pane_list(names, sizeof(names), ", ", " or ");
+				snprintf(err, errlen, "unknown view '%s': use %s", optarg, names);
 				return PARSE_USAGE;
 			}
 			break;
@@ -200,7 +202,8 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 				return PARSE_USAGE;
 			break;
 		case 'h':
-			fputs(usage, out);
+			pane_list(names, sizeof(names), ", ", ", ");
+			fprintf(out, usage, names);
 			return PARSE_EXIT;
 		case 'V':
 			fprintf(out, "ebtop %s\n", EBTOP_VERSION);

@@ -178,7 +178,7 @@ static void status_model(struct app *a, struct pane_model *m)
 		model_seg(m, ROLE_STATUS, " | no filter");
 	if (a->have_snap)
 		for (int p = 0; p < NPANES; p++)
-			if (a->snap.error[p][0] || !panes[p])
+			if (a->snap.error[p][0])
 				model_seg(m, ROLE_WARN, " | %s off", pane_name(p));
 	if (*log_last())
 		model_seg(m, ROLE_STATUS, " | %s", log_last());
@@ -202,7 +202,7 @@ void paint(struct app *a)
 			int used = draw_lines(&a->model, y, rows, ROLE_NORMAL);
 			static const char held[] = "following off: End";
 
-			if (panes[a->pane] && panes[a->pane]->follow_tail &&
+			if (panes[a->pane]->follow_tail &&
 			    !a->ps[a->pane].following && !a->help && used)
 				put(y, COLS - (int)sizeof(held), held, sizeof(held) - 1, ROLE_WARN);
 

@@ -19,11 +19,6 @@ void term_stop(void)
 	log_to_screen(false);
 }
 
-bool term_active(void)
-{
-	return active;
-}
-
 /* Best effort: endwin is not async-signal-safe, but a crashed ebtop that
  * leaves the terminal raw is worse. The signal is then re-raised with its
  * default action, so the exit status and core dump are the real ones. */

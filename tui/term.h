@@ -3,10 +3,7 @@
 #ifndef EBTOP_TERM_H
 #define EBTOP_TERM_H
 
-#include <stdbool.h>
-
 int term_start(void);
 void term_stop(void);
-bool term_active(void);
 
 #endif

@@ -297,11 +297,6 @@ const char *theme_next(void)
 	return current;
 }
 
-const char *theme_current(void)
-{
-	return current;
-}
-
 int theme_attr(enum role r)
 {
 	return attrs[r];

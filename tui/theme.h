@@ -17,7 +17,6 @@ int theme_load(const char *name_or_file, char *err, size_t errlen);
 void theme_apply(void);
 /* Load and apply the next theme (t key); returns its name. */
 const char *theme_next(void);
-const char *theme_current(void);
 int theme_attr(enum role r);
 /* Every theme available, for messages: "default, high-contrast, ...". */
 const char *theme_names(void);

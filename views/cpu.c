@@ -79,9 +79,6 @@ static cJSON *cpu_json(const struct snapshot *s, bool history)
 }
 
 const struct pane cpu_pane = {
-	.id = PANE_CPU,
-	.name = "cpu",
-	.title = "CPU",
 	.default_sort = COL_CPU,
 	.build = cpu_build,
 	.json = cpu_json,

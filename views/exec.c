@@ -145,9 +145,6 @@ static cJSON *exec_json(const struct snapshot *s, bool history)
 }
 
 const struct pane exec_pane = {
-	.id = PANE_EXEC,
-	.name = "exec",
-	.title = "EXEC",
 	.default_sort = COL_TIME,
 	.default_reverse = true,
 	.follow_tail = true,

@@ -70,12 +70,11 @@ cJSON *json_snapshot(const struct snapshot *s, const struct json_meta *meta)
 	for (int id = 0; id < NPANES; id++) {
 		cJSON *pane;
 
-		if (panes[id] && !s->error[id][0]) {
+		if (!s->error[id][0]) {
 			pane = panes[id]->json(s, meta->history);
 		} else {
 			pane = cJSON_CreateObject();
-			json_add_text(pane, "error", s->error[id][0] ? s->error[id]
-								     : "not in this build");
+			json_add_text(pane, "error", s->error[id]);
 		}
 		cJSON_AddItemToObject(doc, pane_name(id), pane);
 	}

@@ -188,9 +188,6 @@ static cJSON *runq_json(const struct snapshot *s, bool history)
 }
 
 const struct pane runq_pane = {
-	.id = PANE_RUNQ,
-	.name = "runq",
-	.title = "RUNQ",
 	.default_sort = COL_P99,
 	.build = runq_build,
 	.json = runq_json,

@@ -131,9 +131,6 @@ static cJSON *sys_json(const struct snapshot *s, bool history)
 }
 
 const struct pane sys_pane = {
-	.id = PANE_SYS,
-	.name = "sys",
-	.title = "SYS",
 	.default_sort = COL_RATE,
 	.build = sys_build,
 	.json = sys_json,

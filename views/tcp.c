@@ -206,9 +206,6 @@ static cJSON *tcp_json(const struct snapshot *s, bool history)
 }
 
 const struct pane tcp_pane = {
-	.id = PANE_TCP,
-	.name = "tcp",
-	.title = "TCP",
 	.default_sort = COL_TXS,
 	.build = tcp_build,
 	.json = tcp_json,

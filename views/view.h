@@ -20,10 +20,8 @@ const char *tcp_show_name(enum tcp_show s);
 /* The kernel's name of a TCP state number (ESTABLISHED...), or "?". */
 const char *tcp_state_name(unsigned state);
 
+/* A pane's view; which pane, and its name, come from the pane list. */
 struct pane {
-	enum pane_id id;
-	const char *name;       /* SPEC name: cpu, runq, sys, tcp, exec */
-	const char *title;
 	int default_sort;       /* column */
 	bool default_reverse;   /* e.g. oldest first for a stream */
 	bool follow_tail;       /* a selection on the last row stays on the last row */
@@ -35,6 +33,9 @@ struct pane {
 extern const struct pane *const panes[NPANES];
 
 const char *pane_name(enum pane_id id);
+/* Every pane's name in key order: "cpu, runq, sys, tcp or exec" for
+ * sep ", " and last_sep " or ". */
+void pane_list(char *buf, size_t len, const char *sep, const char *last_sep);
 /* SPEC name -> pane id, or -1. */
 int pane_id_by_name(const char *name);
 
