@@ -57,10 +57,12 @@ ctl() {
 
 STARTED=() # every server start_shell made: a script may move SOCK on
 CGROUPS=() # every cgroup make_cgroup made, removed deepest first
+LOADS=()   # background loads a test started (add with $!), ended at exit
 cleanup() {
 	ctl_close
 	for s in "${STARTED[@]}" "$SOCK"; do tmux -L "$s" kill-server 2>/dev/null; done
 	[ -n "${SPIN_PID:-}" ] && kill "$SPIN_PID" 2>/dev/null
+	[ ${#LOADS[@]} -gt 0 ] && kill "${LOADS[@]}" 2>/dev/null
 	for ((i = ${#CGROUPS[@]} - 1; i >= 0; i--)); do
 		kill $(cat "${CGROUPS[i]}/cgroup.procs" 2>/dev/null) 2>/dev/null
 		for _ in 1 2 3 4 5 6 7 8 9 10; do rmdir "${CGROUPS[i]}" 2>/dev/null && break; nap 0.1; done

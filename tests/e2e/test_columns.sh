@@ -11,6 +11,7 @@
 cp "$BENCHBIN/tcpload" "$TMPD/e2e-tcpcols"
 "$TMPD/e2e-tcpcols" hold 120 >"$TMPD/ports" &
 HOLD=$!
+LOADS+=("$HOLD")
 for _ in $(seq 50); do [ -s "$TMPD/ports" ] && break; sleep 0.1; done
 read -r _ CPORT _ SPORT <"$TMPD/ports"
 client="^ *$HOLD +e2e-tcpcols +ESTABLISHED"

@@ -8,6 +8,7 @@
 cp "$BENCHBIN/tcpload" "$TMPD/e2e-tcphold"
 "$TMPD/e2e-tcphold" hold 60 >"$TMPD/ports" &
 HOLD=$!
+LOADS+=("$HOLD")
 for _ in $(seq 50); do [ -s "$TMPD/ports" ] && break; sleep 0.1; done
 read -r _ CPORT _ SPORT <"$TMPD/ports"
 start_shell 160 30
@@ -21,9 +22,8 @@ check "l shows the listener on port $SPORT" wait_for "e2e-tcphold +LISTEN .*127\
 tm send-keys f
 check "f: only live connections" wait_for 'showing live' 3
 tm send-keys f f
-check "f f: only closed connections, the held one is gone" bash -c "
-	tmux -L $SOCK capture-pane -p | grep -q 'showing closed' &&
-	! tmux -L $SOCK capture-pane -p | grep -q 'ESTABLISHED'"
+check "f f: only closed connections, the held one is gone" \
+	eval "wait_for 'showing closed' 3 && ! screen_has 'ESTABLISHED'"
 kill "$HOLD"
 tm send-keys f
 check "after its owner exits, the connection is listed closed" wait_for "e2e-tcphold +\(closed\) .*127\.0\.0\.1:$CPORT " 5
