@@ -41,7 +41,7 @@ FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUT)/fuzz/%,$(FUZZ_SRCS))
 # what the fuzzed parsers need, built into each fuzzer with libFuzzer
 FUZZ_DEPS := tui/themefile.c tui/options.c probes/procfs.c probes/cgroup.c \
-	     probes/snapshot.c $(wildcard views/*.c)
+	     probes/snapshot.c probes/histogram.c $(wildcard views/*.c)
 THEMES := $(wildcard themes/*.theme)
 # the build tree's binary finds its themes next to it, like an installed one
 THEME_COPIES := $(patsubst themes/%,$(OUT)/themes/%,$(THEMES))

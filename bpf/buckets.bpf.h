@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Log-linear bucket index, shared with userspace (views/buckets.c mirrors
- * it). clang 14 cannot compile __builtin_clzll for BPF: bit-twiddle. */
+/* Log-linear bucket index (bpf/hist.h); probes/histogram.c is the user side.
+ * clang 14 cannot compile __builtin_clzll for BPF: bit-twiddle. */
 #ifndef EBTOP_BUCKETS_BPF_H
 #define EBTOP_BUCKETS_BPF_H
 
@@ -21,11 +21,11 @@ static __always_inline __u32 loglin_bucket(__u64 v)
 {
 	__u32 b, idx;
 
-	if (v < RUNQ_SUB)
+	if (v < HIST_SUB)
 		return v;
 	b = log2_u64(v);
-	idx = (b - RUNQ_SUB_BITS + 1) * RUNQ_SUB + ((v >> (b - RUNQ_SUB_BITS)) & (RUNQ_SUB - 1));
-	return idx < RUNQ_BUCKETS ? idx : RUNQ_BUCKETS - 1;
+	idx = (b - HIST_SUB_BITS + 1) * HIST_SUB + ((v >> (b - HIST_SUB_BITS)) & (HIST_SUB - 1));
+	return idx < HIST_BUCKETS ? idx : HIST_BUCKETS - 1;
 }
 
 #endif

@@ -23,7 +23,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, RUNQ_BUCKETS + 1); /* + RUNQ_SUM_KEY */
+	__uint(max_entries, HIST_BUCKETS + 1); /* + RUNQ_SUM_KEY */
 	__type(key, __u32);
 	__type(value, __u64);
 } hist SEC(".maps");
@@ -91,7 +91,7 @@ static __always_inline void record(struct task_struct *t, __u32 tgid, __u64 ns)
 	}
 	if (p) {
 		__sync_fetch_and_add(&p->count, 1);
-		if (idx < RUNQ_BUCKETS)
+		if (idx < HIST_BUCKETS)
 			__sync_fetch_and_add(&p->bucket[idx], 1);
 		touch(&p->epoch, tgid);
 	}

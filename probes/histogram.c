@@ -1,4 +1,4 @@
-#include "buckets.h"
+#include "histogram.h"
 
 unsigned bucket_index(uint64_t us)
 {
@@ -52,4 +52,12 @@ double hist_percentile(const uint64_t *counts, unsigned n, double p)
 		seen += counts[i];
 	}
 	return bucket_high(n - 1);
+}
+
+unsigned hist_pow2_row(unsigned idx, unsigned max_row)
+{
+	unsigned row = idx < HIST_SUB ? (unsigned)((idx > 1) + (idx > 3))
+				      : idx / HIST_SUB + HIST_SUB_BITS - 1;
+
+	return row < max_row ? row : max_row;
 }

@@ -8,7 +8,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "baseline.h"
-#include "buckets.h"
+#include "histogram.h"
 #include "changed.h"
 #include "filter.h"
 #include "mapread.h"
@@ -16,10 +16,7 @@
 #include "runq.h"
 #include "runq.skel.h"
 
-_Static_assert(RUNQ_BUCKETS == RUNQ_NBUCKETS && RUNQ_BUCKETS == HIST_BUCKETS,
-	       "kernel and userspace bucket counts differ");
-
-#define COUNT_KEY RUNQ_BUCKETS /* baseline key tgid * 256 + this: the count */
+#define COUNT_KEY HIST_BUCKETS /* baseline key tgid * 256 + this: the count */
 
 struct runq_probe {
 	struct runq_bpf *skel;
@@ -102,14 +99,6 @@ static void *runq_start(const struct probe_env *env, char *why, size_t whylen)
 	return p;
 }
 
-static unsigned heat_row(unsigned idx)
-{
-	unsigned row = idx < HIST_SUB ? (unsigned)((idx > 1) + (idx > 3))
-				      : idx / HIST_SUB + HIST_SUB_BITS - 1;
-
-	return row < RUNQ_HEAT_ROWS ? row : RUNQ_HEAT_ROWS - 1;
-}
-
 static int read_system(struct runq_probe *p, struct runq_snap *rs, bool report)
 {
 	int fd = bpf_map__fd(p->skel->maps.hist);
@@ -128,7 +117,7 @@ static int read_system(struct runq_probe *p, struct runq_snap *rs, bool report)
 		delta = baseline_step(&p->sys, keys[i], sum);
 		if (report && keys[i] == RUNQ_SUM_KEY)
 			rs->sum_ns = delta;
-		else if (report && keys[i] < RUNQ_BUCKETS) {
+		else if (report && keys[i] < HIST_BUCKETS) {
 			rs->hist[keys[i]] = delta;
 			rs->count += delta;
 		}
@@ -149,17 +138,17 @@ static int read_system(struct runq_probe *p, struct runq_snap *rs, bool report)
 	if (!report)
 		return 0;
 	rs->max_us = max / 1e3;
-	rs->p50_us = hist_percentile(rs->hist, RUNQ_BUCKETS, 50);
-	rs->p90_us = hist_percentile(rs->hist, RUNQ_BUCKETS, 90);
-	rs->p99_us = hist_percentile(rs->hist, RUNQ_BUCKETS, 99);
+	rs->p50_us = hist_percentile(rs->hist, HIST_BUCKETS, 50);
+	rs->p90_us = hist_percentile(rs->hist, HIST_BUCKETS, 90);
+	rs->p99_us = hist_percentile(rs->hist, HIST_BUCKETS, 99);
 	/* a new heat map column; the oldest scrolls out */
 	if (p->heat_cols == RUNQ_HEAT_COLS)
 		memmove(p->heat[0], p->heat[1], sizeof(p->heat) - sizeof(p->heat[0]));
 	else
 		p->heat_cols++;
 	memset(p->heat[p->heat_cols - 1], 0, sizeof(p->heat[0]));
-	for (unsigned i = 0; i < RUNQ_BUCKETS; i++)
-		p->heat[p->heat_cols - 1][heat_row(i)] += rs->hist[i];
+	for (unsigned i = 0; i < HIST_BUCKETS; i++)
+		p->heat[p->heat_cols - 1][hist_pow2_row(i, RUNQ_HEAT_ROWS - 1)] += rs->hist[i];
 	memcpy(rs->heat, p->heat, sizeof(p->heat));
 	rs->heat_cols = p->heat_cols;
 	return 0;
@@ -199,7 +188,7 @@ static int read_procs(struct runq_probe *p, struct runq_snap *rs, bool report)
 
 		r.count = baseline_step(&p->procs, base + COUNT_KEY, v->count);
 		r.max_us = 0;
-		for (unsigned b = 0; b < RUNQ_BUCKETS; b++) {
+		for (unsigned b = 0; b < HIST_BUCKETS; b++) {
 			r.hist[b] = v->bucket[b] ? baseline_step(&p->procs, base + b, v->bucket[b]) : 0;
 			if (r.hist[b])
 				r.max_us = bucket_high(b);
@@ -221,8 +210,8 @@ static int read_procs(struct runq_probe *p, struct runq_snap *rs, bool report)
 			}
 			r.pid = pid;
 			snprintf(r.comm, sizeof(r.comm), "%.15s", v->comm);
-			r.p50_us = hist_percentile(r.hist, RUNQ_BUCKETS, 50);
-			r.p99_us = hist_percentile(r.hist, RUNQ_BUCKETS, 99);
+			r.p50_us = hist_percentile(r.hist, HIST_BUCKETS, 50);
+			r.p99_us = hist_percentile(r.hist, HIST_BUCKETS, 99);
 			rows[nr++] = r;
 		}
 		if (v->exited) { /* reported above for the last time */

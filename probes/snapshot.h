@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
+#include "hist.h"
 #include "pane_list.h"
 
 struct cpu_row {
@@ -30,7 +31,6 @@ struct cpu_snap {
 	uint32_t *gone;      /* processes that exited in the interval */
 };
 
-#define RUNQ_NBUCKETS 192   /* log-linear, see views/buckets.h */
 #define RUNQ_HEAT_COLS 180  /* intervals kept for the heat map */
 #define RUNQ_HEAT_ROWS 24   /* one per power of two of microseconds */
 #define RUNQ_TOP_PROCS 64
@@ -40,14 +40,14 @@ struct runq_proc_row {
 	char comm[16];
 	uint64_t count;
 	double p50_us, p99_us, max_us; /* max: upper bound of its highest bucket */
-	uint64_t hist[RUNQ_NBUCKETS];
+	uint64_t hist[HIST_BUCKETS];
 };
 
 struct runq_snap {
 	uint64_t count;
 	uint64_t sum_ns;               /* all waits of the interval added up */
 	double p50_us, p90_us, p99_us, max_us;
-	uint64_t hist[RUNQ_NBUCKETS];
+	uint64_t hist[HIST_BUCKETS];
 	size_t np;
 	struct runq_proc_row *procs;   /* by p99, largest first */
 	/* heat map, oldest column first: waits per interval per power of two */

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "buckets.h"
+#include "histogram.h"
 #include "metrics.h"
 #include "text.h"
 #include "view.h"
@@ -186,7 +186,7 @@ static void add_tcp(struct metrics *m, const struct tcp_snap *ts)
 
 static void add_runq(struct metrics *m, const struct runq_snap *rs)
 {
-	for (unsigned b = 0; b < RUNQ_NBUCKETS; b++) {
+	for (unsigned b = 0; b < HIST_BUCKETS; b++) {
 		double high = bucket_high(b);
 
 		if (!rs->hist[b])

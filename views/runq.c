@@ -3,7 +3,7 @@
  * latency bottom to top), and the processes that waited longest. */
 #include <stdio.h>
 #include <string.h>
-#include "buckets.h"
+#include "histogram.h"
 #include "view.h"
 
 enum { COL_PID, COL_COMM, COL_COUNT, COL_P50, COL_P99, COL_MAX, NCOL };
@@ -28,13 +28,8 @@ static void us(char *buf, size_t len, double v)
 static void fold(const uint64_t *hist, uint64_t *rows, int nrows)
 {
 	memset(rows, 0, nrows * sizeof(*rows));
-	for (unsigned i = 0; i < HIST_BUCKETS; i++) {
-		unsigned r = 0;
-
-		for (double lo = bucket_low(i); lo >= 2 && r + 1 < (unsigned)nrows; lo /= 2)
-			r++;
-		rows[r] += hist[i];
-	}
+	for (unsigned i = 0; i < HIST_BUCKETS; i++)
+		rows[hist_pow2_row(i, nrows - 1)] += hist[i];
 }
 
 static void histogram(const struct runq_snap *q, struct pane_model *m)

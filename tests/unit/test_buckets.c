@@ -1,5 +1,5 @@
 /* Log-linear buckets: index and bounds round-trip, the BPF twin agrees,
- * percentile interpolation. */
+ * percentile interpolation, folding into powers of two. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +9,7 @@
 
 #include "runq.h"
 #include "buckets.bpf.h"
-#include "buckets.h"
+#include "histogram.h"
 
 static void round_trip(void **state)
 {
@@ -30,7 +30,6 @@ static void round_trip(void **state)
 		assert_true(bucket_high(i) == bucket_low(i + 1)); /* contiguous */
 	assert_int_equal(bucket_index(10000000), bucket_index(10000000)); /* 10 s fits */
 	assert_true(bucket_index(10000000) < HIST_BUCKETS - 1);
-	assert_int_equal(RUNQ_BUCKETS, HIST_BUCKETS);
 }
 
 static void percentiles(void **state)
@@ -48,11 +47,26 @@ static void percentiles(void **state)
 	assert_true(hist_percentile(h, HIST_BUCKETS, 99) < 5120);
 }
 
+static void pow2_rows(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < HIST_BUCKETS; i++) {
+		unsigned r = hist_pow2_row(i, 63);
+		double lo = r ? (double)(1ull << r) : 0, hi = (double)(1ull << (r + 1));
+
+		if (!(lo <= bucket_low(i) && bucket_high(i) <= hi))
+			fail_msg("bucket %u [%g, %g) not in row %u [%g, %g)", i, bucket_low(i),
+				 bucket_high(i), r, lo, hi);
+	}
+	assert_int_equal(hist_pow2_row(HIST_BUCKETS - 1, 23), 23); /* the top row holds the rest */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trip),
 		cmocka_unit_test(percentiles),
+		cmocka_unit_test(pow2_rows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "buckets.h"
+#include "histogram.h"
 #include "metrics.h"
 #include "serve.h"
 
