@@ -73,18 +73,16 @@ static void *runq_start(const struct probe_env *env, char *why, size_t whylen)
 	if (!p)
 		return NULL;
 	PROBE_OPEN_LOAD_CONFIGURED(runq_bpf, p->skel, env->filter, err, ({
+		p->skel->rodata->samples_on = samples;
 		if (samples)
 			bpf_map__set_max_entries(p->skel->maps.samples, 16 << 20);
 	}));
 	if (!err && runq_bpf__attach(p->skel))
 		err = -errno;
 	if (!err && samples) {
-		__u32 zero = 0, one = 1;
-
 		p->samples_rb = ring_buffer__new(bpf_map__fd(p->skel->maps.samples), on_sample, p,
 						 NULL);
-		if (!p->samples_rb ||
-		    bpf_map_update_elem(bpf_map__fd(p->skel->maps.samples_on), &zero, &one, 0))
+		if (!p->samples_rb)
 			err = -errno;
 	}
 	if (err) {
