@@ -5,15 +5,27 @@ SAN ?= 0
 OUT := $(if $(filter 1,$(SAN)),build-san,build)
 CLANG ?= clang
 BPFTOOL ?= bpftool
-ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' -e 's/ppc64le/powerpc/' -e 's/s390x/s390/')
+# The arches whose syscall-number register bpf/sys.bpf.c knows.
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+ifeq ($(filter x86 arm64,$(ARCH)),)
+$(error ebtop builds for x86_64 and aarch64; on $(ARCH) bpf/sys.bpf.c does not know which register holds the syscall number)
+endif
 PREFIX ?= /usr/local
 VERSION := 0.1.0
 
+# Libraries come from their pkg-config files: the flags a distribution's
+# build of each needs, not ones written down here.
 PKGS := libbpf libelf zlib ncursesw libcjson libseccomp libmicrohttpd
+PKG_CONFIG ?= pkg-config
+pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
+pkg_libs = $(shell $(PKG_CONFIG) --libs $(1))
+PKG_CFLAGS := $(call pkg_cflags,$(PKGS))
+PKG_LIBS := $(call pkg_libs,$(PKGS))
 CFLAGS ?= -O2 -g
+# includes name their folder ("bpf/cpu.h"); $(OUT) holds the skeletons
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -DEBTOP_VERSION='"$(VERSION)"' \
-	  -I$(OUT) -Ibpf -Iprobes -Iviews -Itui -MMD -MP
-LDLIBS += -lbpf -lelf -lz -lncursesw -ltinfo -lcjson -lseccomp -lmicrohttpd -lm -lpthread
+	  -I$(OUT) -I. $(PKG_CFLAGS) -MMD -MP
+LDLIBS += $(PKG_LIBS) -lm -lpthread
 ifeq ($(SAN),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
@@ -78,7 +90,7 @@ $(OUT)/vmlinux.h:
 
 $(OUT)/%.bpf.o: bpf/%.bpf.c $(OUT)/vmlinux.h
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(OUT) -Ibpf \
+	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(OUT) \
 		-Wall -Werror -MMD -MP -c $< -o $@
 	$(Q)llvm-strip -g $@ 2>/dev/null || true
 
@@ -103,8 +115,8 @@ $(OUT)/fuzz/%: tests/fuzz/%.c $(FUZZ_DEPS) | $(SKELS) $(OUT)/builtin_themes.h
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) -g -O1 -std=gnu11 -D_GNU_SOURCE -DEBTOP_VERSION='"$(VERSION)"' -I$(OUT) \
-		-Ibpf -Iprobes -Iviews -Itui -fsanitize=fuzzer,address,undefined \
-		$< $(FUZZ_DEPS) -lcjson -lm -o $@
+		-I. $(call pkg_cflags,libcjson) -fsanitize=fuzzer,address,undefined \
+		$< $(FUZZ_DEPS) $(call pkg_libs,libcjson) -lm -o $@
 
 $(OUT)/%.o: %.c | $(SKELS) $(OUT)/builtin_themes.h
 	$(call msg,CC,$@)
@@ -117,16 +129,16 @@ $(OUT)/ebtop: $(OUT)/tui/main.o $(CORE_OBJS)
 
 $(OUT)/tests/%: $(OUT)/tests/unit/%.o $(CORE_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -lcmocka -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) $(call pkg_libs,cmocka) -o $@
 
 $(OUT)/tests/%: $(OUT)/tests/bpf/%.o $(OUT)/tests/bpf/harness.o
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) $^ -lcjson -lm -lpthread -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(call pkg_libs,libcjson) -lm -lpthread -o $@
 
 $(OUT)/bench/%: $(OUT)/tests/bench/%.o
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(LDFLAGS) $^ -lbpf -lelf -lz -lpthread -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(call pkg_libs,libbpf libelf zlib) -lpthread -o $@
 
 $(OUT)/bench/%.bpf.o: tests/bench/%.bpf.c $(OUT)/vmlinux.h
 	$(call msg,BPF,$@)

@@ -7,6 +7,16 @@
 #include "changed.bpf.h"
 #include "sys.h"
 
+/* The saved register that holds the syscall number (the kernel's own
+ * syscall_get_nr reads it); the Makefile builds only for these arches. */
+#if defined(__TARGET_ARCH_x86)
+#define SYSCALL_NR_REG orig_ax
+#elif defined(__TARGET_ARCH_arm64)
+#define SYSCALL_NR_REG syscallno
+#else
+#error "the syscall number's register is not known for this arch"
+#endif
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, SYS_NR_MAX);
@@ -118,13 +128,13 @@ static __always_inline int on_proc_exit(struct task_struct *t)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit_btf, struct pt_regs *regs, long ret)
 {
-	return on_exit(regs->orig_ax, ret);
+	return on_exit(regs->SYSCALL_NR_REG, ret); /* a plain load: BTF says regs is safe */
 }
 
 SEC("raw_tp/sys_exit")
 int BPF_PROG(sys_exit_raw, struct pt_regs *regs, long ret)
 {
-	return on_exit(BPF_CORE_READ(regs, orig_ax), ret);
+	return on_exit(BPF_CORE_READ(regs, SYSCALL_NR_REG), ret);
 }
 
 SEC("tp_btf/sys_enter")

@@ -1,5 +1,5 @@
 #include <stdlib.h>
-#include "baseline.h"
+#include "probes/baseline.h"
 
 /* Keys are pids times a small factor plus a field: a multiplicative hash
  * spreads those runs over the table. */

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <linux/magic.h>
-#include "cgroup.h"
+#include "probes/cgroup.h"
 
 static char mount_point[256];
 static bool mount_looked;

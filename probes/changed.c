@@ -2,10 +2,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
-#include "changed.h"
-#include "gather.h"
-#include "mapread.h"
-#include "touched.h"
+#include "probes/changed.h"
+#include "probes/gather.h"
+#include "probes/mapread.h"
+#include "bpf/touched.h"
 
 void changed_init(struct changed *c, __u32 *epoch, const __u64 *head, const __u64 *slots,
 		  int map_fd)

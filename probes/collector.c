@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "cgroup.h"
-#include "collector.h"
-#include "filter.h"
-#include "probe.h"
-#include "vmlinux_btf.h"
+#include "probes/cgroup.h"
+#include "probes/collector.h"
+#include "probes/filter.h"
+#include "probes/probe.h"
+#include "probes/vmlinux_btf.h"
 
 /* One probe per pane, from the pane list. */
 #define EBTOP_PROBE_ENTRY(ID, name) [PANE_##ID] = &name##_probe_ops,

@@ -9,14 +9,14 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "baseline.h"
-#include "cgroup.h"
-#include "changed.h"
-#include "filter.h"
-#include "probe.h"
-#include "procfs.h"
-#include "slices.h"
-#include "cpu.h"
+#include "probes/baseline.h"
+#include "probes/cgroup.h"
+#include "probes/changed.h"
+#include "probes/filter.h"
+#include "probes/probe.h"
+#include "probes/procfs.h"
+#include "probes/slices.h"
+#include "bpf/cpu.h"
 #include "cpu.skel.h"
 
 struct cpu_probe {

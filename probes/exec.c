@@ -9,10 +9,10 @@
 #include <time.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "filter.h"
-#include "probe.h"
-#include "tracefs.h"
-#include "exec.h"
+#include "probes/filter.h"
+#include "probes/probe.h"
+#include "probes/tracefs.h"
+#include "bpf/exec.h"
 #include "exec.skel.h"
 
 #define HISTORY_MAX 10000

@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "filter.h"
-#include "probe.h"
-#include "filter_cfg.h"
+#include "probes/filter.h"
+#include "probes/probe.h"
+#include "bpf/filter_cfg.h"
 #include "filter.skel.h"
 
 struct filter {

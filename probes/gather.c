@@ -4,10 +4,10 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "gather.h"
-#include "gather_layout.h"
+#include "probes/gather.h"
+#include "bpf/gather_layout.h"
 #include "gather.skel.h"
-#include "probe.h"
+#include "probes/probe.h"
 
 struct gather {
 	struct gather_bpf *skel;

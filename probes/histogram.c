@@ -1,4 +1,4 @@
-#include "histogram.h"
+#include "probes/histogram.h"
 
 unsigned bucket_index(uint64_t us)
 {

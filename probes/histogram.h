@@ -5,7 +5,7 @@
 #define EBTOP_HISTOGRAM_H
 
 #include <stdint.h>
-#include "hist.h"
+#include "bpf/hist.h"
 
 unsigned bucket_index(uint64_t us);
 /* [low, high) of a bucket, in us. */

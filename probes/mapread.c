@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
-#include "mapread.h"
+#include "probes/mapread.h"
 
 #define ENOTSUPP_KERNEL 524 /* the kernel's ENOTSUPP, not in libc */
 

@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "probe.h"
+#include "probes/probe.h"
 
 void probe_pick_variant(struct bpf_object *obj, bool btf)
 {

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "snapshot.h"
+#include "probes/snapshot.h"
 
 struct bpf_object;
 struct filter;

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include "procfs.h"
+#include "probes/procfs.h"
 
 static int read_line(const char *path, char *buf, size_t len)
 {

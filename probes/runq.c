@@ -7,13 +7,13 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "baseline.h"
-#include "histogram.h"
-#include "changed.h"
-#include "filter.h"
-#include "mapread.h"
-#include "probe.h"
-#include "runq.h"
+#include "probes/baseline.h"
+#include "probes/histogram.h"
+#include "probes/changed.h"
+#include "probes/filter.h"
+#include "probes/mapread.h"
+#include "probes/probe.h"
+#include "bpf/runq.h"
 #include "runq.skel.h"
 
 #define COUNT_KEY HIST_BUCKETS /* baseline key tgid * 256 + this: the count */

@@ -1,5 +1,5 @@
 #include <stdbool.h>
-#include "slices.h"
+#include "probes/slices.h"
 
 int slices_in_progress(const struct cpu_now *cpus, int ncpus, uint64_t now, runtime_fn runtime,
 		       struct slice *out)

@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 #include <linux/types.h>
-#include "cpu.h"
+#include "bpf/cpu.h"
 
 struct slice {
 	uint32_t tgid;   /* 0: the idle tasks */

@@ -1,5 +1,5 @@
 #include <stdlib.h>
-#include "snapshot.h"
+#include "probes/snapshot.h"
 
 void snapshot_free(struct snapshot *s)
 {

@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
-#include "hist.h"
-#include "pane_list.h"
+#include "bpf/hist.h"
+#include "probes/pane_list.h"
 
 struct cpu_row {
 	uint32_t pid;

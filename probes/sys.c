@@ -8,12 +8,12 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <seccomp.h>
-#include "baseline.h"
-#include "changed.h"
-#include "filter.h"
-#include "mapread.h"
-#include "probe.h"
-#include "sys.h"
+#include "probes/baseline.h"
+#include "probes/changed.h"
+#include "probes/filter.h"
+#include "probes/mapread.h"
+#include "probes/probe.h"
+#include "bpf/sys.h"
 #include "sys.skel.h"
 
 enum { F_COUNT, F_ERRORS, F_LAT, NFIELDS }; /* baseline key = id * NFIELDS + field */

@@ -13,9 +13,9 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
-#include "filter.h"
-#include "probe.h"
-#include "tcp.h"
+#include "probes/filter.h"
+#include "probes/probe.h"
+#include "bpf/tcp.h"
 #include "tcp.skel.h"
 
 #define CLOSED_MAX 1000        /* closed connections kept for the pane and snapshots */

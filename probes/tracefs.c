@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mount.h>
-#include "tracefs.h"
+#include "probes/tracefs.h"
 
 static int state = 1; /* 1 unknown, 0 ok, <0 -errno */
 static char reason[160];

@@ -26,8 +26,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <bpf/btf.h>
-#include "probe.h"
-#include "vmlinux_btf.h"
+#include "probes/probe.h"
+#include "probes/vmlinux_btf.h"
 
 #define VMLINUX_BTF_PATH "/sys/kernel/btf/vmlinux"
 

@@ -4,11 +4,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include "app.h"
-#include "cgroup.h"
-#include "log.h"
-#include "snapfile.h"
-#include "view.h"
+#include "tui/app.h"
+#include "probes/cgroup.h"
+#include "tui/log.h"
+#include "tui/snapfile.h"
+#include "views/view.h"
 
 void app_status(struct app *a, const char *fmt, ...)
 {

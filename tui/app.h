@@ -4,11 +4,11 @@
 #define EBTOP_APP_H
 
 #include <stdbool.h>
-#include "collector.h"
-#include "model.h"
-#include "options.h"
-#include "snapshot.h"
-#include "view.h"
+#include "probes/collector.h"
+#include "views/model.h"
+#include "tui/options.h"
+#include "probes/snapshot.h"
+#include "views/view.h"
 
 struct pane_state {
 	int sort_col;

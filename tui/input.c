@@ -1,6 +1,6 @@
 #include <curses.h>
 #include <stdbool.h>
-#include "input.h"
+#include "tui/input.h"
 
 /* The bytes of a sequence arrive together; this only covers a slow link
  * splitting one. Esc alone is not delayed by it: curses has already

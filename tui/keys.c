@@ -3,11 +3,11 @@
 #include <curses.h>
 #include <stdio.h>
 #include <string.h>
-#include "app.h"
-#include "cgroup.h"
-#include "procfs.h"
-#include "theme.h"
-#include "view.h"
+#include "tui/app.h"
+#include "probes/cgroup.h"
+#include "probes/procfs.h"
+#include "tui/theme.h"
+#include "views/view.h"
 
 #define CTRL(c) ((c) & 0x1f)
 

@@ -5,7 +5,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <bpf/libbpf.h>
-#include "log.h"
+#include "tui/log.h"
 
 static bool on_screen;
 static char last[256];

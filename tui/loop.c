@@ -12,12 +12,12 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
-#include "input.h"
-#include "log.h"
-#include "loop.h"
-#include "metrics.h"
-#include "serve.h"
-#include "view.h"
+#include "tui/input.h"
+#include "tui/log.h"
+#include "tui/loop.h"
+#include "views/metrics.h"
+#include "tui/serve.h"
+#include "views/view.h"
 
 enum { EV_TIMER, EV_SIGNAL, EV_STDIN, EV_HTTP, EV_PROBE }; /* EV_PROBE + slot */
 

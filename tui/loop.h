@@ -2,7 +2,7 @@
 #define EBTOP_LOOP_H
 
 #include <stdio.h>
-#include "app.h"
+#include "tui/app.h"
 
 /* Run until quit, the iteration count or a signal; returns the exit code.
  * out is the --json or --batch stream, NULL when interactive. */

@@ -6,16 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "app.h"
-#include "cgroup.h"
-#include "log.h"
-#include "loop.h"
-#include "metrics.h"
-#include "privs.h"
-#include "serve.h"
-#include "term.h"
-#include "theme.h"
-#include "view.h"
+#include "tui/app.h"
+#include "probes/cgroup.h"
+#include "tui/log.h"
+#include "tui/loop.h"
+#include "views/metrics.h"
+#include "tui/privs.h"
+#include "tui/serve.h"
+#include "tui/term.h"
+#include "tui/theme.h"
+#include "views/view.h"
 
 static int usage_error(const char *msg)
 {

@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "metrics.h"
-#include "options.h"
-#include "procfs.h"
-#include "view.h"
+#include "views/metrics.h"
+#include "tui/options.h"
+#include "probes/procfs.h"
+#include "views/view.h"
 
 /* a printf format: %s is the list of panes */
 static const char usage[] =

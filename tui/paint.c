@@ -5,11 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include "app.h"
-#include "log.h"
-#include "text.h"
-#include "theme.h"
-#include "view.h"
+#include "tui/app.h"
+#include "tui/log.h"
+#include "views/text.h"
+#include "tui/theme.h"
+#include "views/view.h"
 
 static bool utf8;
 

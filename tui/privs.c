@@ -8,7 +8,7 @@
 #include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
-#include "privs.h"
+#include "tui/privs.h"
 
 static int caps_get(struct __user_cap_data_struct d[2])
 {

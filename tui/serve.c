@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "metrics.h"
-#include "serve.h"
+#include "views/metrics.h"
+#include "tui/serve.h"
 
 #define MAX_CONNECTIONS 32u
 #define CONNECTION_TIMEOUT_S 10u

@@ -6,9 +6,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include "snapfile.h"
-#include "text.h"
-#include "view.h"
+#include "tui/snapfile.h"
+#include "views/text.h"
+#include "views/view.h"
 
 static int write_all(int fd, const char *buf, size_t len)
 {

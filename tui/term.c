@@ -3,9 +3,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include "log.h"
-#include "term.h"
-#include "theme.h"
+#include "tui/log.h"
+#include "tui/term.h"
+#include "tui/theme.h"
 
 static volatile sig_atomic_t active;
 

@@ -13,9 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 #include "builtin_themes.h"
-#include "log.h"
-#include "theme.h"
-#include "themefile.h"
+#include "tui/log.h"
+#include "tui/theme.h"
+#include "tui/themefile.h"
 
 #define MAX_THEMES 64
 #define MAX_FILE (256 * 1024)

@@ -4,7 +4,7 @@
 #define EBTOP_THEME_H
 
 #include <stdbool.h>
-#include "model.h"
+#include "views/model.h"
 
 struct tcolour;
 

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "themefile.h"
+#include "tui/themefile.h"
 
 static const char *const role_names[NROLES] = {
 	[ROLE_NORMAL] = "normal", [ROLE_TITLE] = "title", [ROLE_HEADER] = "header",

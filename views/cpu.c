@@ -1,6 +1,6 @@
 /* Pane 1: on-CPU time per process over the last interval. */
 #include <stdio.h>
-#include "view.h"
+#include "views/view.h"
 
 enum { COL_PID, COL_USER, COL_THR, COL_CPU, COL_ONCPU, COL_COMM, COL_CGROUP, NCOL };
 

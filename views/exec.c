@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "text.h"
-#include "view.h"
+#include "views/text.h"
+#include "views/view.h"
 
 enum { COL_TIME, COL_PID, COL_PPID, COL_UID, COL_RET, COL_COMM, COL_ARGV, NCOL };
 

@@ -1,5 +1,5 @@
 #include <stdio.h>
-#include "view.h"
+#include "views/view.h"
 
 void fmt_duration_ns(char *buf, size_t len, double ns)
 {

@@ -10,8 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/utsname.h>
-#include "text.h"
-#include "view.h"
+#include "views/text.h"
+#include "views/view.h"
 
 /* The key is kept by pointer: one malloc less per field, and a document
  * at 5,000 connections has 150,000 of them. */

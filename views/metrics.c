@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "histogram.h"
-#include "metrics.h"
-#include "text.h"
-#include "view.h"
+#include "probes/histogram.h"
+#include "views/metrics.h"
+#include "views/text.h"
+#include "views/view.h"
 
 /* Activity scores decay with this time constant: the top N follows what
  * is busy now without flapping on one quiet interval. */

@@ -6,7 +6,7 @@
 #define EBTOP_METRICS_H
 
 #include <stddef.h>
-#include "snapshot.h"
+#include "probes/snapshot.h"
 
 #define METRICS_TOP_DEFAULT 50
 #define METRICS_TOP_MAX 10000

@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "model.h"
-#include "text.h"
+#include "views/model.h"
+#include "views/text.h"
 
 static void *grow(void *p, int *cap, int need, size_t size)
 {

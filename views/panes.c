@@ -1,6 +1,6 @@
 #include <stdio.h>
 #include <string.h>
-#include "view.h"
+#include "views/view.h"
 
 #define EBTOP_VIEW_DECL(ID, name) extern const struct pane name##_pane;
 EBTOP_PANES(EBTOP_VIEW_DECL)

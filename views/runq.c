@@ -3,8 +3,8 @@
  * latency bottom to top), and the processes that waited longest. */
 #include <stdio.h>
 #include <string.h>
-#include "histogram.h"
-#include "view.h"
+#include "probes/histogram.h"
+#include "views/view.h"
 
 enum { COL_PID, COL_COMM, COL_COUNT, COL_P50, COL_P99, COL_MAX, NCOL };
 

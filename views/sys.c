@@ -2,7 +2,7 @@
  * busiest processes head it. A process's own mix: Enter on its row filters
  * to it in the kernel, and the table shows its syscalls. */
 #include <stdio.h>
-#include "view.h"
+#include "views/view.h"
 
 enum { COL_NR, COL_NAME, COL_RATE, COL_COUNT, COL_ERR, COL_AVG, COL_MAX, NCOL };
 

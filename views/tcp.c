@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include "view.h"
+#include "views/view.h"
 
 #define RECENT_S 60   /* closed connections the pane lists: the last minute */
 

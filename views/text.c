@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
-#include "text.h"
+#include "views/text.h"
 
 /* Decode one UTF-8 sequence; returns its length, or 0 if invalid. Rejects
  * overlongs, surrogates and code points past U+10FFFF. */

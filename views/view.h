@@ -4,8 +4,8 @@
 #define EBTOP_VIEW_H
 
 #include <cjson/cJSON.h>
-#include "model.h"
-#include "snapshot.h"
+#include "views/model.h"
+#include "probes/snapshot.h"
 
 /* What the user chose to see, beyond sorting: pane-specific toggles. */
 enum tcp_show { TCP_SHOW_ALL, TCP_SHOW_LIVE, TCP_SHOW_ESTABLISHED, TCP_SHOW_CLOSED, TCP_SHOW_N };

@@ -2,7 +2,7 @@
  * whatever is accepted is in range. */
 #include <stdint.h>
 #include <stdlib.h>
-#include "themefile.h"
+#include "tui/themefile.h"
 
 static void valid(const struct tcolour *c)
 {

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <cmocka.h>
-#include "baseline.h"
+#include "probes/baseline.h"
 
 static void diffs(void **state)
 {

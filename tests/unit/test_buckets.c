@@ -7,9 +7,9 @@
 #include <cmocka.h>
 #include <linux/types.h>
 
-#include "runq.h"
-#include "buckets.bpf.h"
-#include "histogram.h"
+#include "bpf/runq.h"
+#include "bpf/buckets.bpf.h"
+#include "probes/histogram.h"
 
 static void round_trip(void **state)
 {

@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <cmocka.h>
-#include "changed.h"
-#include "touched.h"
+#include "probes/changed.h"
+#include "bpf/touched.h"
 
 static __u32 epoch;
 static __u64 head, slots[TOUCHED_SLOTS];

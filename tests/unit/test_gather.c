@@ -13,7 +13,7 @@
 #include <cmocka.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "gather.h"
+#include "probes/gather.h"
 
 #define NEED_ROOT()                                                          \
 	do {                                                                 \

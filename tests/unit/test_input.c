@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <cmocka.h>
-#include "input.h"
+#include "tui/input.h"
 
 struct bytes {
 	const char *s;

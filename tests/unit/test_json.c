@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "view.h"
+#include "views/view.h"
 
 static void document(void **state)
 {

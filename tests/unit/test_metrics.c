@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "histogram.h"
-#include "metrics.h"
-#include "serve.h"
+#include "probes/histogram.h"
+#include "views/metrics.h"
+#include "tui/serve.h"
 
 static char *render(const struct metrics *m, enum metrics_format f)
 {

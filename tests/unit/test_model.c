@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "model.h"
-#include "view.h"
+#include "views/model.h"
+#include "views/view.h"
 
 static const struct column cols[] = {
 	{ "PID", 5, ALIGN_RIGHT, true, 0 },

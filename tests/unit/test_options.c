@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "options.h"
-#include "snapshot.h"
+#include "tui/options.h"
+#include "probes/snapshot.h"
 
 static enum parse_result parse(struct options *o, char *err, const char *a1, const char *a2)
 {

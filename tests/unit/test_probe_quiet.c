@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <bpf/libbpf.h>
-#include "probe.h"
+#include "probes/probe.h"
 
 #define ROUNDS 500
 

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <cmocka.h>
-#include "slices.h"
+#include "probes/slices.h"
 
 #define NOW 1000000
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "text.h"
+#include "views/text.h"
 
 static void expect(const char *in, size_t len, const char *want)
 {

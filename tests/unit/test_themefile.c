@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "theme.h"
-#include "themefile.h"
+#include "tui/theme.h"
+#include "tui/themefile.h"
 
 struct warns {
 	int n;

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
-#include "vmlinux_btf.h"
+#include "probes/vmlinux_btf.h"
 
 #define PATH "/sys/kernel/btf/vmlinux"
 
