@@ -28,10 +28,6 @@ void app_rebuild(struct app *a)
 	struct table *t;
 
 	model_free(&a->model);
-	if (a->help) {
-		keys_help(&a->model);
-		return;
-	}
 	if (!a->have_snap) {
 		model_init(&a->model, NULL, 0, -1);
 		return;

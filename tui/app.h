@@ -59,6 +59,7 @@ enum {
 	R_TIMER = 4,       /* the interval changed: re-arm the timer */
 };
 
+/* Build the model of the pane on screen from the snapshot. */
 void app_rebuild(struct app *a);
 /* The pane on screen changed: attach what it needs, detach what it hid. */
 void app_view_changed(struct app *a);
@@ -69,19 +70,5 @@ void app_snapshot(struct app *a);
 struct json_meta;
 void app_json_meta(const struct app *a, struct json_meta *m);
 void app_status(struct app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* keys.c */
-int keys_handle(struct app *a, int ch);
-/* The help screen, generated from the key table. */
-void keys_help(struct pane_model *m);
-/* One-line hint bar: key/label pairs from the key table. */
-void keys_hints(struct pane_model *m);
-
-/* prompt.c: returns reactions */
-void prompt_open(struct app *a, enum prompt_kind kind, const char *initial);
-int prompt_key(struct app *a, int ch);
-
-/* paint.c */
-void paint(struct app *a);
 
 #endif

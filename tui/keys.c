@@ -3,7 +3,8 @@
 #include <curses.h>
 #include <stdio.h>
 #include <string.h>
-#include "tui/app.h"
+#include "tui/keys.h"
+#include "tui/prompt.h"
 #include "probes/cgroup.h"
 #include "probes/procfs.h"
 #include "tui/theme.h"

@@ -13,8 +13,11 @@
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include "tui/input.h"
+#include "tui/keys.h"
 #include "tui/log.h"
 #include "tui/loop.h"
+#include "tui/paint.h"
+#include "tui/prompt.h"
 #include "views/metrics.h"
 #include "tui/serve.h"
 #include "views/view.h"
@@ -108,6 +111,18 @@ static int tick(struct app *a, FILE *out)
 	return 0;
 }
 
+/* Rebuild what is on screen (help or the pane) and draw it. */
+static void show(struct app *a)
+{
+	if (a->help) {
+		model_free(&a->model);
+		keys_help(&a->model);
+	} else {
+		app_rebuild(a);
+	}
+	paint(a);
+}
+
 static void handle_keys(struct app *a, int timer_fd)
 {
 	int ch, r = R_NONE;
@@ -127,8 +142,8 @@ static void handle_keys(struct app *a, int timer_fd)
 	if (r & R_TIMER)
 		arm_timer(timer_fd, a->delay);
 	if (r & R_REBUILD)
-		app_rebuild(a);
-	if (r)
+		show(a);
+	else if (r)
 		paint(a);
 }
 
@@ -173,10 +188,8 @@ int loop_run(struct app *a, FILE *out)
 			return 1;
 		}
 	rebaseline(a, tfd);
-	if (a->interactive) {
-		app_rebuild(a);
-		paint(a);
-	}
+	if (a->interactive)
+		show(a);
 	while (!a->quit && !err) {
 		int n = epoll_wait(ep, ev, 8, -1);
 
@@ -196,10 +209,8 @@ int loop_run(struct app *a, FILE *out)
 				if (read(tfd, &ticks, sizeof(ticks)) < 0)
 					break;
 				err = tick(a, out);
-				if (a->interactive) {
-					app_rebuild(a);
-					paint(a);
-				}
+				if (a->interactive)
+					show(a);
 				if (a->server) /* its timeouts */
 					server_run(a->server);
 				break;

@@ -5,7 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include "tui/app.h"
+#include "tui/keys.h"
+#include "tui/paint.h"
 #include "tui/log.h"
 #include "views/text.h"
 #include "tui/theme.h"

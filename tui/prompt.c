@@ -3,7 +3,7 @@
 #include <curses.h>
 #include <stdio.h>
 #include <string.h>
-#include "tui/app.h"
+#include "tui/prompt.h"
 
 void prompt_open(struct app *a, enum prompt_kind kind, const char *initial)
 {
