@@ -23,9 +23,9 @@ static const char *const probe_names[NPANES] = { EBTOP_PANES(EBTOP_NAME_ENTRY) }
 
 struct collector {
 	struct filter *filter;
-	char filter_why[160];
+	char filter_why[NOTE_LEN];
 	void *state[NPROBES];
-	char why[NPANES][160];
+	char why[NPANES][NOTE_LEN];
 	struct timespec last;
 	bool have_last;
 	bool active[NPROBES];

@@ -22,7 +22,7 @@ struct exec_probe {
 	struct ring_buffer *rb;
 	struct bpf_link *links[8];
 	int nlinks;
-	char note[160];
+	char note[NOTE_LEN];
 	/* history: a ring of HISTORY_MAX records, oldest at head */
 	struct exec_rec *hist[HISTORY_MAX];
 	size_t head, count;
@@ -156,7 +156,7 @@ static void size_ring(struct exec_bpf *skel)
  * threads cannot do: done before the probes load on several threads. */
 static void exec_prepare(void)
 {
-	char why[160];
+	char why[NOTE_LEN];
 
 	tracefs_ensure(why, sizeof(why));
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <time.h>
 #include "bpf/hist.h"
+#include "probes/note.h"
 #include "probes/pane_list.h"
 
 struct cpu_row {
@@ -110,7 +111,7 @@ struct exec_snap {
 	size_t n;                /* history, oldest first */
 	struct exec_rec **recs;
 	size_t nnew;             /* the last nnew of recs arrived in this interval */
-	char note[160];          /* partial coverage, e.g. failed execs not seen */
+	char note[NOTE_LEN];          /* partial coverage, e.g. failed execs not seen */
 };
 
 /* One TCP connection, live or closed. */
@@ -142,14 +143,14 @@ struct tcp_snap {
 	uint64_t closed_total;
 	uint64_t lost;           /* close events dropped since the previous snapshot */
 	uint64_t lost_total;
-	char note[160];
+	char note[NOTE_LEN];
 };
 
 struct snapshot {
 	bool baseline;          /* first reading: no interval yet */
 	double interval_s;      /* measured length of the interval */
 	struct timespec wall;   /* CLOCK_REALTIME when it was taken */
-	char error[NPANES][160]; /* non-empty: the pane is unavailable, and why */
+	char error[NPANES][NOTE_LEN]; /* non-empty: the pane is unavailable, and why */
 	struct cpu_snap cpu;
 	struct runq_snap runq;
 	struct sys_snap sys;

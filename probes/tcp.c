@@ -31,7 +31,7 @@ struct tcp_probe {
 	struct bpf_link *links[3];
 	struct bpf_link *iter;
 	struct ring_buffer *rb;
-	char note[160];
+	char note[NOTE_LEN];
 	struct seen *prev;
 	size_t nprev;
 	bool have_prev;

@@ -4,10 +4,11 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mount.h>
+#include "probes/note.h"
 #include "probes/tracefs.h"
 
 static int state = 1; /* 1 unknown, 0 ok, <0 -errno */
-static char reason[160];
+static char reason[NOTE_LEN];
 
 static int events_readable(void)
 {

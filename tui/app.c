@@ -10,18 +10,6 @@
 #include "tui/snapfile.h"
 #include "views/view.h"
 
-void app_status(struct app *a, const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-
-	(void)a;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	log_msg("%s", buf);
-}
-
 void app_rebuild(struct app *a)
 {
 	struct pane_state *ps = &a->ps[a->pane];
@@ -114,7 +102,7 @@ void app_snapshot(struct app *a)
 	int err;
 
 	if (!a->have_snap) {
-		app_status(a, "snapshot: no data yet, wait one interval");
+		log_msg("snapshot: no data yet, wait one interval");
 		return;
 	}
 	app_json_meta(a, &meta);
@@ -123,17 +111,17 @@ void app_snapshot(struct app *a)
 	err = snapfile_write(a->opt.snapshot_dir, doc, path, sizeof(path));
 	cJSON_Delete(doc);
 	if (err)
-		app_status(a, "snapshot failed: %s: %s", a->opt.snapshot_dir ? a->opt.snapshot_dir : ".",
+		log_msg("snapshot failed: %s: %s", a->opt.snapshot_dir ? a->opt.snapshot_dir : ".",
 			   strerror(-err));
 	else
-		app_status(a, "snapshot: %s", path);
+		log_msg("snapshot: %s", path);
 }
 
 void app_view_changed(struct app *a)
 {
-	char msg[160];
+	char msg[NOTE_LEN];
 
 	if (collector_set_view(a->col, a->pane, !a->interactive, msg, sizeof(msg)) || msg[0])
 		if (a->interactive && msg[0])
-			app_status(a, "%s", msg);
+			log_msg("%s", msg);
 }

@@ -69,6 +69,5 @@ int app_set_cgroup(struct app *a, const char *text, char *err, size_t errlen);
 void app_snapshot(struct app *a);
 struct json_meta;
 void app_json_meta(const struct app *a, struct json_meta *m);
-void app_status(struct app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

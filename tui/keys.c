@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "tui/keys.h"
+#include "tui/log.h"
 #include "tui/prompt.h"
 #include "probes/cgroup.h"
 #include "probes/procfs.h"
@@ -85,7 +86,7 @@ static int act_hscroll(struct app *a, int ch)
 
 static int act_enter(struct app *a, int ch)
 {
-	char buf[16], err[160];
+	char buf[16], err[NOTE_LEN];
 	struct pane_state *ps = cur(a);
 
 	(void)ch;
@@ -93,7 +94,7 @@ static int act_enter(struct app *a, int ch)
 		return R_NONE;
 	snprintf(buf, sizeof(buf), "%u", a->model.table.row[ps->selected].pid);
 	if (app_set_pids(a, buf, err, sizeof(err)))
-		app_status(a, "%s", err);
+		log_msg("%s", err);
 	else if (a->pane == PANE_SYS)
 		a->vopts.sys_procs = false; /* show the process's own syscalls */
 	return R_REBUILD;
@@ -103,7 +104,7 @@ static int act_enter(struct app *a, int ch)
 static int act_enter_cgroup(struct app *a, int ch)
 {
 	struct pane_state *ps = cur(a);
-	char err[160], rel[4096], path[4200];
+	char err[NOTE_LEN], rel[4096], path[4200];
 	const char *mnt = cgroup_mount();
 	unsigned pid;
 
@@ -111,13 +112,13 @@ static int act_enter_cgroup(struct app *a, int ch)
 	if (!a->model.table.nrow || !(pid = a->model.table.row[ps->selected].pid))
 		return R_NONE;
 	if (!mnt || procfs_cgroup(pid, rel, sizeof(rel))) {
-		app_status(a, "no cgroup v2 known for pid %u (it may have exited)", pid);
+		log_msg("no cgroup v2 known for pid %u (it may have exited)", pid);
 		return R_REDRAW;
 	}
 	/* absolute, so "/" means the cgroup2 root, not the file system's */
 	snprintf(path, sizeof(path), "%s%s", mnt, strcmp(rel, "/") ? rel : "");
 	if (app_set_cgroup(a, path, err, sizeof(err)))
-		app_status(a, "%s", err);
+		log_msg("%s", err);
 	return R_REBUILD;
 }
 
@@ -142,12 +143,12 @@ static int act_prompt_cgroup(struct app *a, int ch)
 
 static int act_clear(struct app *a, int ch)
 {
-	char err[160];
+	char err[NOTE_LEN];
 
 	(void)ch;
 	app_set_pids(a, "", err, sizeof(err));
 	app_set_cgroup(a, "", err, sizeof(err));
-	app_status(a, "filters cleared");
+	log_msg("filters cleared");
 	return R_REBUILD;
 }
 
@@ -178,7 +179,7 @@ static int act_search_again(struct app *a, int ch)
 	int i = table_find(&a->model.table, ps->selected, a->search, ch == 'N' ? -1 : 1);
 
 	if (i < 0) {
-		app_status(a, "not found: %s", a->search);
+		log_msg("not found: %s", a->search);
 		return R_REDRAW;
 	}
 	return move_sel(a, i - ps->selected);
@@ -188,7 +189,7 @@ static int act_pause(struct app *a, int ch)
 {
 	(void)ch;
 	a->paused = !a->paused;
-	app_status(a, a->paused ? "paused: data frozen, collection continues"
+	log_msg(a->paused ? "paused: data frozen, collection continues"
 				: "resumed");
 	return R_REBUILD;
 }
@@ -206,7 +207,7 @@ static int act_speed(struct app *a, int ch)
 			;
 	}
 	a->delay = steps[i];
-	app_status(a, "refresh every %gs", a->delay);
+	log_msg("refresh every %gs", a->delay);
 	return R_TIMER | R_REDRAW;
 }
 
@@ -219,8 +220,9 @@ static int act_snapshot(struct app *a, int ch)
 
 static int act_theme(struct app *a, int ch)
 {
+	(void)a;
 	(void)ch;
-	app_status(a, "theme: %s", theme_next());
+	log_msg("theme: %s", theme_next());
 	return R_REDRAW;
 }
 
@@ -240,7 +242,7 @@ static int act_tcp_listeners(struct app *a, int ch)
 {
 	(void)ch;
 	a->vopts.tcp_listeners = !a->vopts.tcp_listeners;
-	app_status(a, "tcp: listening sockets %s", a->vopts.tcp_listeners ? "shown" : "hidden");
+	log_msg("tcp: listening sockets %s", a->vopts.tcp_listeners ? "shown" : "hidden");
 	return R_REBUILD;
 }
 
@@ -248,7 +250,7 @@ static int act_tcp_show(struct app *a, int ch)
 {
 	(void)ch;
 	a->vopts.tcp_show = (a->vopts.tcp_show + 1) % TCP_SHOW_N;
-	app_status(a, "tcp: showing %s connections", tcp_show_name(a->vopts.tcp_show));
+	log_msg("tcp: showing %s connections", tcp_show_name(a->vopts.tcp_show));
 	return R_REBUILD;
 }
 

@@ -20,6 +20,7 @@ void log_msg(const char *fmt, ...)
 		vsnprintf(last, sizeof(last), fmt, ap);
 		last[strcspn(last, "\n")] = '\0';
 	} else {
+		fputs("ebtop: ", stderr);
 		vfprintf(stderr, fmt, ap);
 		if (!*fmt || fmt[strlen(fmt) - 1] != '\n')
 			fputc('\n', stderr);

@@ -1,6 +1,8 @@
-/* The one error sink. Before curses starts and after it ends, messages go
- * to stderr; while curses owns the screen they go to the status line, and
- * anything else written to stderr is kept and printed after endwin. */
+/* The one error sink: every message, error or status, goes through
+ * log_msg. Before curses starts and after it ends, messages go to stderr
+ * as "ebtop: message"; while curses owns the screen they go to the status
+ * line, and anything else written to stderr is kept and printed after
+ * endwin. Callers write the message only, never the prefix. */
 #ifndef EBTOP_LOG_H
 #define EBTOP_LOG_H
 

@@ -92,7 +92,7 @@ static int tick(struct app *a, FILE *out)
 	memset(&fresh, 0, sizeof(fresh));
 	collector_collect(a->col, &fresh);
 	if (a->metrics && (err = metrics_add(a->metrics, &fresh)))
-		log_msg("ebtop: metrics: %s", strerror(-err));
+		log_msg("metrics: %s", strerror(-err));
 	if (fresh.baseline || (a->paused && a->interactive)) {
 		snapshot_free(&fresh);
 		return 0;
@@ -178,13 +178,13 @@ int loop_run(struct app *a, FILE *out)
 	if (ep < 0 || sfd < 0 || tfd < 0 || watch(ep, sfd, EV_SIGNAL) || watch(ep, tfd, EV_TIMER) ||
 	    (a->interactive && watch(ep, STDIN_FILENO, EV_STDIN)) ||
 	    (a->server && watch(ep, server_fd(a->server), EV_HTTP)) || arm_timer(tfd, a->delay)) {
-		log_msg("ebtop: event loop setup failed: %s", strerror(errno));
+		log_msg("event loop setup failed: %s", strerror(errno));
 		return 1;
 	}
 	nfds = collector_fds(a->col, fds, 16);
 	for (size_t i = 0; i < nfds; i++)
 		if (fds[i] >= 0 && watch(ep, fds[i], EV_PROBE + i)) {
-			log_msg("ebtop: event loop setup failed: %s", strerror(errno));
+			log_msg("event loop setup failed: %s", strerror(errno));
 			return 1;
 		}
 	rebaseline(a, tfd);
@@ -246,7 +246,7 @@ int loop_run(struct app *a, FILE *out)
 	if (err == -EPIPE)
 		return 0; /* the reader went away: a normal end for a pipeline */
 	if (err) {
-		log_msg("ebtop: writing output: %s", strerror(-err));
+		log_msg("writing output: %s", strerror(-err));
 		return 1;
 	}
 	return 0;

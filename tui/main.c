@@ -19,7 +19,7 @@
 
 static int usage_error(const char *msg)
 {
-	fprintf(stderr, "ebtop: %s\n", msg);
+	log_msg("%s", msg);
 	return 2;
 }
 
@@ -92,26 +92,25 @@ int main(int argc, char **argv)
 		return usage_error(err);
 	a.interactive = !a.opt.batch && !a.opt.json && !a.opt.listen;
 	if (a.interactive && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
-		fprintf(stderr, "ebtop: not a terminal: printing the %s pane as text (--batch)\n",
-			pane_name(a.opt.view));
+		log_msg("not a terminal: printing the %s pane as text (--batch)", pane_name(a.opt.view));
 		a.interactive = false;
 		a.opt.batch = true;
 	}
 	if (!a.interactive && !a.opt.listen && !(out = open_output(&a.opt, err, sizeof(err))))
 		return usage_error(err);
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
-		fprintf(stderr, "ebtop: this kernel has no BTF (/sys/kernel/btf/vmlinux): "
-				"ebtop needs a kernel built with CONFIG_DEBUG_INFO_BTF=y\n");
+		log_msg("this kernel has no BTF (/sys/kernel/btf/vmlinux): "
+			"ebtop needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
 		return 1;
 	}
 	if (privs_check(err, sizeof(err))) {
-		fprintf(stderr, "ebtop: %s\n", err);
+		log_msg("%s", err);
 		return 1;
 	}
 	/* bound before the probes load, so a busy port fails fast, and before
 	 * privileges go, so a port below 1024 works */
 	if (a.opt.listen && !(a.server = server_open(&la, err, sizeof(err)))) {
-		fprintf(stderr, "ebtop: %s\n", err);
+		log_msg("%s", err);
 		return 1;
 	}
 	log_capture_libbpf();
@@ -119,7 +118,7 @@ int main(int argc, char **argv)
 
 	a.col = collector_new(&copts);
 	if (!a.col || collector_all_failed(a.col, err, sizeof(err))) {
-		fprintf(stderr, "ebtop: cannot start any probe: %s\n", a.col ? err : strerror(errno));
+		log_msg("cannot start any probe: %s", a.col ? err : strerror(errno));
 		shut_down(&a);
 		return 1;
 	}
@@ -129,11 +128,11 @@ int main(int argc, char **argv)
 	if (a.server) {
 		if (!(a.metrics = metrics_new(a.opt.metrics_top)) ||
 		    server_start(a.server, a.metrics, err, sizeof(err))) {
-			fprintf(stderr, "ebtop: %s\n", a.metrics ? err : strerror(errno));
+			log_msg("%s", a.metrics ? err : strerror(errno));
 			shut_down(&a);
 			return 1;
 		}
-		fprintf(stderr, "ebtop: serving metrics on %s\n", server_url(a.server));
+		log_msg("serving metrics on %s", server_url(a.server));
 	}
 	a.delay = a.opt.delay;
 	a.pane = a.opt.view;
@@ -158,12 +157,14 @@ int main(int argc, char **argv)
 			rc = app_set_cgroup(&a, a.opt.cgroup, err, sizeof(err));
 		if (rc) {
 			shut_down(&a);
-			return rc == -ENOTSUP ? (fprintf(stderr, "ebtop: %s\n", err), 1)
-					      : usage_error(err);
+			if (rc != -ENOTSUP)
+				return usage_error(err);
+			log_msg("%s", err);
+			return 1;
 		}
 	}
 	if (a.interactive && term_start()) {
-		fprintf(stderr, "ebtop: cannot start the terminal (TERM=%s)\n", getenv("TERM"));
+		log_msg("cannot start the terminal (TERM=%s)", getenv("TERM"));
 		shut_down(&a);
 		return 1;
 	}

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "tui/prompt.h"
+#include "tui/log.h"
 
 void prompt_open(struct app *a, enum prompt_kind kind, const char *initial)
 {
@@ -35,16 +36,16 @@ static int accept(struct app *a)
 	switch (kind) {
 	case PROMPT_PID:
 		if (app_set_pids(a, a->input, err, sizeof(err)))
-			app_status(a, "%s (filter unchanged)", err);
+			log_msg("%s (filter unchanged)", err);
 		return R_REBUILD;
 	case PROMPT_CGROUP:
 		if (app_set_cgroup(a, a->input, err, sizeof(err)))
-			app_status(a, "%s (filter unchanged)", err);
+			log_msg("%s (filter unchanged)", err);
 		return R_REBUILD;
 	case PROMPT_SEARCH:
 		if (*a->search && table_find(&a->model.table, a->ps[a->pane].selected - 1,
 					     a->search, 1) < 0)
-			app_status(a, "not found: %s", a->search);
+			log_msg("not found: %s", a->search);
 		return R_REDRAW;
 	default:
 		return R_NONE;

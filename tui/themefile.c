@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "probes/note.h"
 #include "tui/themefile.h"
 
 static const char *const role_names[NROLES] = {
@@ -194,7 +195,7 @@ int theme_parse(const char *text, size_t len, struct theme_spec *out, theme_warn
 {
 	int warnings = 0, line = 0;
 	size_t i = 0;
-	char msg[160];
+	char msg[NOTE_LEN];
 
 	memset(out, 0, sizeof(*out));
 	while (i < len) {
