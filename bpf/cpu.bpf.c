@@ -47,7 +47,8 @@ struct {
 } now SEC(".maps");
 
 /* Tests only: switches away from this process's threads are not seen, as
- * the kernel ebtop is tested on does for some of its own agent's. */
+ * some kernels never show sched_switch for some switches (the cpu pane
+ * must still charge them right). */
 const volatile __u32 unseen_tgid = 0;
 /* possible CPUs, set before load: the slots cpu_now reads */
 const volatile __u32 nr_cpus = 1;

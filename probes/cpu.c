@@ -37,7 +37,7 @@ struct cpu_probe {
 static void cpu_stop(void *state);
 
 /* Tests only: EBTOP_TEST_UNSEEN_SWITCH=tgid hides that process's switches
- * away from the probe, as the kernel ebtop is tested on does for some. */
+ * away from the probe, as some kernels do for some switches. */
 static uint32_t unseen_tgid(void)
 {
 	const char *v = getenv("EBTOP_TEST_UNSEEN_SWITCH");

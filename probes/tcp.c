@@ -279,8 +279,8 @@ fail:
  * TCP segment came or went in this network namespace (the dump's scope:
  * every counter it shows moves only with one) and no state or owner
  * changed (the programs count those). An idle box then skips the walk of
- * every bucket of the established table (262,144 here), about 40% of its
- * refresh; a busy one dumps every time, as before. */
+ * every bucket of the established table, the larger part of its refresh;
+ * a busy one dumps every time. */
 static bool tables_moved(struct tcp_probe *p)
 {
 	char buf[8192], mark[sizeof(p->mark)];

@@ -1,11 +1,11 @@
 /* One parse of the kernel's BTF for all the objects ebtop loads.
  *
  * libbpf 1.1 (Debian 12's) loads vmlinux BTF afresh for every object: it
- * reads /sys/kernel/btf/vmlinux (5.5 MB here) into a new buffer, 4 KiB per
+ * reads /sys/kernel/btf/vmlinux (several MB) into a new buffer, 4 KiB per
  * sysfs read, and copies that into another, then frees both once the
- * object is loaded. Each copy lands in fresh memory, which costs about
- * 6 ms per MB to touch on this VM: reading and parsing it once per object
- * was most of start-up.
+ * object is loaded. Each copy lands in fresh memory that must be touched
+ * again: reading and parsing it once per object is most of start-up
+ * (doc/performance.md has the figures).
  *
  * libbpf makes those calls (btf__load_vmlinux_btf, btf__free) through its
  * PLT, so the definitions below, in the executable, are the ones they
