@@ -18,16 +18,21 @@ static __always_inline int on_fork(struct task_struct *parent, struct task_struc
 	return 0;
 }
 
-/* Exited processes leave the set, keeping it bounded under churn. */
-static __always_inline int on_exit(struct task_struct *t)
+/* Exited processes leave the set, keeping it bounded under churn. Not at
+ * sched_process_exit: the process's files close after it (the close of
+ * each of its TCP connections among them) and its last switch away comes
+ * later still, and both are its own events. The group leader's task is
+ * freed once the whole group is gone. */
+static __always_inline int on_free(struct task_struct *t)
 {
 	struct filter_cfg *cfg = filter_get();
 	__u32 tgid;
 
-	if (!cfg || !cfg->pids_on || !group_dead(t))
+	if (!cfg || !cfg->pids_on)
 		return 0;
 	tgid = BPF_CORE_READ(t, tgid);
-	bpf_map_delete_elem(&filter_pids, &tgid);
+	if (BPF_CORE_READ(t, pid) == tgid)
+		bpf_map_delete_elem(&filter_pids, &tgid);
 	return 0;
 }
 
@@ -43,14 +48,14 @@ int BPF_PROG(filter_fork_raw, struct task_struct *parent, struct task_struct *ch
 	return on_fork(parent, child);
 }
 
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(filter_exit_btf, struct task_struct *t)
+SEC("tp_btf/sched_process_free")
+int BPF_PROG(filter_free_btf, struct task_struct *t)
 {
-	return on_exit(t);
+	return on_free(t);
 }
 
-SEC("raw_tp/sched_process_exit")
-int BPF_PROG(filter_exit_raw, struct task_struct *t)
+SEC("raw_tp/sched_process_free")
+int BPF_PROG(filter_free_raw, struct task_struct *t)
 {
-	return on_exit(t);
+	return on_free(t);
 }

@@ -12,7 +12,7 @@ LOADS+=("$HOLD")
 for _ in $(seq 50); do [ -s "$TMPD/ports" ] && break; sleep 0.1; done
 read -r _ CPORT _ SPORT <"$TMPD/ports"
 start_shell 160 30
-type_line "$EBTOP -v tcp; echo EXIT=\$?"
+type_line "$EBTOP -v tcp -p $HOLD; echo EXIT=\$?" # its own sockets only
 check "tcp pane drawn" wait_for '^TCP .*connections' 10
 row="^ *$HOLD +e2e-tcphold +ESTABLISHED .* 1\.00MiB .*127\.0\.0\.1:$CPORT +127\.0\.0\.1:$SPORT"
 check "the held connection's client end: owner, state, 1 MiB sent, endpoints" wait_for "$row" 5
