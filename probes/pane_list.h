@@ -1,5 +1,5 @@
 /* The one list of panes, in key order (key 1 is the first). An entry is
- * the pane's id suffix and its name (the SPEC name, for -v and JSON):
+ * the pane's id suffix and its name (as -v and JSON spell it):
  * PANE_CPU, cpu. Each pane has its data source, cpu_probe_ops in
  * probes/cpu.c, and its view, cpu_pane in views/cpu.c; everything else
  * (the pane enum, the probe list, the view list, names, keys, help and

@@ -1,4 +1,4 @@
-/* Command line (SPEC.md "Command line"). */
+/* The command line (ebtop --help, README "Options"). */
 #ifndef EBTOP_OPTIONS_H
 #define EBTOP_OPTIONS_H
 
@@ -35,7 +35,7 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 /* Parse "PID[,PID...]": each a live process. Returns 0 or -1 with err set. */
 int options_parse_pids(const char *s, uint32_t *pids, size_t max, size_t *n, char *err,
 		       size_t errlen);
-/* Parse a refresh interval within SPEC bounds. */
+/* Parse a refresh interval within DELAY_MIN..DELAY_MAX. */
 int options_parse_delay(const char *s, double *delay, char *err, size_t errlen);
 
 #define DELAY_MIN 0.1

@@ -1,4 +1,4 @@
-/* The "ebtop/1" document (SPEC.md): a common header, then every pane's
+/* The "ebtop/1" document (doc/json.md): a common header, then every pane's
  * object, or {"error": why} for a pane that is unavailable. */
 #include <errno.h>
 #include <math.h>

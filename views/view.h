@@ -36,7 +36,7 @@ const char *pane_name(enum pane_id id);
 /* Every pane's name in key order: "cpu, runq, sys, tcp or exec" for
  * sep ", " and last_sep " or ". */
 void pane_list(char *buf, size_t len, const char *sep, const char *last_sep);
-/* SPEC name -> pane id, or -1. */
+/* A pane's name (as -v and JSON spell it) -> its id, or -1. */
 int pane_id_by_name(const char *name);
 
 /* Build a pane's model, or a one-line "unavailable: why" model. */

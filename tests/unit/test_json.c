@@ -62,7 +62,7 @@ static void document(void **state)
 }
 
 /* runq: percentiles, the non-empty buckets with their upper bounds, and
- * the per-process rows, as SPEC names them. */
+ * the per-process rows, as doc/json.md names them. */
 static void runq_object(void **state)
 {
 	static struct runq_proc_row procs[1] = { { .pid = 9, .comm = "w", .count = 3,
