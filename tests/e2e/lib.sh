@@ -179,6 +179,28 @@ start_spinner() {
 	SPIN_PID=$!
 }
 
+# hold_tcp NAME SECS: one loopback connection held open by a process named
+# NAME (1 MiB sent each way), for SECS; its pid in HOLD, the client's and
+# the server's ports in CPORT and SPORT.
+hold_tcp() {
+	: "${BENCHBIN:=$(dirname "$TESTBIN")/bench}"
+	cp "$BENCHBIN/tcpload" "$TMPD/$1"
+	"$TMPD/$1" hold "$2" >"$TMPD/$1.ports" &
+	HOLD=$!
+	LOADS+=("$HOLD")
+	for _ in $(seq 50); do [ -s "$TMPD/$1.ports" ] && break; nap 0.1; done
+	read -r _ CPORT _ SPORT <"$TMPD/$1.ports"
+}
+
+# at_size W H: a fresh shell W columns by H rows on a server of its own;
+# sets AT ("80x24") for check labels.
+at_size() {
+	SOCK=$BASE_SOCK-$1x$2
+	AT=$1x$2
+	start_shell "$1" "$2"
+}
+BASE_SOCK=$SOCK
+
 # After ebtop exits: the prompt is back and the tty is sane (echo, icanon).
 terminal_sane() {
 	tm send-keys -l -- 'stty -a | tr " " "\n" | grep -xE "(-)?(icanon|echo)" | tr "\n" " "; echo'

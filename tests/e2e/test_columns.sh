@@ -7,46 +7,37 @@
 # loopback connection; -p shows only its owner's sockets.
 . "$(dirname "$0")/lib.sh"
 
-: "${BENCHBIN:=$(dirname "$TESTBIN")/bench}"
-cp "$BENCHBIN/tcpload" "$TMPD/e2e-tcpcols"
-"$TMPD/e2e-tcpcols" hold 120 >"$TMPD/ports" &
-HOLD=$!
-LOADS+=("$HOLD")
-for _ in $(seq 50); do [ -s "$TMPD/ports" ] && break; sleep 0.1; done
-read -r _ CPORT _ SPORT <"$TMPD/ports"
+hold_tcp e2e-tcpcols 120
 client="^ *$HOLD +e2e-tcpcols +ESTABLISHED"
 
-base=$SOCK
 for size in "80 24" "120 40"; do
-	w=${size% *} h=${size#* } at=${size/ /x}
-	SOCK=$base-$w
-	start_shell "$w" "$h"
+	at_size $size
 	type_line "$EBTOP -v tcp -p $HOLD; echo EXIT=\$?"
-	check "$at: tcp pane drawn" wait_for '^TCP .*connections' 10
-	if [ "$w" = 80 ]; then
-		check "$at: the essential columns, in order" wait_for '^ +PID +COMM +STATE +TX +RX +REMOTE +▶$' 5
-		check "$at: the client's row: pid, comm, state, bytes sent, remote endpoint" \
+	check "$AT: tcp pane drawn" wait_for '^TCP .*connections' 10
+	if [ "$AT" = 80x24 ]; then
+		check "$AT: the essential columns, in order" wait_for '^ +PID +COMM +STATE +TX +RX +REMOTE +▶$' 5
+		check "$AT: the client's row: pid, comm, state, bytes sent, remote endpoint" \
 			wait_for "$client +1\\.00MiB +[0-9.]+[KMG]?i?B? +127\\.0\\.0\\.1:$SPORT *\$" 5
-		check "$at: LOCAL and AGE are not shown" eval "! screen_has 'LOCAL|AGE'"
+		check "$AT: LOCAL and AGE are not shown" eval "! screen_has 'LOCAL|AGE'"
 		tm send-keys Right
-		check "$at: Right scrolls: the owner stays, a marker, the next columns" \
+		check "$AT: Right scrolls: the owner stays, a marker, the next columns" \
 			wait_for '^ +PID +COMM +STATE +◀ +RX/s +TX +RX +AGE +▶$' 3
 		for _ in 1 2 3 4 5 6; do tm send-keys Right; done
-		check "$at: Right again reaches LOCAL with the client's own port" \
+		check "$AT: Right again reaches LOCAL with the client's own port" \
 			eval "wait_for '◀LOCAL +REMOTE *\$' 3 && screen_has '$client +127\\.0\\.0\\.1:$CPORT +127\\.0\\.0\\.1:$SPORT *\$'"
-		check "$at: and no marker of more on the right" eval "! screen_has '▶'"
+		check "$AT: and no marker of more on the right" eval "! screen_has '▶'"
 		for _ in 1 2 3 4 5 6 7 8; do tm send-keys Left; done
-		check "$at: Left back to the start" wait_for '^ +PID +COMM +STATE +TX +RX +REMOTE +▶$' 3
+		check "$AT: Left back to the start" wait_for '^ +PID +COMM +STATE +TX +RX +REMOTE +▶$' 3
 	else
-		check "$at: every column but AGE, the lowest priority" \
+		check "$AT: every column but AGE, the lowest priority" \
 			wait_for '^ +PID +COMM +STATE +TX/s▼ +RX/s +TX +RX +LOCAL +REMOTE +▶$' 5
-		check "$at: the client's row: both endpoints" \
+		check "$AT: the client's row: both endpoints" \
 			wait_for "$client .*1\\.00MiB .*127\\.0\\.0\\.1:$CPORT +127\\.0\\.0\\.1:$SPORT *\$" 5
 		tm send-keys Right Right
-		check "$at: Right brings AGE in" wait_for '◀.*AGE .*REMOTE *$' 3
+		check "$AT: Right brings AGE in" wait_for '◀.*AGE .*REMOTE *$' 3
 	fi
 	tm send-keys q
-	check "$at: q exits 0" wait_for '^EXIT=0' 5
+	check "$AT: q exits 0" wait_for '^EXIT=0' 5
 	tm kill-server
 done
 finish

@@ -10,36 +10,33 @@ make_cgroup follow || { echo "ok 1 # SKIP no writable cgroup v2 mount"; finish; 
 # execs N..M of /bin/true in the test's cgroup, waited for
 execs() { in_cgroup "$CG" "for ((i = $1; i <= $2; i++)); do /bin/true follow-\$i; done"; wait "$IN_CG_PID"; }
 
-base=$SOCK
 for size in "80 24" "120 40"; do
-	w=${size% *} h=${size#* } at=${size/ /x}
-	SOCK=$base-$w
-	start_shell "$w" "$h"
+	at_size $size
 	type_line "$EBTOP -c $CG; echo EXIT=\$?"
 	wait_for 'PID .*COMMAND' 10
-	rows=$((h + 20)) # more than the pane has rows
+	rows=$((${size#* } + 20)) # more than the pane has rows
 	execs 1 "$rows"
 	tm send-keys 5
-	check "$at: exec pane opened after $rows execs shows the newest, at the bottom" \
+	check "$AT: exec pane opened after $rows execs shows the newest, at the bottom" \
 		wait_for "/bin/true follow-$rows *\$" 5
 	last=$(screen | grep -E '/bin/true follow-[0-9]+' | tail -1)
-	check "$at: the newest is the last row ($last)" grep -q "follow-$rows *\$" <<<"$last"
-	check "$at: the oldest has scrolled off" eval "! screen_has 'follow-1 *\$'"
-	check "$at: following: no marker" eval "! screen_has 'following off'"
+	check "$AT: the newest is the last row ($last)" grep -q "follow-$rows *\$" <<<"$last"
+	check "$AT: the oldest has scrolled off" eval "! screen_has 'follow-1 *\$'"
+	check "$AT: following: no marker" eval "! screen_has 'following off'"
 	tm send-keys Up
-	check "$at: Up: the pane says following is off" wait_for 'following off: End' 3
+	check "$AT: Up: the pane says following is off" wait_for 'following off: End' 3
 	execs $((rows + 1)) $((rows + 10))
-	check "$at: new execs arrive ($((rows + 10)) in history)" wait_for "$((rows + 10)) in history" 5
-	check "$at: the position holds: follow-$((rows - 1)) still on screen" \
+	check "$AT: new execs arrive ($((rows + 10)) in history)" wait_for "$((rows + 10)) in history" 5
+	check "$AT: the position holds: follow-$((rows - 1)) still on screen" \
 		screen_has "follow-$((rows - 1)) *\$"
-	check "$at: the newer rows are not scrolled to" eval "! screen_has 'follow-$((rows + 10)) *\$'"
+	check "$AT: the newer rows are not scrolled to" eval "! screen_has 'follow-$((rows + 10)) *\$'"
 	tm send-keys End
-	check "$at: End follows again: the newest is shown" wait_for "follow-$((rows + 10)) *\$" 3
-	check "$at: and the marker is gone" eval "! screen_has 'following off'"
+	check "$AT: End follows again: the newest is shown" wait_for "follow-$((rows + 10)) *\$" 3
+	check "$AT: and the marker is gone" eval "! screen_has 'following off'"
 	execs $((rows + 11)) $((rows + 12))
-	check "$at: following picks up the next exec" wait_for "follow-$((rows + 12)) *\$" 5
+	check "$AT: following picks up the next exec" wait_for "follow-$((rows + 12)) *\$" 5
 	tm send-keys q
-	check "$at: q exits 0" wait_for '^EXIT=0' 5
+	check "$AT: q exits 0" wait_for '^EXIT=0' 5
 	tm kill-server
 done
 finish

@@ -4,13 +4,7 @@
 # what is listed.
 . "$(dirname "$0")/lib.sh"
 
-: "${BENCHBIN:=$(dirname "$TESTBIN")/bench}"
-cp "$BENCHBIN/tcpload" "$TMPD/e2e-tcphold"
-"$TMPD/e2e-tcphold" hold 60 >"$TMPD/ports" &
-HOLD=$!
-LOADS+=("$HOLD")
-for _ in $(seq 50); do [ -s "$TMPD/ports" ] && break; sleep 0.1; done
-read -r _ CPORT _ SPORT <"$TMPD/ports"
+hold_tcp e2e-tcphold 60
 start_shell 160 30
 type_line "$EBTOP -v tcp -p $HOLD; echo EXIT=\$?" # its own sockets only
 check "tcp pane drawn" wait_for '^TCP .*connections' 10
