@@ -1,7 +1,9 @@
-/* cpu pane against the kernel: a spinner on one CPU shows 100% +/- 5, a
- * two-thread spinner about 200%, everything plus idle adds up to ncpus x
- * 100% within 5%, and ebtop agrees with /proc/PID/stat, also when the
- * switches to the spinner are not seen; a spinner's whole life adds up
+/* cpu pane against the kernel: a spinner shows what /proc/PID/stat says it
+ * ran, interval by interval, and never more than its threads' worth of
+ * CPUs; everything plus idle adds up to ncpus x 100% within 5%; so also
+ * when the switches to the spinner are not seen. How much CPU a spinner
+ * gets depends on what else the machine runs, so it is always compared
+ * with the kernel's own count of the same interval, never with 100%; a spinner's whole life adds up
  * where only the probe's slots are read; a burst of thousands of
  * processes that each run briefly is read whole, every one of them, in
  * agreement with the kernel's own schedstat. */
@@ -38,11 +40,11 @@ static double proc_cpu_s(pid_t pid)
 	return (ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
-/* One spinner owns its CPU: 100 +/- 5. Two spinners on a 2-CPU box share
- * both CPUs with everything else that runs there (this harness, the
- * machine's own agents), so their absolute share varies: the exact check
- * for both is ebtop against /proc/PID/stat, interval by interval. */
-static void spinner_case(const char *label, int threads, double want, double tol)
+/* A spinner shares its CPUs with everything else that runs there (this
+ * harness, the machine's own agents, other load), so its absolute share
+ * varies: the exact check is ebtop against /proc/PID/stat, interval by
+ * interval; the bound is its threads' worth of CPUs. */
+static void spinner_case(const char *label, int threads)
 {
 	const char *args[] = { "--json=-", "-d", "1", "-n", "3", NULL };
 	pid_t sp = spawn_spinner(threads, 5.5, true);
@@ -84,9 +86,9 @@ static void spinner_case(const char *label, int threads, double want, double tol
 				      "%sinterval %d: ebtop %.1f%% vs /proc/PID/stat %.1f%%", label, ndocs,
 				      num(p, "cpu_pct"), proc_pct);
 			}
-			if (!check(fabs(num(p, "cpu_pct") - want) <= tol,
-				   "%sinterval %d: %d-thread spinner at %.1f%%, want %.0f +/- %.0f", label,
-				   ndocs, threads, num(p, "cpu_pct"), want, tol))
+			if (!check(num(p, "cpu_pct") <= threads * 100 + 5,
+				   "%sinterval %d: %d-thread spinner at %.1f%%, at most %d%% (+5)", label,
+				   ndocs, threads, num(p, "cpu_pct"), threads * 100))
 				cJSON_ArrayForEach(it, cJSON_GetObjectItem(cpu, "processes"))
 					if (num(it, "cpu_pct") >= 1) /* who else ran */
 						printf("#   %s (%d) %.1f%%\n",
@@ -144,7 +146,7 @@ static void unseen_case(void)
 
 	snprintf(tgid, sizeof(tgid), "%d", nag);
 	setenv("EBTOP_TEST_UNSEEN_SWITCH", tgid, 1);
-	spinner_case("switches to it unseen: ", 1, 100, 5);
+	spinner_case("switches to it unseen: ", 1);
 	unsetenv("EBTOP_TEST_UNSEEN_SWITCH");
 	kill(nag, SIGKILL);
 	reap(nag);
@@ -179,18 +181,17 @@ static void run_on_all(void)
 
 /* A spinner started after ebtop (read from then on without forced
  * switches) is shown from the interval it starts in, with the runtime the
- * kernel counted for it, and at 100 +/- 5 in the first interval it spins
- * through whole. It starts on CPU 0, where it stays, while ebtop and this
- * test run on CPU 1: so it may go the whole interval without a switch
- * away from it, which is where a process used to get its entry. Once in
- * CI it then showed nothing, and the next interval everything (199.7%);
- * hidden_case below makes that certain. */
+ * kernel counted for it, and in the first interval it spins through whole
+ * with what its schedstat gained in it. It starts on CPU 0, where it
+ * stays, while ebtop and this test run on CPU 1: so it may go the whole
+ * interval without a switch away from it (hidden_case below makes that
+ * certain). */
 static void late_spinner_case(void)
 {
 	const char *args[] = { "--json=-", "-d", "1", "-n", "4", NULL };
 	struct ebtop e;
 	cJSON *doc, *p;
-	double ran_s;
+	double ran_s, ran_pct;
 	pid_t sp;
 
 	pin_self(1);
@@ -210,10 +211,13 @@ static void late_spinner_case(void)
 	      "schedstat", p ? num(p, "oncpu_ns") / 1e9 : 0, ran_s);
 	cJSON_Delete(doc);
 	doc = ebtop_doc(&e);
+	ran_pct = doc ? (schedstat_ns(sp) / 1e9 - ran_s) /
+				num(cJSON_GetObjectItem(doc, "cpu"), "interval_s") * 100
+		      : 0;
 	p = doc ? find_pid(doc, "cpu", "processes", sp) : NULL;
-	check(p && fabs(num(p, "cpu_pct") - 100) <= 5,
-	      "a spinner started after ebtop: %.1f%% in its first whole interval, want 100 +/- 5",
-	      p ? num(p, "cpu_pct") : 0);
+	check(p && fabs(num(p, "cpu_pct") - ran_pct) <= 5,
+	      "a spinner started after ebtop: %.1f%% in its first whole interval, %.1f%% by its "
+	      "schedstat", p ? num(p, "cpu_pct") : 0, ran_pct);
 	cJSON_Delete(doc);
 	while ((doc = ebtop_doc(&e)))
 		cJSON_Delete(doc);
@@ -417,8 +421,8 @@ int main(void)
 		skip("cpu pane against the kernel", "needs root for BPF");
 		return done();
 	}
-	spinner_case("", 1, 100, 5);
-	spinner_case("", 2, 200, 50); /* more than one CPU's worth: both threads ran */
+	spinner_case("", 1);
+	spinner_case("", 2);
 	unseen_case();
 	setenv("EBTOP_FAIL_PROBE", "cpu_now", 1);
 	whole_life_case("slots only: ");
