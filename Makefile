@@ -15,7 +15,7 @@ VERSION := 0.1.0
 
 # Libraries come from their pkg-config files: the flags a distribution's
 # build of each needs, not ones written down here.
-PKGS := libbpf libelf zlib ncursesw libcjson libseccomp libmicrohttpd
+PKGS := libbpf libelf zlib ncursesw libcjson libseccomp libmicrohttpd libzstd
 PKG_CONFIG ?= pkg-config
 pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
 pkg_libs = $(shell $(PKG_CONFIG) --libs $(1))
@@ -53,7 +53,7 @@ FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUT)/fuzz/%,$(FUZZ_SRCS))
 # what the fuzzed parsers need, built into each fuzzer with libFuzzer
 FUZZ_DEPS := tui/themefile.c tui/options.c probes/procfs.c probes/cgroup.c \
-	     probes/snapshot.c probes/histogram.c $(wildcard views/*.c)
+	     probes/snapshot.c probes/histogram.c probes/frame.c $(wildcard views/*.c)
 THEMES := $(wildcard themes/*.theme)
 # the build tree's binary finds its themes next to it, like an installed one
 THEME_COPIES := $(patsubst themes/%,$(OUT)/themes/%,$(THEMES))
@@ -116,7 +116,7 @@ $(OUT)/fuzz/%: tests/fuzz/%.c $(FUZZ_DEPS) | $(SKELS) $(OUT)/builtin_themes.h
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) -g -O1 -std=gnu11 -D_GNU_SOURCE -DEBTOP_VERSION='"$(VERSION)"' -I$(OUT) \
 		-I. $(call pkg_cflags,libcjson) -fsanitize=fuzzer,address,undefined \
-		$< $(FUZZ_DEPS) $(call pkg_libs,libcjson) -lm -o $@
+		$< $(FUZZ_DEPS) $(call pkg_libs,libcjson libzstd zlib) -lm -o $@
 
 $(OUT)/%.o: %.c | $(SKELS) $(OUT)/builtin_themes.h
 	$(call msg,CC,$@)

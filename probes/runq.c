@@ -139,14 +139,7 @@ static int read_system(struct runq_probe *p, struct runq_snap *rs, bool report)
 	rs->p50_us = hist_percentile(rs->hist, HIST_BUCKETS, 50);
 	rs->p90_us = hist_percentile(rs->hist, HIST_BUCKETS, 90);
 	rs->p99_us = hist_percentile(rs->hist, HIST_BUCKETS, 99);
-	/* a new heat map column; the oldest scrolls out */
-	if (p->heat_cols == RUNQ_HEAT_COLS)
-		memmove(p->heat[0], p->heat[1], sizeof(p->heat) - sizeof(p->heat[0]));
-	else
-		p->heat_cols++;
-	memset(p->heat[p->heat_cols - 1], 0, sizeof(p->heat[0]));
-	for (unsigned i = 0; i < HIST_BUCKETS; i++)
-		p->heat[p->heat_cols - 1][hist_pow2_row(i, RUNQ_HEAT_ROWS - 1)] += rs->hist[i];
+	runq_heat_push(p->heat, &p->heat_cols, rs->hist);
 	memcpy(rs->heat, p->heat, sizeof(p->heat));
 	rs->heat_cols = p->heat_cols;
 	return 0;

@@ -1,5 +1,18 @@
 #include <stdlib.h>
+#include <string.h>
+#include "probes/histogram.h"
 #include "probes/snapshot.h"
+
+void runq_heat_push(uint32_t (*heat)[RUNQ_HEAT_ROWS], int *ncols, const uint64_t *hist)
+{
+	if (*ncols == RUNQ_HEAT_COLS)
+		memmove(heat[0], heat[1], (RUNQ_HEAT_COLS - 1) * sizeof(heat[0]));
+	else
+		(*ncols)++;
+	memset(heat[*ncols - 1], 0, sizeof(heat[0]));
+	for (unsigned i = 0; i < HIST_BUCKETS; i++)
+		heat[*ncols - 1][hist_pow2_row(i, RUNQ_HEAT_ROWS - 1)] += hist[i];
+}
 
 void snapshot_free(struct snapshot *s)
 {

@@ -159,5 +159,8 @@ struct snapshot {
 };
 
 void snapshot_free(struct snapshot *s);
+/* A new heat map column of RUNQ_HEAT_COLS, from one interval's histogram
+ * folded into powers of two; the oldest scrolls out. */
+void runq_heat_push(uint32_t (*heat)[RUNQ_HEAT_ROWS], int *ncols, const uint64_t *hist);
 
 #endif

@@ -3,7 +3,7 @@
 # are missing, saying what it installs. BENCH_DEPS=1 adds the benchmark peers.
 set -eu
 PKGS="make gcc clang llvm pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev
-      libncurses-dev libcjson-dev libseccomp-dev libcmocka-dev tmux procps iproute2 jq
+      libncurses-dev libcjson-dev libseccomp-dev libzstd-dev libcmocka-dev tmux procps iproute2 jq
       util-linux libclang-rt-14-dev valgrind libmicrohttpd-dev prometheus curl"
 [ "${BENCH_DEPS:-0}" = 1 ] && PKGS="$PKGS bpftrace htop"
 missing=""

@@ -7,6 +7,7 @@
 #include "tui/app.h"
 #include "probes/cgroup.h"
 #include "tui/log.h"
+#include "tui/replay.h"
 #include "tui/snapfile.h"
 #include "views/view.h"
 
@@ -47,6 +48,10 @@ int app_set_pids(struct app *a, const char *text, char *err, size_t errlen)
 	size_t n = 0;
 	int e;
 
+	if (a->replay) {
+		snprintf(err, errlen, "a replay shows what was recorded: filters apply to live data");
+		return -ENOTSUP;
+	}
 	if (*text && options_parse_pids(text, pids, MAX_FILTER_PIDS, &n, err, errlen))
 		return -EINVAL;
 	if (collector_filter_error(a->col)) {
@@ -69,6 +74,10 @@ int app_set_cgroup(struct app *a, const char *text, char *err, size_t errlen)
 	uint64_t id = 0;
 	int e;
 
+	if (a->replay) {
+		snprintf(err, errlen, "a replay shows what was recorded: filters apply to live data");
+		return -ENOTSUP;
+	}
 	if (*text && (e = cgroup_resolve(text, &id, err, errlen)))
 		return e;
 	if (collector_filter_error(a->col)) {
@@ -121,7 +130,47 @@ void app_view_changed(struct app *a)
 {
 	char msg[NOTE_LEN];
 
+	if (!a->col)
+		return;
 	if (collector_set_view(a->col, a->pane, !a->interactive, msg, sizeof(msg)) || msg[0])
 		if (a->interactive && msg[0])
 			log_msg("%s", msg);
+}
+
+int app_replay_show(struct app *a, long i)
+{
+	long n = (long)replay_frames(a->replay);
+	struct json_header h;
+	struct snapshot s;
+	char err[NOTE_LEN];
+
+	i = i < 0 ? 0 : i >= n ? n - 1 : i;
+	if (replay_load(a->replay, i, &s, &h, err, sizeof(err))) {
+		log_msg("replay: %s (%zu damaged frames skipped)", err, replay_damaged(a->replay));
+		a->frame = i; /* step past it */
+		return R_REDRAW;
+	}
+	snapshot_free(&a->snap);
+	a->snap = s;
+	a->have_snap = true;
+	a->frame = i;
+	a->npids = h.npids < MAX_FILTER_PIDS ? h.npids : MAX_FILTER_PIDS;
+	memcpy(a->pids, h.pids, a->npids * sizeof(*a->pids));
+	snprintf(a->cgroup, sizeof(a->cgroup), "%s", h.cgroup);
+	return R_REBUILD;
+}
+
+long app_replay_frame_at(const struct app *a, double seconds)
+{
+	uint64_t now = replay_time_ns(a->replay, a->frame);
+	double want = (double)now + seconds * 1e9;
+
+	if (want <= 0)
+		return 0;
+	if (seconds > 0) { /* the first frame at or after the time */
+		size_t i = replay_find(a->replay, (uint64_t)want);
+
+		return replay_time_ns(a->replay, i) < (uint64_t)want ? (long)i + 1 : (long)i;
+	}
+	return (long)replay_find(a->replay, (uint64_t)want);
 }

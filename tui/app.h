@@ -28,6 +28,11 @@ struct app {
 	struct metrics *metrics;      /* --listen: counters since start */
 	struct server *server;        /* --listen: the /metrics endpoint */
 	struct snapshot snap;         /* what is on screen (frozen while paused) */
+	struct replay *replay;        /* -r: frames instead of the collector */
+	size_t frame;                 /* replay: the frame on screen */
+	bool playing;                 /* replay: frames advance at recorded pace */
+	int record_fd;                /* --record: the file frames are appended to */
+	double speed;                 /* replay: 1 is as recorded */
 	struct pane_model model;      /* built from snap for the current pane */
 	bool have_snap;
 	int pane;
@@ -63,6 +68,10 @@ enum {
 void app_rebuild(struct app *a);
 /* The pane on screen changed: attach what it needs, detach what it hid. */
 void app_view_changed(struct app *a);
+/* Replay: show frame i (clamped to the recording). Returns reactions. */
+int app_replay_show(struct app *a, long i);
+/* Replay: the frame seconds away from the one on screen. */
+long app_replay_frame_at(const struct app *a, double seconds);
 int app_set_pids(struct app *a, const char *text, char *err, size_t errlen);
 int app_set_cgroup(struct app *a, const char *text, char *err, size_t errlen);
 /* Write an "ebtop/1" snapshot of what is on screen; reports in the status. */

@@ -1,6 +1,7 @@
 /* The key table: every key, its action and its help text in one place. The
  * help screen and the hint bar are generated from it. */
 #include <curses.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include "tui/keys.h"
@@ -188,6 +189,11 @@ static int act_search_again(struct app *a, int ch)
 static int act_pause(struct app *a, int ch)
 {
 	(void)ch;
+	if (a->replay) { /* a replay is always still: space plays it */
+		a->playing = !a->playing;
+		log_msg(a->playing ? "replay: playing at x%g" : "replay: stopped", a->speed);
+		return R_TIMER | R_REDRAW;
+	}
 	a->paused = !a->paused;
 	log_msg(a->paused ? "paused: data frozen, collection continues"
 				: "resumed");
@@ -199,6 +205,11 @@ static int act_speed(struct app *a, int ch)
 	static const double steps[] = { 0.1, 0.2, 0.5, 1, 2, 3, 5, 10, 30, 60, 300, 900, 3600 };
 	int n = sizeof(steps) / sizeof(steps[0]), i;
 
+	if (a->replay) { /* + plays faster, - slower */
+		a->speed = ch == '+' ? fmin(a->speed * 2, 64) : fmax(a->speed / 2, 1.0 / 16);
+		log_msg("replay: x%g", a->speed);
+		return R_TIMER | R_REDRAW;
+	}
 	if (ch == '+') { /* slower */
 		for (i = 0; i < n - 1 && steps[i] <= a->delay + 1e-9; i++)
 			;
@@ -209,6 +220,22 @@ static int act_speed(struct app *a, int ch)
 	a->delay = steps[i];
 	log_msg("refresh every %gs", a->delay);
 	return R_TIMER | R_REDRAW;
+}
+
+/* [ ] one frame back / forward, { } one minute; in a replay. */
+static int act_time(struct app *a, int ch)
+{
+	if (!a->replay) {
+		log_msg("live rewind is not built yet: record with --record, open with -r");
+		return R_REDRAW;
+	}
+	a->playing = false;
+	switch (ch) {
+	case '[': return app_replay_show(a, (long)a->frame - 1);
+	case ']': return app_replay_show(a, (long)a->frame + 1);
+	case '{': return app_replay_show(a, app_replay_frame_at(a, -60));
+	default: return app_replay_show(a, app_replay_frame_at(a, 60));
+	}
 }
 
 static int act_snapshot(struct app *a, int ch)
@@ -296,8 +323,11 @@ static const struct binding table[] = {
 	{ { '<', '>', 'r' }, "< > r", "Sort", "sort by previous / next column; reverse", act_sort },
 	{ { '/' }, "/", "Search", "search rows of this pane", act_search },
 	{ { 'n', 'N' }, "n N", NULL, "next / previous search match", act_search_again },
-	{ { ' ' }, "space", "Pause", "pause: data freezes and stays browsable", act_pause },
-	{ { '+', '-' }, "+ -", NULL, "slower / faster refresh", act_speed },
+	{ { ' ' }, "space", "Pause", "pause: data freezes and stays browsable; replay: play / stop",
+	  act_pause },
+	{ { '+', '-' }, "+ -", NULL, "slower / faster refresh; replay: faster / slower", act_speed },
+	{ { '[', ']', '{', '}' }, "[ ] { }", NULL, "replay: one frame / one minute back, forward",
+	  act_time },
 	{ { 's' }, "s", "Snap", "snapshot all panes to JSON", act_snapshot },
 	{ { 't' }, "t", "Theme", "next theme", act_theme },
 	{ { 'P' }, "P", NULL, "sys: list processes / syscalls (Enter on a process: its own mix)", act_sys_procs },

@@ -12,12 +12,14 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
+#include "probes/frame.h"
 #include "tui/input.h"
 #include "tui/keys.h"
 #include "tui/log.h"
 #include "tui/loop.h"
 #include "tui/paint.h"
 #include "tui/prompt.h"
+#include "tui/replay.h"
 #include "views/metrics.h"
 #include "tui/serve.h"
 #include "views/view.h"
@@ -64,7 +66,8 @@ static int write_batch(struct app *a, FILE *out)
 	return fflush(out) ? -errno : 0;
 }
 
-static int write_json(struct app *a, FILE *out)
+/* The "ebtop/1" document of what is on screen (malloc'd), or NULL. */
+static char *doc_text(struct app *a)
 {
 	struct json_meta meta;
 	cJSON *doc;
@@ -74,12 +77,87 @@ static int write_json(struct app *a, FILE *out)
 	doc = json_snapshot(&a->snap, &meta);
 	text = json_print(doc);
 	cJSON_Delete(doc);
+	return text;
+}
+
+static int write_line(FILE *out, char *text)
+{
 	if (!text)
 		return -ENOMEM;
 	fputs(text, out);
 	fputc('\n', out);
 	free(text);
 	return fflush(out) ? -errno : 0;
+}
+
+/* --record: the document as one frame, in one write, so a crash loses at
+ * most the frame being written. */
+static int write_frame(struct app *a)
+{
+	char *text = doc_text(a);
+	uint64_t ns = a->snap.wall.tv_sec * 1000000000ull + a->snap.wall.tv_nsec;
+	size_t len;
+	void *frame = text ? frame_encode(text, strlen(text), ns, &len) : NULL;
+	ssize_t n = frame ? write(a->record_fd, frame, len) : -1;
+	int err = n == (ssize_t)len ? 0 : n < 0 ? -errno : -EIO;
+
+	free(frame);
+	free(text);
+	return err;
+}
+
+/* Replay: headless, emit the next frame as recorded (--json) or as text;
+ * interactive and playing, show the next frame. */
+static int replay_tick(struct app *a, FILE *out)
+{
+	size_t n = replay_frames(a->replay), len;
+
+	if (!a->interactive) {
+		int err = 0;
+
+		if (a->frame >= n) {
+			a->quit = true;
+			return 0;
+		}
+		if (a->opt.json) {
+			char *doc = replay_doc(a->replay, a->frame, &len);
+
+			if (doc)
+				err = write_line(out, doc);
+			else if (errno != EBADMSG) /* a damaged frame is skipped, counted */
+				err = -errno;
+		} else if ((app_replay_show(a, a->frame) & R_REBUILD)) {
+			err = write_batch(a, out);
+		}
+		a->frame++;
+		return err;
+	}
+	if (!a->playing)
+		return 0;
+	if (a->frame + 1 >= n) {
+		a->playing = false;
+		log_msg("replay: the end of the recording");
+		return 0;
+	}
+	app_replay_show(a, (long)a->frame + 1);
+	return 0;
+}
+
+/* How long until the next tick: the refresh interval, or in a replay the
+ * recorded gap to the next frame at the chosen speed. */
+static double period(const struct app *a)
+{
+	double gap;
+
+	if (!a->replay)
+		return a->delay;
+	if (!a->interactive)
+		return 1e-9;
+	if (!a->playing || a->frame + 1 >= replay_frames(a->replay))
+		return a->delay;
+	gap = (replay_time_ns(a->replay, a->frame + 1) - (double)replay_time_ns(a->replay, a->frame)) /
+	      1e9 / a->speed;
+	return gap < 0.02 ? 0.02 : gap > 10 ? 10 : gap;
 }
 
 /* One refresh: collect; show it unless paused (collection goes on so
@@ -89,6 +167,8 @@ static int tick(struct app *a, FILE *out)
 	struct snapshot fresh;
 	int err;
 
+	if (a->replay)
+		return replay_tick(a, out);
 	memset(&fresh, 0, sizeof(fresh));
 	collector_collect(a->col, &fresh);
 	if (a->metrics && (err = metrics_add(a->metrics, &fresh)))
@@ -102,7 +182,9 @@ static int tick(struct app *a, FILE *out)
 	a->have_snap = true;
 	a->ticks++;
 	if (!a->interactive && !a->server) {
-		err = a->opt.json ? write_json(a, out) : write_batch(a, out);
+		err = a->opt.record ? write_frame(a)
+		    : a->opt.json   ? write_line(out, doc_text(a))
+				    : write_batch(a, out);
 		if (err)
 			return err;
 	}
@@ -140,7 +222,7 @@ static void handle_keys(struct app *a, int timer_fd)
 			return;
 	}
 	if (r & R_TIMER)
-		arm_timer(timer_fd, a->delay);
+		arm_timer(timer_fd, period(a));
 	if (r & R_REBUILD)
 		show(a);
 	else if (r)
@@ -153,10 +235,12 @@ static void rebaseline(struct app *a, int timer_fd)
 {
 	struct snapshot s;
 
-	memset(&s, 0, sizeof(s));
-	collector_collect(a->col, &s);
-	snapshot_free(&s);
-	arm_timer(timer_fd, a->delay);
+	if (a->col) {
+		memset(&s, 0, sizeof(s));
+		collector_collect(a->col, &s);
+		snapshot_free(&s);
+	}
+	arm_timer(timer_fd, period(a));
 }
 
 int loop_run(struct app *a, FILE *out)
@@ -181,7 +265,7 @@ int loop_run(struct app *a, FILE *out)
 		log_msg("event loop setup failed: %s", strerror(errno));
 		return 1;
 	}
-	nfds = collector_fds(a->col, fds, 16);
+	nfds = a->col ? collector_fds(a->col, fds, 16) : 0;
 	for (size_t i = 0; i < nfds; i++)
 		if (fds[i] >= 0 && watch(ep, fds[i], EV_PROBE + i)) {
 			log_msg("event loop setup failed: %s", strerror(errno));
@@ -209,6 +293,8 @@ int loop_run(struct app *a, FILE *out)
 				if (read(tfd, &ticks, sizeof(ticks)) < 0)
 					break;
 				err = tick(a, out);
+				if (a->replay)
+					arm_timer(tfd, period(a));
 				if (a->interactive)
 					show(a);
 				if (a->server) /* its timeouts */
@@ -221,8 +307,9 @@ int loop_run(struct app *a, FILE *out)
 				if (read(sfd, &si, sizeof(si)) != sizeof(si))
 					break;
 				a->quit = true;
-				/* --json promises every exec once: flush the partial interval */
-				if (a->opt.json)
+				/* --json and --record promise every exec once: flush
+				 * the partial interval */
+				if ((a->opt.json || a->opt.record) && !a->replay)
 					err = tick(a, out);
 				break;
 			default: /* a probe's ring buffer: drain now, show at the next refresh */
@@ -234,7 +321,7 @@ int loop_run(struct app *a, FILE *out)
 					break;
 				}
 				handle_keys(a, tfd);
-				if (!a->have_snap && !a->quit)
+				if (!a->have_snap && !a->quit && !a->replay)
 					rebaseline(a, tfd);
 				break;
 			}

@@ -1,5 +1,6 @@
 /* ebtop: parse, check, start the probes, run the loop. */
 #include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <malloc.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "tui/loop.h"
 #include "views/metrics.h"
 #include "tui/privs.h"
+#include "tui/replay.h"
 #include "tui/serve.h"
 #include "tui/term.h"
 #include "tui/theme.h"
@@ -44,6 +46,9 @@ static void shut_down(struct app *a)
 	server_free(a->server);
 	metrics_free(a->metrics);
 	collector_free(a->col);
+	replay_free(a->replay);
+	if (a->opt.record && a->record_fd >= 0)
+		close(a->record_fd);
 }
 
 static FILE *open_output(const struct options *o, char *err, size_t len)
@@ -56,6 +61,72 @@ static FILE *open_output(const struct options *o, char *err, size_t len)
 	if (!f)
 		snprintf(err, len, "cannot write --json file %s: %s", o->json, strerror(errno));
 	return f;
+}
+
+/* Live data: the kernel's BTF, privileges, the probes. Returns an exit
+ * status, 0 to go on. */
+static int start_live(struct app *a, struct listen_addr *la, char *err, size_t len)
+{
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		log_msg("this kernel has no BTF (/sys/kernel/btf/vmlinux): "
+			"ebtop needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
+		return 1;
+	}
+	if (privs_check(err, len)) {
+		log_msg("%s", err);
+		return 1;
+	}
+	/* bound before the probes load, so a busy port fails fast, and before
+	 * privileges go, so a port below 1024 works */
+	if (a->opt.listen && !(a->server = server_open(la, err, len))) {
+		log_msg("%s", err);
+		return 1;
+	}
+	log_capture_libbpf();
+	struct collector_opts copts = { .sys_latency = a->opt.sys_latency };
+
+	a->col = collector_new(&copts);
+	if (!a->col || collector_all_failed(a->col, err, len)) {
+		log_msg("cannot start any probe: %s", a->col ? err : strerror(errno));
+		return 1;
+	}
+	/* loaded and attached (tracefs mounted if needed): shed the rest */
+	if (privs_drop())
+		log_msg("could not drop capabilities: %s", strerror(errno));
+	if (a->server) {
+		if (!(a->metrics = metrics_new(a->opt.metrics_top)) ||
+		    server_start(a->server, a->metrics, err, len)) {
+			log_msg("%s", a->metrics ? err : strerror(errno));
+			return 1;
+		}
+		log_msg("serving metrics on %s", server_url(a->server));
+	}
+	return 0;
+}
+
+/* A replay needs neither BPF nor root: the first frame (or the one the
+ * user asked for) is the snapshot on screen. */
+static int start_replay(struct app *a, char *err, size_t len)
+{
+	if (!(a->replay = replay_open(a->opt.replay, err, len))) {
+		log_msg("cannot replay: %s", err);
+		return 1;
+	}
+	a->speed = 1;
+	if (a->interactive)
+		app_replay_show(a, 0);
+	return 0;
+}
+
+/* --record's file: a new one or one to append to, never truncated, 0600,
+ * and not through a symlink (it may be opened as root in a shared dir). */
+static int open_record(const char *path, char *err, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		snprintf(err, len, "cannot write --record file %s: %s", path, strerror(errno));
+	return fd;
 }
 
 int main(int argc, char **argv)
@@ -90,49 +161,21 @@ int main(int argc, char **argv)
 	}
 	if (a.opt.listen && check_listen(&a.opt, &la, err, sizeof(err)))
 		return usage_error(err);
-	a.interactive = !a.opt.batch && !a.opt.json && !a.opt.listen;
+	a.interactive = !a.opt.batch && !a.opt.json && !a.opt.listen && !a.opt.record;
 	if (a.interactive && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
 		log_msg("not a terminal: printing the %s pane as text (--batch)", pane_name(a.opt.view));
 		a.interactive = false;
 		a.opt.batch = true;
 	}
-	if (!a.interactive && !a.opt.listen && !(out = open_output(&a.opt, err, sizeof(err))))
+	if (!a.interactive && !a.opt.listen && !a.opt.record &&
+	    !(out = open_output(&a.opt, err, sizeof(err))))
 		return usage_error(err);
-	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
-		log_msg("this kernel has no BTF (/sys/kernel/btf/vmlinux): "
-			"ebtop needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
-		return 1;
-	}
-	if (privs_check(err, sizeof(err))) {
-		log_msg("%s", err);
-		return 1;
-	}
-	/* bound before the probes load, so a busy port fails fast, and before
-	 * privileges go, so a port below 1024 works */
-	if (a.opt.listen && !(a.server = server_open(&la, err, sizeof(err)))) {
-		log_msg("%s", err);
-		return 1;
-	}
-	log_capture_libbpf();
-	struct collector_opts copts = { .sys_latency = a.opt.sys_latency };
-
-	a.col = collector_new(&copts);
-	if (!a.col || collector_all_failed(a.col, err, sizeof(err))) {
-		log_msg("cannot start any probe: %s", a.col ? err : strerror(errno));
+	if (a.opt.record && (a.record_fd = open_record(a.opt.record, err, sizeof(err))) < 0)
+		return usage_error(err);
+	rc = a.opt.replay ? start_replay(&a, err, sizeof(err)) : start_live(&a, &la, err, sizeof(err));
+	if (rc) {
 		shut_down(&a);
-		return 1;
-	}
-	/* loaded and attached (tracefs mounted if needed): shed the rest */
-	if (privs_drop())
-		log_msg("could not drop capabilities: %s", strerror(errno));
-	if (a.server) {
-		if (!(a.metrics = metrics_new(a.opt.metrics_top)) ||
-		    server_start(a.server, a.metrics, err, sizeof(err))) {
-			log_msg("%s", a.metrics ? err : strerror(errno));
-			shut_down(&a);
-			return 1;
-		}
-		log_msg("serving metrics on %s", server_url(a.server));
+		return rc;
 	}
 	a.delay = a.opt.delay;
 	a.pane = a.opt.view;

@@ -30,12 +30,18 @@ static const char usage[] =
 	"                          http://ADDR:PORT/metrics (port 0: any free port)\n"
 	"      --allow-remote      let --listen use an address other than loopback\n"
 	"      --metrics-top=N     per-process series per metric, busiest first (default 50)\n"
+	"      --record=FILE       no curses: append every refresh to FILE as a frame\n"
+	"                          (a CRC-checked, zstd-compressed JSON document; mode 0600)\n"
+	"  -r, --replay=FILE       show a recording, a --json file (plain, .gz, .zst) or an\n"
+	"                          s snapshot, with no BPF and no root; [ ] { } to move in time,\n"
+	"                          space to play; with --json or --batch, re-emit it\n"
 	"  -h, --help              show this help\n"
 	"  -V, --version           show the version\n\n"
 	"Needs root (or CAP_BPF+CAP_PERFMON) and a kernel with BTF.\n"
 	"Exit status: 0 normal, 1 runtime failure, 2 bad usage.\n";
 
-enum { OPT_SNAPSHOT_DIR = 256, OPT_SYS_LATENCY, OPT_LISTEN, OPT_ALLOW_REMOTE, OPT_METRICS_TOP };
+enum { OPT_SNAPSHOT_DIR = 256, OPT_SYS_LATENCY, OPT_LISTEN, OPT_ALLOW_REMOTE, OPT_METRICS_TOP,
+       OPT_RECORD };
 
 int options_parse_delay(const char *s, double *delay, char *err, size_t errlen)
 {
@@ -130,6 +136,8 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 		{ "listen", required_argument, NULL, OPT_LISTEN },
 		{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
 		{ "metrics-top", required_argument, NULL, OPT_METRICS_TOP },
+		{ "record", required_argument, NULL, OPT_RECORD },
+		{ "replay", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
@@ -144,7 +152,7 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 	o->metrics_top = METRICS_TOP_DEFAULT;
 	optind = 0; /* full reset, so tests can parse repeatedly */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":d:p:c:v:t:bn:j:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:p:c:v:t:bn:j:r:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			if (options_parse_delay(optarg, &o->delay, err, errlen))
@@ -196,6 +204,12 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 		case OPT_ALLOW_REMOTE:
 			o->allow_remote = true;
 			break;
+		case OPT_RECORD:
+			o->record = optarg;
+			break;
+		case 'r':
+			o->replay = optarg;
+			break;
 		case OPT_METRICS_TOP:
 			if (parse_count(optarg, "--metrics-top", METRICS_TOP_MAX, &o->metrics_top,
 					err, errlen))
@@ -229,6 +243,16 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 	if ((o->allow_remote || o->metrics_top != METRICS_TOP_DEFAULT) && !o->listen) {
 		snprintf(err, errlen, "%s only applies to --listen",
 			 o->allow_remote ? "--allow-remote" : "--metrics-top");
+		return PARSE_USAGE;
+	}
+	if (o->record && (o->batch || o->json || o->listen || o->replay)) {
+		snprintf(err, errlen, "--record runs on its own: it cannot be combined with %s",
+			 o->batch ? "--batch" : o->json ? "--json" : o->listen ? "--listen" : "--replay");
+		return PARSE_USAGE;
+	}
+	if (o->replay && (o->listen || o->npids || o->cgroup)) {
+		snprintf(err, errlen, "--replay shows what was recorded: %s does not apply to it",
+			 o->listen ? "--listen" : o->npids ? "--pid" : "--cgroup");
 		return PARSE_USAGE;
 	}
 	if (o->batch && o->json && !strcmp(o->json, "-")) {

@@ -24,6 +24,8 @@ struct options {
 	const char *listen;           /* ADDR:PORT for /metrics, or NULL */
 	bool allow_remote;            /* --listen may be a non-loopback address */
 	long metrics_top;             /* per-process series per metric */
+	const char *record;           /* --record: append frames to this file */
+	const char *replay;           /* -r: the file to replay, no BPF */
 };
 
 enum parse_result { PARSE_OK, PARSE_EXIT, PARSE_USAGE };

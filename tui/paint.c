@@ -7,6 +7,7 @@
 #include <time.h>
 #include "tui/keys.h"
 #include "tui/paint.h"
+#include "tui/replay.h"
 #include "tui/log.h"
 #include "views/text.h"
 #include "tui/theme.h"
@@ -163,6 +164,25 @@ static void status_model(struct app *a, struct pane_model *m)
 		model_seg(m, ROLE_STATUS, " %s: %s", label[a->prompt], a->input);
 		model_seg(m, ROLE_HINT_KEY, "_");
 		model_seg(m, ROLE_STATUS, "  (Enter accept, Esc cancel)");
+		return;
+	}
+	if (a->replay) {
+		char when[16];
+		time_t t = a->snap.wall.tv_sec;
+		struct tm tm;
+
+		localtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%H:%M:%S", &tm);
+		model_seg(m, ROLE_CRIT, " REPLAY %s ", when);
+		model_seg(m, ROLE_STATUS, " frame %zu/%zu%s", a->frame + 1, replay_frames(a->replay),
+			  a->playing ? "" : " stopped");
+		if (a->playing)
+			model_seg(m, ROLE_STATUS, " playing x%g", a->speed);
+		if (replay_damaged(a->replay))
+			model_seg(m, ROLE_WARN, " | %zu damaged frames skipped",
+				  replay_damaged(a->replay));
+		if (*log_last())
+			model_seg(m, ROLE_STATUS, " | %s", log_last());
 		return;
 	}
 	if (a->paused)

@@ -1,5 +1,8 @@
 /* Pane 1: on-CPU time per process over the last interval. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include "views/view.h"
 
 enum { COL_PID, COL_USER, COL_THR, COL_CPU, COL_ONCPU, COL_COMM, COL_CGROUP, NCOL };
@@ -78,8 +81,36 @@ static cJSON *cpu_json(const struct snapshot *s, bool history)
 	return o;
 }
 
+static int cpu_parse(const cJSON *o, struct snapshot *s)
+{
+	const cJSON *arr = json_get_array(o, "processes"), *it;
+	size_t n = cJSON_GetArraySize(arr);
+
+	s->cpu.ncpus = json_get_u32(o, "ncpus");
+	s->cpu.idle_ns = json_get_u64(o, "idle_ns");
+	s->cpu.interval_s = json_get_num(o, "interval_s");
+	if (n && !(s->cpu.rows = calloc(n, sizeof(*s->cpu.rows))))
+		return -ENOMEM;
+	cJSON_ArrayForEach(it, arr) {
+		struct cpu_row *r = &s->cpu.rows[s->cpu.n++];
+		char cgroup[4096];
+
+		r->pid = json_get_u32(it, "pid");
+		r->uid = json_get_u32(it, "uid");
+		r->threads = json_get_u32(it, "threads");
+		r->oncpu_ns = json_get_u64(it, "oncpu_ns");
+		r->pct = json_get_num(it, "cpu_pct");
+		json_get_text(it, "comm", r->comm, sizeof(r->comm));
+		json_get_text(it, "cgroup", cgroup, sizeof(cgroup));
+		if (!(r->cgroup = strdup(cgroup)))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 const struct pane cpu_pane = {
 	.default_sort = COL_CPU,
 	.build = cpu_build,
 	.json = cpu_json,
+	.parse = cpu_parse,
 };

@@ -1,5 +1,6 @@
 /* Pane 5: the live exec stream, oldest first so the newest is at the
  * bottom; loss markers stand where the kernel dropped records. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,10 +145,66 @@ static cJSON *exec_json(const struct snapshot *s, bool history)
 	return o;
 }
 
+static struct exec_rec *rec_parse(const cJSON *o, uint64_t seq)
+{
+	struct exec_rec *r = calloc(1, sizeof(*r));
+	const cJSON *argv = json_get_array(o, "argv"), *it;
+	char buf[4096];
+
+	if (!r)
+		return NULL;
+	r->refs = 1;
+	r->seq = seq;
+	json_get_time(o, "time", &r->time);
+	r->pid = json_get_u32(o, "pid");
+	r->ppid = json_get_u32(o, "ppid");
+	r->uid = json_get_u32(o, "uid");
+	r->ret = (int32_t)json_get_num(o, "ret");
+	r->truncated = cJSON_IsTrue(cJSON_GetObjectItem(o, "truncated"));
+	json_get_text(o, "comm", r->comm, sizeof(r->comm));
+	json_get_text(o, "filename", buf, sizeof(buf));
+	r->filename = strdup(buf);
+	r->argv = calloc(cJSON_GetArraySize(argv) + 1, sizeof(*r->argv));
+	if (!r->filename || !r->argv) {
+		exec_rec_put(r);
+		return NULL;
+	}
+	cJSON_ArrayForEach(it, argv)
+		if (!(r->argv[r->argc++] = strdup(cJSON_IsString(it) ? it->valuestring : ""))) {
+			r->argc--;
+			exec_rec_put(r);
+			return NULL;
+		}
+	return r;
+}
+
+static int exec_parse(const cJSON *o, struct snapshot *s)
+{
+	struct exec_snap *e = &s->exec;
+	const cJSON *arr = json_get_array(o, "events"), *it;
+	size_t n = cJSON_GetArraySize(arr);
+
+	e->lost = json_get_u64(o, "lost");
+	e->lost_total = json_get_u64(o, "lost_total");
+	e->dropped = json_get_u64(o, "dropped");
+	json_get_text(o, "note", e->note, sizeof(e->note));
+	if (n && !(e->recs = calloc(n, sizeof(*e->recs))))
+		return -ENOMEM;
+	cJSON_ArrayForEach(it, arr) {
+		if (!(e->recs[e->n] = rec_parse(it, e->n)))
+			return -ENOMEM;
+		e->n++;
+	}
+	e->nnew = e->events = e->n;
+	e->rate = s->interval_s > 0 ? e->n / s->interval_s : 0;
+	return 0;
+}
+
 const struct pane exec_pane = {
 	.default_sort = COL_TIME,
 	.default_reverse = true,
 	.follow_tail = true,
 	.build = exec_build,
 	.json = exec_json,
+	.parse = exec_parse,
 };

@@ -43,6 +43,111 @@ void json_time(char *buf, size_t len, const struct timespec *ts)
 	snprintf(buf + n, len - n, ".%03ldZ", ts->tv_nsec / 1000000);
 }
 
+double json_get_num(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsNumber(v) && isfinite(v->valuedouble) ? v->valuedouble : 0;
+}
+
+uint64_t json_get_u64(const cJSON *o, const char *key)
+{
+	double v = json_get_num(o, key);
+
+	return v <= 0 ? 0 : v >= 18446744073709549568.0 ? UINT64_MAX : (uint64_t)v;
+}
+
+uint32_t json_get_u32(const cJSON *o, const char *key)
+{
+	uint64_t v = json_get_u64(o, key);
+
+	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
+void json_get_text(const cJSON *o, const char *key, char *buf, size_t len)
+{
+	const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
+
+	snprintf(buf, len, "%s", v ? v : "");
+}
+
+const cJSON *json_get_array(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsArray(v) ? v : NULL;
+}
+
+/* "2026-12-01T20:13:00.626Z" -> timespec; false if it does not read. */
+static bool parse_time(const char *t, struct timespec *ts);
+
+bool json_get_time(const cJSON *o, const char *key, struct timespec *ts)
+{
+	return parse_time(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key)), ts);
+}
+
+static bool parse_time(const char *t, struct timespec *ts)
+{
+	struct tm tm;
+	int ms = 0;
+
+	memset(&tm, 0, sizeof(tm));
+	if (!t || sscanf(t, "%d-%d-%dT%d:%d:%d.%dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+			 &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms) < 6 || ms < 0 || ms > 999)
+		return false;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	ts->tv_sec = timegm(&tm);
+	ts->tv_nsec = ms * 1000000L;
+	return ts->tv_sec != -1;
+}
+
+int json_parse_snapshot(const char *text, size_t len, struct snapshot *s, struct json_header *h,
+			char *err, size_t errlen)
+{
+	cJSON *doc = cJSON_ParseWithLength(text, len);
+	const cJSON *filter, *v;
+	int rc = 0;
+
+	memset(s, 0, sizeof(*s));
+	memset(h, 0, sizeof(*h));
+	if (!doc || strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(doc, "schema")) ?: "",
+			   "ebtop/1")) {
+		snprintf(err, errlen, doc ? "not an \"ebtop/1\" document" : "not JSON");
+		cJSON_Delete(doc);
+		return -EBADMSG;
+	}
+	if (!parse_time(cJSON_GetStringValue(cJSON_GetObjectItem(doc, "time")), &s->wall)) {
+		snprintf(err, errlen, "document without a time");
+		cJSON_Delete(doc);
+		return -EBADMSG;
+	}
+	s->interval_s = json_get_num(doc, "interval_s");
+	json_get_text(doc, "view", h->view, sizeof(h->view));
+	filter = cJSON_GetObjectItem(doc, "filter");
+	json_get_text(filter, "cgroup", h->cgroup, sizeof(h->cgroup));
+	cJSON_ArrayForEach(v, json_get_array(filter, "pids"))
+		if (cJSON_IsNumber(v) && v->valuedouble > 0 && h->npids < MAX_REPLAY_PIDS)
+			h->pids[h->npids++] = (unsigned)fmin(v->valuedouble, UINT32_MAX);
+	for (int id = 0; id < NPANES && !rc; id++) {
+		const cJSON *o = cJSON_GetObjectItem(doc, pane_name(id));
+		const char *why = cJSON_GetStringValue(cJSON_GetObjectItem(o, "error"));
+
+		if (!cJSON_IsObject(o))
+			snprintf(s->error[id], sizeof(s->error[id]), "not in the recording");
+		else if (why)
+			snprintf(s->error[id], sizeof(s->error[id]), "%s", why);
+		else
+			rc = panes[id]->parse(o, s);
+	}
+	cJSON_Delete(doc);
+	if (rc) {
+		snapshot_free(s);
+		snprintf(err, errlen, "%s", strerror(-rc));
+	}
+	return rc;
+}
+
 cJSON *json_snapshot(const struct snapshot *s, const struct json_meta *meta)
 {
 	cJSON *doc = cJSON_CreateObject(), *filter, *pids;

@@ -1,7 +1,9 @@
 /* Pane 2: run-queue latency. A histogram folded to powers of two, the
  * percentiles, a heat map of the last intervals (time left to right,
  * latency bottom to top), and the processes that waited longest. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "probes/histogram.h"
 #include "views/view.h"
@@ -182,8 +184,42 @@ static cJSON *runq_json(const struct snapshot *s, bool history)
 	return o;
 }
 
+static int runq_parse(const cJSON *o, struct snapshot *s)
+{
+	struct runq_snap *q = &s->runq;
+	const cJSON *arr = json_get_array(o, "processes"), *it;
+	size_t n = cJSON_GetArraySize(arr);
+
+	q->count = json_get_u64(o, "count");
+	q->p50_us = json_get_num(o, "p50_us");
+	q->p90_us = json_get_num(o, "p90_us");
+	q->p99_us = json_get_num(o, "p99_us");
+	q->max_us = json_get_num(o, "max_us");
+	/* le_us is a bucket's upper bound: the microsecond below it is in it */
+	cJSON_ArrayForEach(it, json_get_array(o, "buckets")) {
+		uint64_t le = json_get_u64(it, "le_us");
+
+		if (le)
+			q->hist[bucket_index(le - 1)] += json_get_u64(it, "count");
+	}
+	if (n && !(q->procs = calloc(n, sizeof(*q->procs))))
+		return -ENOMEM;
+	cJSON_ArrayForEach(it, arr) {
+		struct runq_proc_row *r = &q->procs[q->np++];
+
+		r->pid = json_get_u32(it, "pid");
+		json_get_text(it, "comm", r->comm, sizeof(r->comm));
+		r->count = json_get_u64(it, "count");
+		r->p50_us = json_get_num(it, "p50_us");
+		r->p99_us = json_get_num(it, "p99_us");
+		r->max_us = json_get_num(it, "max_us");
+	}
+	return 0;
+}
+
 const struct pane runq_pane = {
 	.default_sort = COL_P99,
 	.build = runq_build,
 	.json = runq_json,
+	.parse = runq_parse,
 };

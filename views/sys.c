@@ -1,7 +1,9 @@
 /* Pane 3: syscall rates. The table is per syscall, or (P) per process; the
  * busiest processes head it. A process's own mix: Enter on its row filters
  * to it in the kernel, and the table shows its syscalls. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include "views/view.h"
 
 enum { COL_NR, COL_NAME, COL_RATE, COL_COUNT, COL_ERR, COL_AVG, COL_MAX, NCOL };
@@ -130,8 +132,48 @@ static cJSON *sys_json(const struct snapshot *s, bool history)
 	return o;
 }
 
+static int sys_parse(const cJSON *o, struct snapshot *s)
+{
+	struct sys_snap *y = &s->sys;
+	const cJSON *rows = json_get_array(o, "syscalls"), *procs = json_get_array(o, "processes");
+	size_t n = cJSON_GetArraySize(rows), np = cJSON_GetArraySize(procs);
+	const cJSON *it;
+
+	y->collecting = cJSON_IsTrue(cJSON_GetObjectItem(o, "collecting"));
+	y->total_per_s = json_get_num(o, "total_per_s");
+	if ((n && !(y->rows = calloc(n, sizeof(*y->rows)))) ||
+	    (np && !(y->procs = calloc(np, sizeof(*y->procs)))))
+		return -ENOMEM;
+	cJSON_ArrayForEach(it, rows) {
+		struct sys_row *r = &y->rows[y->n++];
+
+		r->nr = json_get_u32(it, "nr");
+		json_get_text(it, "name", r->name, sizeof(r->name));
+		r->count = json_get_u64(it, "count");
+		r->per_s = json_get_num(it, "per_s");
+		r->errors = json_get_u64(it, "errors");
+		r->errors_per_s = s->interval_s > 0 ? r->errors / s->interval_s : 0;
+		if (cJSON_GetObjectItem(it, "avg_us")) {
+			y->latency = true;
+			r->avg_lat_ns = json_get_num(it, "avg_us") * 1e3;
+			r->max_lat_ns = json_get_num(it, "max_us") * 1e3;
+		}
+	}
+	cJSON_ArrayForEach(it, procs) {
+		struct sys_proc_row *r = &y->procs[y->np++];
+
+		r->pid = json_get_u32(it, "pid");
+		json_get_text(it, "comm", r->comm, sizeof(r->comm));
+		r->count = json_get_u64(it, "count");
+		r->per_s = json_get_num(it, "per_s");
+		r->errors = json_get_u64(it, "errors");
+	}
+	return 0;
+}
+
 const struct pane sys_pane = {
 	.default_sort = COL_RATE,
 	.build = sys_build,
 	.json = sys_json,
+	.parse = sys_parse,
 };

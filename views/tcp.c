@@ -1,7 +1,9 @@
 /* Pane 4: TCP connections, live ones with rates and recently closed ones
  * with their lifetime, in one sortable table. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include "views/view.h"
@@ -205,8 +207,81 @@ static cJSON *tcp_json(const struct snapshot *s, bool history)
 	return o;
 }
 
+/* FNV-1a: a replayed connection's identity from its addresses */
+static uint64_t fnv(const uint8_t *p, size_t n, uint64_t h)
+{
+	while (n--)
+		h = (h ^ *p++) * 0x100000001b3ull;
+	return h;
+}
+
+static void row_parse(const cJSON *o, struct tcp_row *r, bool closed)
+{
+	char fam[8], addr[INET6_ADDRSTRLEN + 1], state[16];
+	const cJSON *it;
+
+	r->pid = json_get_u32(o, "pid");
+	r->uid = json_get_u32(o, "uid");
+	json_get_text(o, "comm", r->comm, sizeof(r->comm));
+	json_get_text(o, "family", fam, sizeof(fam));
+	r->family = strcmp(fam, "ipv6") ? AF_INET : AF_INET6;
+	json_get_text(o, "saddr", addr, sizeof(addr));
+	inet_pton(r->family, addr, r->saddr);
+	json_get_text(o, "daddr", addr, sizeof(addr));
+	inet_pton(r->family, addr, r->daddr);
+	r->sport = json_get_u32(o, "sport");
+	r->dport = json_get_u32(o, "dport");
+	json_get_text(o, "state", state, sizeof(state));
+	for (int st = 1; st < NSTATES; st++)
+		if (!strcmp(state, tcp_state_name(st)))
+			r->state = st;
+	cJSON_ArrayForEach(it, json_get_array(o, "states"))
+		for (int st = 1; st < NSTATES; st++)
+			if (cJSON_IsString(it) && !strcmp(it->valuestring, tcp_state_name(st)))
+				r->states |= 1u << st;
+	r->tx_bytes = json_get_u64(o, "tx_bytes");
+	r->rx_bytes = json_get_u64(o, "rx_bytes");
+	r->tx_per_s = json_get_num(o, "tx_per_s");
+	r->rx_per_s = json_get_num(o, "rx_per_s");
+	r->preexisting = cJSON_IsTrue(cJSON_GetObjectItem(o, "preexisting"));
+	r->age_s = json_get_num(o, closed ? "duration_ms" : "age_ms") / 1e3;
+	/* the selection follows a connection by its 4-tuple */
+	r->id = fnv(r->daddr, sizeof(r->daddr), fnv(r->saddr, sizeof(r->saddr), 0xcbf29ce484222325ull)) ^
+		((uint64_t)r->sport << 16 | r->dport);
+	if (closed)
+		json_get_time(o, "closed_at", &r->closed_at);
+}
+
+static int rows_parse(const cJSON *arr, struct tcp_row **rows, size_t *n, bool closed)
+{
+	size_t cap = cJSON_GetArraySize(arr);
+	const cJSON *it;
+
+	if (cap && !(*rows = calloc(cap, sizeof(**rows))))
+		return -ENOMEM;
+	cJSON_ArrayForEach(it, arr)
+		row_parse(it, &(*rows)[(*n)++], closed);
+	return 0;
+}
+
+static int tcp_parse(const cJSON *o, struct snapshot *s)
+{
+	struct tcp_snap *t = &s->tcp;
+	int err;
+
+	t->lost = json_get_u64(o, "lost");
+	t->lost_total = json_get_u64(o, "lost_total");
+	t->closed_total = json_get_u64(o, "closed_total");
+	json_get_text(o, "note", t->note, sizeof(t->note));
+	err = rows_parse(json_get_array(o, "connections"), &t->rows, &t->n, false);
+	if (!err)
+		err = rows_parse(json_get_array(o, "closed"), &t->closed, &t->nclosed, true);
+	return err;
+}
+
 const struct pane tcp_pane = {
 	.default_sort = COL_TXS,
 	.build = tcp_build,
 	.json = tcp_json,
+	.parse = tcp_parse,
 };

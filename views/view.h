@@ -28,6 +28,10 @@ struct pane {
 	void (*build)(const struct snapshot *s, const struct view_opts *o, struct pane_model *m);
 	/* history: streams give everything kept, not only the new records */
 	cJSON *(*json)(const struct snapshot *s, bool history);
+	/* The inverse, for replay: the pane's part of s from its object. The
+	 * object is untrusted: a key missing or of another type reads as 0
+	 * or empty. Returns 0 or -ENOMEM. */
+	int (*parse)(const cJSON *o, struct snapshot *s);
 };
 
 extern const struct pane *const panes[NPANES];
@@ -43,6 +47,8 @@ int pane_id_by_name(const char *name);
 void pane_build(enum pane_id id, const struct snapshot *s, const struct view_opts *o,
 		struct pane_model *m);
 
+#define MAX_REPLAY_PIDS 64
+
 struct json_meta {
 	const char *view;
 	const unsigned *pids;
@@ -53,6 +59,29 @@ struct json_meta {
 
 /* The whole "ebtop/1" document for a snapshot. */
 cJSON *json_snapshot(const struct snapshot *s, const struct json_meta *meta);
+
+/* What a document says beyond its panes, for a replayed screen. */
+struct json_header {
+	char view[16];                  /* "" when absent */
+	unsigned pids[MAX_REPLAY_PIDS];
+	size_t npids;
+	char cgroup[512];               /* "" when not filtered */
+};
+/* A document (text of len bytes) -> snapshot: the inverse of
+ * json_snapshot. Returns 0, or -EBADMSG with a reason in err for what is
+ * not an "ebtop/1" document. s is zeroed first and owns what it gets. */
+int json_parse_snapshot(const char *text, size_t len, struct snapshot *s, struct json_header *h,
+			char *err, size_t errlen);
+
+/* Reading untrusted objects: a key missing or of another type gives 0,
+ * "" or NULL; numbers are clamped to the type asked for. */
+double json_get_num(const cJSON *o, const char *key);
+uint64_t json_get_u64(const cJSON *o, const char *key);
+uint32_t json_get_u32(const cJSON *o, const char *key);
+void json_get_text(const cJSON *o, const char *key, char *buf, size_t len);
+const cJSON *json_get_array(const cJSON *o, const char *key);
+/* An RFC 3339 time as json_time writes it; false if there is none. */
+bool json_get_time(const cJSON *o, const char *key, struct timespec *ts);
 
 /* The document as compact JSON text (malloc'd; NULL with errno set):
  * what cJSON_PrintUnformatted makes, faster (see json.c). */

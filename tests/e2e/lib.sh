@@ -179,13 +179,14 @@ start_spinner() {
 	SPIN_PID=$!
 }
 
-# hold_tcp NAME SECS: one loopback connection held open by a process named
-# NAME (1 MiB sent each way), for SECS; its pid in HOLD, the client's and
-# the server's ports in CPORT and SPORT.
+# hold_tcp NAME SECS [CGROUP]: one loopback connection held open by a
+# process named NAME (1 MiB sent each way), for SECS, started in CGROUP if
+# given (a socket belongs to the cgroup it was made in); its pid in HOLD,
+# the client's and the server's ports in CPORT and SPORT.
 hold_tcp() {
 	: "${BENCHBIN:=$(dirname "$TESTBIN")/bench}"
 	cp "$BENCHBIN/tcpload" "$TMPD/$1"
-	"$TMPD/$1" hold "$2" >"$TMPD/$1.ports" &
+	bash -c "${3:+echo \$\$ >'$3/cgroup.procs' && }exec '$TMPD/$1' hold $2" >"$TMPD/$1.ports" &
 	HOLD=$!
 	LOADS+=("$HOLD")
 	for _ in $(seq 50); do [ -s "$TMPD/$1.ports" ] && break; nap 0.1; done
