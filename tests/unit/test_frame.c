@@ -40,7 +40,7 @@ static char *doc(int n)
 		     "\"cpu\":{\"ncpus\":2,\"idle_ns\":5,\"processes\":[{\"pid\":%d,\"comm\":\"p%d\","
 		     "\"cpu_pct\":50,\"oncpu_ns\":500000000,\"cgroup\":\"/\"}]}}",
 		     n, 100 + n, n) < 0)
-		return NULL;
+		abort();
 	return d;
 }
 
@@ -184,6 +184,7 @@ static void json_inputs(void **state)
 	for (int i = 0; i < 4; i++) {
 		char *d = doc(i);
 
+		assert_non_null(d);
 		fprintf(f, "%s\n", d);
 		gzprintf(gz, "%s\n", d);
 		strcat(all, d);
