@@ -135,6 +135,12 @@ $(OUT)/tests/%: $(OUT)/tests/bpf/%.o $(OUT)/tests/bpf/harness.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(call pkg_libs,libcjson) -lm -lpthread -o $@
 
+# the replay bench drives ebtop's own reader, so it links the core
+$(OUT)/bench/replaybench: $(OUT)/tests/bench/replaybench.o $(CORE_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
 $(OUT)/bench/%: $(OUT)/tests/bench/%.o
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)

@@ -19,7 +19,7 @@ stats_was=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || echo 0)
 trap 'sysctl -qw kernel.bpf_stats_enabled="$stats_was" 2>/dev/null' EXIT
 
 # SCENARIOS="3 5" runs only those (default: all).
-want() { [[ " ${SCENARIOS:-1 2 3 4 5} " == *" $1 "* ]]; }
+want() { [[ " ${SCENARIOS:-1 2 3 4 5 7} " == *" $1 "* ]]; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 calc() { awk "BEGIN {printf \"%.2f\", $1}"; }
 
@@ -261,3 +261,8 @@ e=$(printf '%s\n' "${rates_eb[@]}" | median)
 echo "  execs/s without ebtop: $n; with ebtop: $e (ratio $(calc "$e / $n")); lost per run: ${lost[*]}"
 fi
 
+
+if want 7; then
+echo "== 7. replay of a day's recording (86,400 frames at 1 s, from a fixture document)"
+"$BENCHBIN/replaybench" 86400 tests/fuzz/replay/one-line.json | sed 's/^/  /'
+fi
