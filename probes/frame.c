@@ -96,6 +96,8 @@ struct recording {
 	int nfds;
 	struct entry *e;
 	size_t n, cap;
+	size_t base;    /* frames dropped from the front: e[0] is frame base */
+	size_t bytes;   /* compressed bytes held in memory */
 	size_t damaged;
 };
 
@@ -316,6 +318,7 @@ static int index_text(struct recording *r, const char *text, size_t len)
 			free(e.mem);
 			return -ENOMEM;
 		}
+		r->bytes += clen;
 		p = stop;
 	}
 	return 0;
@@ -388,6 +391,55 @@ struct recording *recording_open(const char *path, char *err, size_t errlen)
 	return r;
 }
 
+struct recording *recording_new(void)
+{
+	return calloc(1, sizeof(struct recording));
+}
+
+int recording_append(struct recording *r, const char *doc, size_t len, uint64_t time_ns,
+		     uint64_t keep_ns, size_t max_bytes)
+{
+	struct entry e = { .fd = -1, .len = len, .time_ns = time_ns };
+	size_t bound = ZSTD_compressBound(len), clen, drop = 0;
+
+	if (len > FRAME_DOC_MAX)
+		return -EFBIG;
+	if (!(e.mem = malloc(bound)))
+		return -ENOMEM;
+	clen = ZSTD_compress(e.mem, bound, doc, len, 1);
+	if (ZSTD_isError(clen)) {
+		free(e.mem);
+		return -EINVAL;
+	}
+	e.clen = clen;
+	e.mem = realloc(e.mem, clen) ?: e.mem; /* keep only what it needs */
+	if (add_entry(r, &e)) {
+		free(e.mem);
+		return -ENOMEM;
+	}
+	r->bytes += clen;
+	while (drop + 1 < r->n && (r->bytes > max_bytes || r->e[drop].time_ns + keep_ns < time_ns)) {
+		r->bytes -= r->e[drop].clen;
+		free(r->e[drop++].mem);
+	}
+	if (drop) {
+		memmove(r->e, r->e + drop, (r->n - drop) * sizeof(*r->e));
+		r->n -= drop;
+		r->base += drop;
+	}
+	return 0;
+}
+
+size_t recording_first(const struct recording *r)
+{
+	return r->base;
+}
+
+size_t recording_bytes(const struct recording *r)
+{
+	return r->bytes;
+}
+
 void recording_close(struct recording *r)
 {
 	if (!r)
@@ -402,7 +454,7 @@ void recording_close(struct recording *r)
 
 size_t recording_count(const struct recording *r)
 {
-	return r->n;
+	return r->base + r->n;
 }
 
 size_t recording_damaged(const struct recording *r)
@@ -412,7 +464,7 @@ size_t recording_damaged(const struct recording *r)
 
 uint64_t recording_time(const struct recording *r, size_t i)
 {
-	return i < r->n ? r->e[i].time_ns : 0;
+	return i >= r->base && i - r->base < r->n ? r->e[i - r->base].time_ns : 0;
 }
 
 size_t recording_find(const struct recording *r, uint64_t time_ns)
@@ -427,7 +479,7 @@ size_t recording_find(const struct recording *r, uint64_t time_ns)
 		else
 			hi = mid;
 	}
-	return lo;
+	return r->base + lo;
 }
 
 static char *damaged(struct recording *r, struct entry *e, void *tofree)
@@ -449,11 +501,11 @@ char *recording_doc(struct recording *r, size_t i, size_t *len)
 	char *doc;
 	size_t got;
 
-	if (i >= r->n) {
+	if (i < r->base || i - r->base >= r->n) {
 		errno = ERANGE;
 		return NULL;
 	}
-	e = &r->e[i];
+	e = &r->e[i - r->base];
 	if (e->bad)
 		return damaged(r, e, NULL);
 	comp = e->mem;

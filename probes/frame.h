@@ -34,14 +34,30 @@ uint32_t crc32c(uint32_t crc, const void *buf, size_t len);
  * *out_len; NULL with errno set. */
 void *frame_encode(const char *doc, size_t len, uint64_t time_ns, size_t *out_len);
 
-/* A recording opened for reading: an index of its frames, in file order. */
+/* A recording opened for reading: an index of its frames, in file order;
+ * or one held in memory (the live history), which frames are appended to
+ * and the oldest dropped from. Frames are numbered from the first ever
+ * added, so a number stays the same frame while older ones are dropped:
+ * the kept ones are recording_first() to recording_count() - 1. */
 struct recording;
+
+/* An empty recording in memory. */
+struct recording *recording_new(void);
+/* Append a document taken at time_ns (compressed, so a kept minute costs
+ * little); then drop the oldest frames while there are more than max_bytes
+ * of them or they are older than keep_ns before time_ns. 0 or -errno. */
+int recording_append(struct recording *r, const char *doc, size_t len, uint64_t time_ns,
+		     uint64_t keep_ns, size_t max_bytes);
+size_t recording_first(const struct recording *r);
+/* Bytes the kept frames hold. */
+size_t recording_bytes(const struct recording *r);
 
 /* Open path (a recording, a rotated set path.N..path, JSON lines plain,
  * .gz or .zst, or one snapshot). NULL with a reason in err when nothing in
  * it is a document. */
 struct recording *recording_open(const char *path, char *err, size_t errlen);
 void recording_close(struct recording *r);
+/* One past the number of the newest frame. */
 size_t recording_count(const struct recording *r);
 /* Frames or lines skipped as damaged (bad CRC, cut short, unreadable). */
 size_t recording_damaged(const struct recording *r);

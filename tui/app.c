@@ -137,16 +137,30 @@ void app_view_changed(struct app *a)
 			log_msg("%s", msg);
 }
 
+struct replay *app_timeline(const struct app *a)
+{
+	return a->replay ? a->replay : a->history;
+}
+
+int app_live(struct app *a)
+{
+	a->rewound = false;
+	log_msg("live");
+	/* the newest frame is the last refresh; the next one replaces it */
+	return app_replay_show(a, (long)replay_frames(a->history) - 1);
+}
+
 int app_replay_show(struct app *a, long i)
 {
-	long n = (long)replay_frames(a->replay);
+	struct replay *t = app_timeline(a);
+	long n = (long)replay_frames(t), first = (long)replay_first(t);
 	struct json_header h;
 	struct snapshot s;
 	char err[NOTE_LEN];
 
-	i = i < 0 ? 0 : i >= n ? n - 1 : i;
-	if (replay_load(a->replay, i, &s, &h, err, sizeof(err))) {
-		log_msg("replay: %s (%zu damaged frames skipped)", err, replay_damaged(a->replay));
+	i = i < first ? first : i >= n ? n - 1 : i;
+	if (replay_load(t, i, &s, &h, err, sizeof(err))) {
+		log_msg("replay: %s (%zu damaged frames skipped)", err, replay_damaged(t));
 		a->frame = i; /* step past it */
 		return R_REDRAW;
 	}
@@ -154,23 +168,26 @@ int app_replay_show(struct app *a, long i)
 	a->snap = s;
 	a->have_snap = true;
 	a->frame = i;
-	a->npids = h.npids < MAX_FILTER_PIDS ? h.npids : MAX_FILTER_PIDS;
-	memcpy(a->pids, h.pids, a->npids * sizeof(*a->pids));
-	snprintf(a->cgroup, sizeof(a->cgroup), "%s", h.cgroup);
+	if (a->replay) { /* the filter it was recorded under; live, it stays the user's */
+		a->npids = h.npids < MAX_FILTER_PIDS ? h.npids : MAX_FILTER_PIDS;
+		memcpy(a->pids, h.pids, a->npids * sizeof(*a->pids));
+		snprintf(a->cgroup, sizeof(a->cgroup), "%s", h.cgroup);
+	}
 	return R_REBUILD;
 }
 
 long app_replay_frame_at(const struct app *a, double seconds)
 {
-	uint64_t now = replay_time_ns(a->replay, a->frame);
+	struct replay *t = app_timeline(a);
+	uint64_t now = replay_time_ns(t, a->frame);
 	double want = (double)now + seconds * 1e9;
 
 	if (want <= 0)
 		return 0;
 	if (seconds > 0) { /* the first frame at or after the time */
-		size_t i = replay_find(a->replay, (uint64_t)want);
+		size_t i = replay_find(t, (uint64_t)want);
 
-		return replay_time_ns(a->replay, i) < (uint64_t)want ? (long)i + 1 : (long)i;
+		return replay_time_ns(t, i) < (uint64_t)want ? (long)i + 1 : (long)i;
 	}
-	return (long)replay_find(a->replay, (uint64_t)want);
+	return (long)replay_find(t, (uint64_t)want);
 }

@@ -29,6 +29,8 @@ struct app {
 	struct server *server;        /* --listen: the /metrics endpoint */
 	struct snapshot snap;         /* what is on screen (frozen while paused) */
 	struct replay *replay;        /* -r: frames instead of the collector */
+	struct replay *history;       /* live: the last --history of refreshes */
+	bool rewound;                 /* live: a frame of history is on screen */
 	size_t frame;                 /* replay: the frame on screen */
 	bool playing;                 /* replay: frames advance at recorded pace */
 	int record_fd;                /* --record: the file frames are appended to */
@@ -68,10 +70,14 @@ enum {
 void app_rebuild(struct app *a);
 /* The pane on screen changed: attach what it needs, detach what it hid. */
 void app_view_changed(struct app *a);
-/* Replay: show frame i (clamped to the recording). Returns reactions. */
+/* The frames a replay or a rewind moves through. */
+struct replay *app_timeline(const struct app *a);
+/* Replay or rewind: show frame i (clamped to those kept). Returns reactions. */
 int app_replay_show(struct app *a, long i);
-/* Replay: the frame seconds away from the one on screen. */
+/* The frame seconds away from the one on screen. */
 long app_replay_frame_at(const struct app *a, double seconds);
+/* Rewind: back to the live data. */
+int app_live(struct app *a);
 int app_set_pids(struct app *a, const char *text, char *err, size_t errlen);
 int app_set_cgroup(struct app *a, const char *text, char *err, size_t errlen);
 /* Write an "ebtop/1" snapshot of what is on screen; reports in the status. */

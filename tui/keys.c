@@ -7,6 +7,7 @@
 #include "tui/keys.h"
 #include "tui/log.h"
 #include "tui/prompt.h"
+#include "tui/replay.h"
 #include "probes/cgroup.h"
 #include "probes/procfs.h"
 #include "tui/theme.h"
@@ -194,6 +195,8 @@ static int act_pause(struct app *a, int ch)
 		log_msg(a->playing ? "replay: playing at x%g" : "replay: stopped", a->speed);
 		return R_TIMER | R_REDRAW;
 	}
+	if (a->rewound)
+		return app_live(a);
 	a->paused = !a->paused;
 	log_msg(a->paused ? "paused: data frozen, collection continues"
 				: "resumed");
@@ -222,20 +225,35 @@ static int act_speed(struct app *a, int ch)
 	return R_TIMER | R_REDRAW;
 }
 
-/* [ ] one frame back / forward, { } one minute; in a replay. */
+/* [ ] one frame back / forward, { } one minute: through a replay, or
+ * back through the live history; forward past its newest frame is live
+ * again. */
 static int act_time(struct app *a, int ch)
 {
-	if (!a->replay) {
-		log_msg("live rewind is not built yet: record with --record, open with -r");
+	struct replay *t = app_timeline(a);
+	long target, newest;
+
+	if (!t) {
+		log_msg("no history to rewind: --history is 0");
 		return R_REDRAW;
+	}
+	newest = (long)replay_frames(t) - 1;
+	if (!a->replay && !a->rewound) {
+		if (ch == ']' || ch == '}' || newest < 1)
+			return R_NONE; /* live already, or nothing kept yet */
+		a->rewound = true;
+		a->frame = newest; /* the refresh on screen */
 	}
 	a->playing = false;
 	switch (ch) {
-	case '[': return app_replay_show(a, (long)a->frame - 1);
-	case ']': return app_replay_show(a, (long)a->frame + 1);
-	case '{': return app_replay_show(a, app_replay_frame_at(a, -60));
-	default: return app_replay_show(a, app_replay_frame_at(a, 60));
+	case '[': target = (long)a->frame - 1; break;
+	case ']': target = (long)a->frame + 1; break;
+	case '{': target = app_replay_frame_at(a, -60); break;
+	default: target = app_replay_frame_at(a, 60); break;
 	}
+	if (!a->replay && target > newest)
+		return app_live(a);
+	return app_replay_show(a, target);
 }
 
 static int act_snapshot(struct app *a, int ch)
@@ -323,11 +341,11 @@ static const struct binding table[] = {
 	{ { '<', '>', 'r' }, "< > r", "Sort", "sort by previous / next column; reverse", act_sort },
 	{ { '/' }, "/", "Search", "search rows of this pane", act_search },
 	{ { 'n', 'N' }, "n N", NULL, "next / previous search match", act_search_again },
-	{ { ' ' }, "space", "Pause", "pause: data freezes and stays browsable; replay: play / stop",
+	{ { ' ' }, "space", "Pause", "pause: data freezes and stays browsable; rewound: live; replay: play",
 	  act_pause },
 	{ { '+', '-' }, "+ -", NULL, "slower / faster refresh; replay: faster / slower", act_speed },
-	{ { '[', ']', '{', '}' }, "[ ] { }", NULL, "replay: one frame / one minute back, forward",
-	  act_time },
+	{ { '[', ']', '{', '}' }, "[ ] { }", NULL,
+	  "rewind / replay: a refresh, a minute back / forward; past the newest: live", act_time },
 	{ { 's' }, "s", "Snap", "snapshot all panes to JSON", act_snapshot },
 	{ { 't' }, "t", "Theme", "next theme", act_theme },
 	{ { 'P' }, "P", NULL, "sys: list processes / syscalls (Enter on a process: its own mix)", act_sys_procs },

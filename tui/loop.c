@@ -66,15 +66,15 @@ static int write_batch(struct app *a, FILE *out)
 	return fflush(out) ? -errno : 0;
 }
 
-/* The "ebtop/1" document of what is on screen (malloc'd), or NULL. */
-static char *doc_text(struct app *a)
+/* The "ebtop/1" document of snapshot s (malloc'd), or NULL. */
+static char *doc_text(struct app *a, const struct snapshot *s)
 {
 	struct json_meta meta;
 	cJSON *doc;
 	char *text;
 
 	app_json_meta(a, &meta);
-	doc = json_snapshot(&a->snap, &meta);
+	doc = json_snapshot(s, &meta);
 	text = json_print(doc);
 	cJSON_Delete(doc);
 	return text;
@@ -94,7 +94,7 @@ static int write_line(FILE *out, char *text)
  * most the frame being written. */
 static int write_frame(struct app *a)
 {
-	char *text = doc_text(a);
+	char *text = doc_text(a, &a->snap);
 	uint64_t ns = a->snap.wall.tv_sec * 1000000000ull + a->snap.wall.tv_nsec;
 	size_t len;
 	void *frame = text ? frame_encode(text, strlen(text), ns, &len) : NULL;
@@ -104,6 +104,24 @@ static int write_frame(struct app *a)
 	free(frame);
 	free(text);
 	return err;
+}
+
+/* Live rewind keeps every refresh, compressed, for --history. */
+#define HISTORY_MAX_BYTES (64u << 20)
+
+static void remember(struct app *a, const struct snapshot *s)
+{
+	/* a frame's execs are those of its own interval; a rewind adds up the rest */
+	char *text = doc_text(a, s);
+	int err;
+
+	err = text ? replay_append(a->history, text, strlen(text),
+				   s->wall.tv_sec * 1000000000ull + s->wall.tv_nsec,
+				   (uint64_t)(a->opt.history_s * 1e9), HISTORY_MAX_BYTES)
+		   : -ENOMEM;
+	if (err)
+		log_msg("history: %s", strerror(-err));
+	free(text);
 }
 
 /* Replay: headless, emit the next frame as recorded (--json) or as text;
@@ -173,7 +191,9 @@ static int tick(struct app *a, FILE *out)
 	collector_collect(a->col, &fresh);
 	if (a->metrics && (err = metrics_add(a->metrics, &fresh)))
 		log_msg("metrics: %s", strerror(-err));
-	if (fresh.baseline || (a->paused && a->interactive)) {
+	if (a->history && !fresh.baseline)
+		remember(a, &fresh);
+	if (fresh.baseline || (a->paused && a->interactive) || a->rewound) {
 		snapshot_free(&fresh);
 		return 0;
 	}
@@ -183,7 +203,7 @@ static int tick(struct app *a, FILE *out)
 	a->ticks++;
 	if (!a->interactive && !a->server) {
 		err = a->opt.record ? write_frame(a)
-		    : a->opt.json   ? write_line(out, doc_text(a))
+		    : a->opt.json   ? write_line(out, doc_text(a, &a->snap))
 				    : write_batch(a, out);
 		if (err)
 			return err;

@@ -47,6 +47,7 @@ static void shut_down(struct app *a)
 	metrics_free(a->metrics);
 	collector_free(a->col);
 	replay_free(a->replay);
+	replay_free(a->history);
 	if (a->opt.record && a->record_fd >= 0)
 		close(a->record_fd);
 }
@@ -177,6 +178,8 @@ int main(int argc, char **argv)
 		shut_down(&a);
 		return rc;
 	}
+	if (a.interactive && !a.opt.replay && a.opt.history_s > 0 && !(a.history = replay_live()))
+		log_msg("history: out of memory: no rewind");
 	a.delay = a.opt.delay;
 	a.pane = a.opt.view;
 	app_view_changed(&a);

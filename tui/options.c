@@ -30,6 +30,8 @@ static const char usage[] =
 	"                          http://ADDR:PORT/metrics (port 0: any free port)\n"
 	"      --allow-remote      let --listen use an address other than loopback\n"
 	"      --metrics-top=N     per-process series per metric, busiest first (default 50)\n"
+	"      --history=DUR       keep DUR of refreshes in memory for rewind ([ ] { }):\n"
+	"                          90s, 10m, 2h (default 10m; 0: off)\n"
 	"      --record=FILE       no curses: append every refresh to FILE as a frame\n"
 	"                          (a CRC-checked, zstd-compressed JSON document; mode 0600)\n"
 	"  -r, --replay=FILE       show a recording, a --json file (plain, .gz, .zst) or an\n"
@@ -41,7 +43,7 @@ static const char usage[] =
 	"Exit status: 0 normal, 1 runtime failure, 2 bad usage.\n";
 
 enum { OPT_SNAPSHOT_DIR = 256, OPT_SYS_LATENCY, OPT_LISTEN, OPT_ALLOW_REMOTE, OPT_METRICS_TOP,
-       OPT_RECORD };
+       OPT_RECORD, OPT_HISTORY };
 
 int options_parse_delay(const char *s, double *delay, char *err, size_t errlen)
 {
@@ -56,6 +58,27 @@ int options_parse_delay(const char *s, double *delay, char *err, size_t errlen)
 		return -1;
 	}
 	*delay = d;
+	return 0;
+}
+
+int options_parse_duration(const char *s, double *secs)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || !isfinite(v) || v < 0)
+		return -1;
+	if (*end == 'm')
+		v *= 60, end++;
+	else if (*end == 'h')
+		v *= 3600, end++;
+	else if (*end == 's')
+		end++;
+	if (*end || v > 86400)
+		return -1;
+	*secs = v;
 	return 0;
 }
 
@@ -137,6 +160,7 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 		{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
 		{ "metrics-top", required_argument, NULL, OPT_METRICS_TOP },
 		{ "record", required_argument, NULL, OPT_RECORD },
+		{ "history", required_argument, NULL, OPT_HISTORY },
 		{ "replay", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -150,6 +174,7 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 	o->view = PANE_CPU;
 	o->theme = "default";
 	o->metrics_top = METRICS_TOP_DEFAULT;
+	o->history_s = 600;
 	optind = 0; /* full reset, so tests can parse repeatedly */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":d:p:c:v:t:bn:j:r:hV", longopts, NULL)) != -1) {
@@ -203,6 +228,13 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 			break;
 		case OPT_ALLOW_REMOTE:
 			o->allow_remote = true;
+			break;
+		case OPT_HISTORY:
+			if (options_parse_duration(optarg, &o->history_s)) {
+				snprintf(err, errlen, "invalid --history '%s': give 90s, 10m or 2h "
+						      "(at most 24h; 0 turns it off)", optarg);
+				return PARSE_USAGE;
+			}
 			break;
 		case OPT_RECORD:
 			o->record = optarg;

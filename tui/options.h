@@ -26,6 +26,7 @@ struct options {
 	long metrics_top;             /* per-process series per metric */
 	const char *record;           /* --record: append frames to this file */
 	const char *replay;           /* -r: the file to replay, no BPF */
+	double history_s;             /* live rewind keeps this much (0: off) */
 };
 
 enum parse_result { PARSE_OK, PARSE_EXIT, PARSE_USAGE };
@@ -37,6 +38,8 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 /* Parse "PID[,PID...]": each a live process. Returns 0 or -1 with err set. */
 int options_parse_pids(const char *s, uint32_t *pids, size_t max, size_t *n, char *err,
 		       size_t errlen);
+/* "90s", "10m", "2h" or plain seconds, 0 to 24h. Returns 0 or -1. */
+int options_parse_duration(const char *s, double *secs);
 /* Parse a refresh interval within DELAY_MIN..DELAY_MAX. */
 int options_parse_delay(const char *s, double *delay, char *err, size_t errlen);
 

@@ -185,6 +185,28 @@ static void status_model(struct app *a, struct pane_model *m)
 			model_seg(m, ROLE_STATUS, " | %s", log_last());
 		return;
 	}
+	if (a->rewound) {
+		struct replay *h = a->history;
+		uint64_t newest = replay_time_ns(h, replay_frames(h) - 1);
+		double back = ((double)newest - (double)replay_time_ns(h, a->frame)) / 1e9;
+		char when[16], live[16], ago[24];
+		time_t t = a->snap.wall.tv_sec, tl = (time_t)(newest / 1000000000ull);
+		struct tm tm;
+
+		localtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%H:%M:%S", &tm);
+		localtime_r(&tl, &tm);
+		strftime(live, sizeof(live), "%H:%M:%S", &tm);
+		if (back < 60)
+			snprintf(ago, sizeof(ago), "-%.1fs", back);
+		else
+			snprintf(ago, sizeof(ago), "-%dm%02ds", (int)(back / 60), (int)back % 60);
+		model_seg(m, ROLE_CRIT, " REWIND %s (%s) ", when, ago);
+		model_seg(m, ROLE_STATUS, "  live %s  (] or space: live)", live);
+		if (*log_last())
+			model_seg(m, ROLE_STATUS, " | %s", log_last());
+		return;
+	}
 	if (a->paused)
 		model_seg(m, ROLE_CRIT, " PAUSED ");
 	model_seg(m, ROLE_STATUS, " every %gs", a->delay);

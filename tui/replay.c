@@ -37,6 +37,36 @@ struct replay *replay_open(const char *path, char *err, size_t errlen)
 	return r;
 }
 
+struct replay *replay_live(void)
+{
+	struct replay *r = calloc(1, sizeof(*r));
+
+	if (!r || !(r->execs = calloc(EXEC_KEEP, sizeof(*r->execs))) ||
+	    !(r->rec = recording_new())) {
+		if (r)
+			free(r->execs);
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+int replay_append(struct replay *r, const char *doc, size_t len, uint64_t time_ns,
+		  uint64_t keep_ns, size_t max_bytes)
+{
+	return recording_append(r->rec, doc, len, time_ns, keep_ns, max_bytes);
+}
+
+size_t replay_first(const struct replay *r)
+{
+	return recording_first(r->rec);
+}
+
+size_t replay_bytes(const struct replay *r)
+{
+	return recording_bytes(r->rec);
+}
+
 static void forget(struct replay *r)
 {
 	for (size_t i = 0; i < r->nexecs; i++)
@@ -121,6 +151,9 @@ static void catch_up(struct replay *r, size_t i)
 	bool on = r->have && r->last < i && i - r->last <= RUNQ_HEAT_COLS;
 	size_t from = on ? r->last + 1 : i >= RUNQ_HEAT_COLS ? i - RUNQ_HEAT_COLS : 0;
 	char err[NOTE_LEN];
+
+	if (from < recording_first(r->rec))
+		from = recording_first(r->rec);
 
 	if (!on)
 		forget(r);

@@ -16,6 +16,14 @@
 struct replay;
 
 struct replay *replay_open(const char *path, char *err, size_t errlen);
+/* The live history (rewind): frames in memory, appended each refresh. */
+struct replay *replay_live(void);
+/* Append a refresh's document; the oldest go past keep_ns or max_bytes. */
+int replay_append(struct replay *r, const char *doc, size_t len, uint64_t time_ns,
+		  uint64_t keep_ns, size_t max_bytes);
+/* The oldest frame kept; replay_frames() is one past the newest. */
+size_t replay_first(const struct replay *r);
+size_t replay_bytes(const struct replay *r);
 void replay_free(struct replay *r);
 size_t replay_frames(const struct replay *r);
 /* Frames found damaged so far (bad CRC, cut short, not a document). */
