@@ -137,6 +137,11 @@ void app_view_changed(struct app *a)
 			log_msg("%s", msg);
 }
 
+struct pane_state *app_table_state(struct app *a)
+{
+	return a->help ? &a->help_ps : &a->ps[a->pane];
+}
+
 struct replay *app_timeline(const struct app *a)
 {
 	return a->replay ? a->replay : a->history;

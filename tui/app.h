@@ -39,6 +39,7 @@ struct app {
 	bool have_snap;
 	int pane;
 	struct pane_state ps[NPANES];
+	struct pane_state help_ps;    /* the help table's own selection and scroll */
 	struct view_opts vopts;
 	bool paused, help, quit, interactive;
 	double delay;
@@ -66,6 +67,8 @@ enum {
 	R_TIMER = 4,       /* the interval changed: re-arm the timer */
 };
 
+/* The selection, scroll and sort of the table on screen (help has its own). */
+struct pane_state *app_table_state(struct app *a);
 /* Build the model of the pane on screen from the snapshot. */
 void app_rebuild(struct app *a);
 /* The pane on screen changed: attach what it needs, detach what it hid. */

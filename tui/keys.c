@@ -17,7 +17,7 @@
 
 static struct pane_state *cur(struct app *a)
 {
-	return &a->ps[a->pane];
+	return app_table_state(a);
 }
 
 static int go_pane(struct app *a, int p)
@@ -44,7 +44,7 @@ static int move_sel(struct app *a, int delta)
 {
 	struct pane_state *ps = cur(a);
 	int n = a->model.table.nrow;
-	bool stream = panes[a->pane]->follow_tail;
+	bool stream = !a->help && panes[a->pane]->follow_tail;
 
 	if (!n)
 		return R_NONE;
@@ -367,29 +367,33 @@ int keys_handle(struct app *a, int ch)
 	return R_NONE;
 }
 
+/* Help is a table, so on a small terminal it scrolls like any pane. */
 void keys_help(struct pane_model *m)
 {
-	model_init(m, NULL, 0, -1);
+	static const struct column cols[] = {
+		{ "KEY", 26, ALIGN_LEFT, false, 0 },
+		{ "ACTION", 10, ALIGN_LEFT, false, 0 },
+	};
+
+	model_init(m, cols, 2, 1);
 	model_line(m);
 	model_seg(m, ROLE_TITLE, "ebtop %s keys", EBTOP_VERSION);
-	model_line(m);
+	model_seg(m, ROLE_DIM, "  (? or q leaves help; Up/Down scroll)");
 	for (int i = 0; i < NBINDINGS; i++) {
 		char label[16], names[NPANES * 16];
 
-		model_line(m);
+		table_row(&m->table, 0);
+		m->table.row[m->table.nrow - 1].id = i + 1;
 		if (table[i].label) {
-			model_seg(m, ROLE_HINT_KEY, "  %-26s", table[i].label);
-			model_seg(m, ROLE_NORMAL, " %s", table[i].help);
+			table_cell(&m->table, 0, "%s", table[i].label);
+			table_cell(&m->table, 0, "%s", table[i].help);
 			continue;
 		}
 		snprintf(label, sizeof(label), "1-%d", NPANES);
 		pane_list(names, sizeof(names), " ", " ");
-		model_seg(m, ROLE_HINT_KEY, "  %-26s", label);
-		model_seg(m, ROLE_NORMAL, " switch pane: %s", names);
+		table_cell(&m->table, 0, "%s", label);
+		table_cell(&m->table, 0, "switch pane: %s", names);
 	}
-	model_line(m);
-	model_line(m);
-	model_seg(m, ROLE_DIM, "  Press ? or q to leave help.");
 }
 
 void keys_hints(struct pane_model *m)

@@ -183,6 +183,7 @@ int main(int argc, char **argv)
 	a.delay = a.opt.delay;
 	a.pane = a.opt.view;
 	app_view_changed(&a);
+	a.help_ps.sort_col = -1; /* in key-table order, no sort marker */
 	for (int p = 0; p < NPANES; p++) {
 		a.ps[p].sort_col = panes[p]->default_sort;
 		a.ps[p].reverse = panes[p]->default_reverse;

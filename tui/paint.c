@@ -81,7 +81,7 @@ static void draw_cell(int y, int x, const char *s, int width, enum align align, 
 static void draw_table(struct app *a, int y, int rows)
 {
 	const struct table *t = &a->model.table;
-	struct pane_state *ps = &a->ps[a->pane];
+	struct pane_state *ps = app_table_state(a);
 	int w[t->ncol > 0 ? t->ncol : 1], pinned = table_pinned(t);
 	bool marked = false;
 
@@ -239,7 +239,7 @@ void paint(struct app *a)
 	draw_tabs(a);
 	rows = LINES - 3; /* tabs, status, hints */
 	if (rows > 0) {
-		if (!a->have_snap) {
+		if (!a->have_snap && !a->help) {
 			put(y, 0, "collecting first interval...", COLS, ROLE_DIM);
 		} else {
 			int used = draw_lines(&a->model, y, rows, ROLE_NORMAL);

@@ -15,7 +15,7 @@ void prompt_open(struct app *a, enum prompt_kind kind, const char *initial)
 
 static void search_update(struct app *a)
 {
-	struct pane_state *ps = &a->ps[a->pane];
+	struct pane_state *ps = app_table_state(a);
 	int i;
 
 	snprintf(a->search, sizeof(a->search), "%s", a->input);
@@ -43,7 +43,7 @@ static int accept(struct app *a)
 			log_msg("%s (filter unchanged)", err);
 		return R_REBUILD;
 	case PROMPT_SEARCH:
-		if (*a->search && table_find(&a->model.table, a->ps[a->pane].selected - 1,
+		if (*a->search && table_find(&a->model.table, app_table_state(a)->selected - 1,
 					     a->search, 1) < 0)
 			log_msg("not found: %s", a->search);
 		return R_REDRAW;

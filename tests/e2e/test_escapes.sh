@@ -45,7 +45,7 @@ for setup in "xterm-256color C.UTF-8 80 24" "linux C 120 40" "rxvt C.UTF-8 80 24
 	done
 	for f1 in $'\e[11~' $'\eOP' $'\e[[A'; do
 		bytes "$f1"
-		check "$at: F1 as $(printf %q "$f1") opens help" wait_for '^ebtop .* keys$' 2
+		check "$at: F1 as $(printf %q "$f1") opens help" wait_for '^ebtop .* keys  ' 2
 		tm send-keys q
 		wait_for '^EXEC ' 3 >/dev/null 2>&1
 	done
