@@ -1,6 +1,9 @@
 /* App state changes shared by keys and prompts: rebuild the model, set
  * filters, write snapshots, post status messages. */
 #include <errno.h>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -195,4 +198,74 @@ long app_replay_frame_at(const struct app *a, double seconds)
 		return replay_time_ns(t, i) < (uint64_t)want ? (long)i + 1 : (long)i;
 	}
 	return (long)replay_find(t, (uint64_t)want);
+}
+
+int app_branch(struct app *a, const char *text, char *err, size_t errlen)
+{
+	struct replay *t = app_timeline(a);
+	uint64_t newest, shown, want;
+	int hh, mm, ss = 0, used = 0;
+	double back;
+
+	if (!t || replay_frames(t) <= replay_first(t)) {
+		snprintf(err, errlen, "no history to go back in (--history is 0)");
+		return R_REDRAW;
+	}
+	newest = replay_time_ns(t, replay_frames(t) - 1);
+	shown = a->replay || a->rewound ? replay_time_ns(t, a->frame) : newest;
+	if (*text == '-' && !options_parse_duration(text + 1, &back)) {
+		want = newest > back * 1e9 ? newest - (uint64_t)(back * 1e9) : 0;
+	} else if ((sscanf(text, "%d:%d:%d%n", &hh, &mm, &ss, &used) == 3 ||
+		    sscanf(text, "%d:%d%n", &hh, &mm, &used) == 2) &&
+		   !text[used] && hh >= 0 && hh < 24 && mm >= 0 && mm < 60 && ss >= 0 && ss < 60) {
+		time_t day = (time_t)(shown / 1000000000ull);
+		struct tm tm;
+
+		localtime_r(&day, &tm);
+		tm.tm_hour = hh;
+		tm.tm_min = mm;
+		tm.tm_sec = ss;
+		tm.tm_isdst = -1;
+		want = (uint64_t)mktime(&tm) * 1000000000ull;
+	} else {
+		snprintf(err, errlen, "not a time: '%s' (HH:MM[:SS], -90s or -5m)", text);
+		return R_REDRAW;
+	}
+	if (!a->replay && want >= newest) {
+		if (a->rewound)
+			return app_live(a);
+		return R_NONE;
+	}
+	if (!a->replay)
+		a->rewound = true;
+	a->playing = false;
+	return app_replay_show(a, (long)replay_find(t, want));
+}
+
+void app_toggle_record(struct app *a)
+{
+	char name[64];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (a->replay || !a->interactive) {
+		log_msg("R records the live view; this is %s", a->replay ? "a replay" : "headless");
+		return;
+	}
+	if (a->record_fd >= 0) {
+		close(a->record_fd);
+		a->record_fd = -1;
+		log_msg("recording stopped: %s", a->record_path);
+		return;
+	}
+	localtime_r(&now, &tm);
+	strftime(name, sizeof(name), "ebtop-%Y%m%d-%H%M%S.ebt", &tm);
+	snprintf(a->record_path, sizeof(a->record_path), "%s/%s",
+		 a->opt.snapshot_dir ? a->opt.snapshot_dir : ".", name);
+	a->record_fd = open(a->record_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			    0600);
+	if (a->record_fd < 0)
+		log_msg("cannot record to %s: %s", a->record_path, strerror(errno));
+	else
+		log_msg("recording to %s", a->record_path);
 }

@@ -20,7 +20,7 @@ struct pane_state {
 	int hscroll;         /* columns scrolled off to the left (Left, Right) */
 };
 
-enum prompt_kind { PROMPT_NONE, PROMPT_PID, PROMPT_CGROUP, PROMPT_SEARCH };
+enum prompt_kind { PROMPT_NONE, PROMPT_PID, PROMPT_CGROUP, PROMPT_SEARCH, PROMPT_TIME };
 
 struct app {
 	struct options opt;
@@ -33,7 +33,8 @@ struct app {
 	bool rewound;                 /* live: a frame of history is on screen */
 	size_t frame;                 /* replay: the frame on screen */
 	bool playing;                 /* replay: frames advance at recorded pace */
-	int record_fd;                /* --record: the file frames are appended to */
+	int record_fd;                /* --record or R: the file frames go to; -1 none */
+	char record_path[4200];       /* R: the file it records to */
 	double speed;                 /* replay: 1 is as recorded */
 	struct pane_model model;      /* built from snap for the current pane */
 	bool have_snap;
@@ -81,6 +82,12 @@ int app_replay_show(struct app *a, long i);
 long app_replay_frame_at(const struct app *a, double seconds);
 /* Rewind: back to the live data. */
 int app_live(struct app *a);
+/* Rewind or replay: go to a time, "HH:MM[:SS]" (local, the day of the
+ * frame on screen) or "-90s", "-5m" (back from the newest frame). Returns
+ * reactions; a reason in err when the text is not a time. */
+int app_branch(struct app *a, const char *text, char *err, size_t errlen);
+/* R: start recording the live view to a new file, or stop. */
+void app_toggle_record(struct app *a);
 int app_set_pids(struct app *a, const char *text, char *err, size_t errlen);
 int app_set_cgroup(struct app *a, const char *text, char *err, size_t errlen);
 /* Write an "ebtop/1" snapshot of what is on screen; reports in the status. */

@@ -256,6 +256,20 @@ static int act_time(struct app *a, int ch)
 	return app_replay_show(a, target);
 }
 
+static int act_branch(struct app *a, int ch)
+{
+	(void)ch;
+	prompt_open(a, PROMPT_TIME, "");
+	return R_REDRAW;
+}
+
+static int act_record(struct app *a, int ch)
+{
+	(void)ch;
+	app_toggle_record(a);
+	return R_REDRAW;
+}
+
 static int act_snapshot(struct app *a, int ch)
 {
 	(void)ch;
@@ -346,6 +360,8 @@ static const struct binding table[] = {
 	{ { '+', '-' }, "+ -", NULL, "slower / faster refresh; replay: faster / slower", act_speed },
 	{ { '[', ']', '{', '}' }, "[ ] { }", NULL,
 	  "rewind / replay: a refresh, a minute back / forward; past the newest: live", act_time },
+	{ { 'b' }, "b", NULL, "rewind / replay: go to a time (HH:MM[:SS], -90s, -5m)", act_branch },
+	{ { 'R' }, "R", NULL, "record the live view to a new file / stop", act_record },
 	{ { 's' }, "s", "Snap", "snapshot all panes to JSON", act_snapshot },
 	{ { 't' }, "t", "Theme", "next theme", act_theme },
 	{ { 'P' }, "P", NULL, "sys: list processes / syscalls (Enter on a process: its own mix)", act_sys_procs },

@@ -90,37 +90,49 @@ static int write_line(FILE *out, char *text)
 	return fflush(out) ? -errno : 0;
 }
 
-/* --record: the document as one frame, in one write, so a crash loses at
- * most the frame being written. */
-static int write_frame(struct app *a)
+static uint64_t wall_ns(const struct snapshot *s)
 {
-	char *text = doc_text(a, &a->snap);
-	uint64_t ns = a->snap.wall.tv_sec * 1000000000ull + a->snap.wall.tv_nsec;
-	size_t len;
-	void *frame = text ? frame_encode(text, strlen(text), ns, &len) : NULL;
-	ssize_t n = frame ? write(a->record_fd, frame, len) : -1;
-	int err = n == (ssize_t)len ? 0 : n < 0 ? -errno : -EIO;
+	return s->wall.tv_sec * 1000000000ull + s->wall.tv_nsec;
+}
 
+/* --record and R: the document as one frame, in one write, so a crash
+ * loses at most the frame being written. */
+static int write_frame(struct app *a, const char *text, uint64_t ns)
+{
+	size_t len = 0;
+	void *frame = text ? frame_encode(text, strlen(text), ns, &len) : NULL;
+	ssize_t n;
+
+	if (!frame)
+		return -ENOMEM;
+	n = write(a->record_fd, frame, len);
 	free(frame);
-	free(text);
-	return err;
+	return n == (ssize_t)len ? 0 : n < 0 ? -errno : -EIO;
 }
 
 /* Live rewind keeps every refresh, compressed, for --history. */
 #define HISTORY_MAX_BYTES (64u << 20)
 
+/* An interactive refresh goes into the history (rewind) and, while R
+ * records, to the file. A frame's execs are those of its own interval; a
+ * rewind or a replay adds up the rest. */
 static void remember(struct app *a, const struct snapshot *s)
 {
-	/* a frame's execs are those of its own interval; a rewind adds up the rest */
 	char *text = doc_text(a, s);
 	int err;
 
-	err = text ? replay_append(a->history, text, strlen(text),
-				   s->wall.tv_sec * 1000000000ull + s->wall.tv_nsec,
-				   (uint64_t)(a->opt.history_s * 1e9), HISTORY_MAX_BYTES)
-		   : -ENOMEM;
-	if (err)
-		log_msg("history: %s", strerror(-err));
+	if (a->history) {
+		err = text ? replay_append(a->history, text, strlen(text), wall_ns(s),
+					   (uint64_t)(a->opt.history_s * 1e9), HISTORY_MAX_BYTES)
+			   : -ENOMEM;
+		if (err)
+			log_msg("history: %s", strerror(-err));
+	}
+	if (a->record_fd >= 0 && (err = write_frame(a, text, wall_ns(s)))) {
+		log_msg("recording stopped: %s: %s", a->record_path, strerror(-err));
+		close(a->record_fd);
+		a->record_fd = -1;
+	}
 	free(text);
 }
 
@@ -191,7 +203,7 @@ static int tick(struct app *a, FILE *out)
 	collector_collect(a->col, &fresh);
 	if (a->metrics && (err = metrics_add(a->metrics, &fresh)))
 		log_msg("metrics: %s", strerror(-err));
-	if (a->history && !fresh.baseline)
+	if (a->interactive && !fresh.baseline && (a->history || a->record_fd >= 0))
 		remember(a, &fresh);
 	if (fresh.baseline || (a->paused && a->interactive) || a->rewound) {
 		snapshot_free(&fresh);
@@ -202,9 +214,14 @@ static int tick(struct app *a, FILE *out)
 	a->have_snap = true;
 	a->ticks++;
 	if (!a->interactive && !a->server) {
-		err = a->opt.record ? write_frame(a)
-		    : a->opt.json   ? write_line(out, doc_text(a, &a->snap))
-				    : write_batch(a, out);
+		if (a->opt.record) {
+			char *text = doc_text(a, &a->snap);
+
+			err = write_frame(a, text, wall_ns(&a->snap));
+			free(text);
+		} else {
+			err = a->opt.json ? write_line(out, doc_text(a, &a->snap)) : write_batch(a, out);
+		}
 		if (err)
 			return err;
 	}

@@ -48,7 +48,7 @@ static void shut_down(struct app *a)
 	collector_free(a->col);
 	replay_free(a->replay);
 	replay_free(a->history);
-	if (a->opt.record && a->record_fd >= 0)
+	if (a->record_fd >= 0)
 		close(a->record_fd);
 }
 
@@ -114,8 +114,17 @@ static int start_replay(struct app *a, char *err, size_t len)
 		return 1;
 	}
 	a->speed = 1;
-	if (a->interactive)
-		app_replay_show(a, 0);
+	if (!a->interactive)
+		return 0;
+	app_replay_show(a, 0);
+	if (a->opt.at) {
+		err[0] = '\0';
+		app_branch(a, a->opt.at, err, len);
+		if (err[0]) {
+			log_msg("%s", err);
+			return 2;
+		}
+	}
 	return 0;
 }
 
@@ -171,6 +180,7 @@ int main(int argc, char **argv)
 	if (!a.interactive && !a.opt.listen && !a.opt.record &&
 	    !(out = open_output(&a.opt, err, sizeof(err))))
 		return usage_error(err);
+	a.record_fd = -1;
 	if (a.opt.record && (a.record_fd = open_record(a.opt.record, err, sizeof(err))) < 0)
 		return usage_error(err);
 	rc = a.opt.replay ? start_replay(&a, err, sizeof(err)) : start_live(&a, &la, err, sizeof(err));

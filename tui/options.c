@@ -37,13 +37,14 @@ static const char usage[] =
 	"  -r, --replay=FILE       show a recording, a --json file (plain, .gz, .zst) or an\n"
 	"                          s snapshot, with no BPF and no root; [ ] { } to move in time,\n"
 	"                          space to play; with --json or --batch, re-emit it\n"
+	"      --at=TIME           where a replay starts: HH:MM[:SS], or -90s from its end\n"
 	"  -h, --help              show this help\n"
 	"  -V, --version           show the version\n\n"
 	"Needs root (or CAP_BPF+CAP_PERFMON) and a kernel with BTF.\n"
 	"Exit status: 0 normal, 1 runtime failure, 2 bad usage.\n";
 
 enum { OPT_SNAPSHOT_DIR = 256, OPT_SYS_LATENCY, OPT_LISTEN, OPT_ALLOW_REMOTE, OPT_METRICS_TOP,
-       OPT_RECORD, OPT_HISTORY };
+       OPT_RECORD, OPT_HISTORY, OPT_AT };
 
 int options_parse_delay(const char *s, double *delay, char *err, size_t errlen)
 {
@@ -161,6 +162,7 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 		{ "metrics-top", required_argument, NULL, OPT_METRICS_TOP },
 		{ "record", required_argument, NULL, OPT_RECORD },
 		{ "history", required_argument, NULL, OPT_HISTORY },
+		{ "at", required_argument, NULL, OPT_AT },
 		{ "replay", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -236,6 +238,9 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 				return PARSE_USAGE;
 			}
 			break;
+		case OPT_AT:
+			o->at = optarg;
+			break;
 		case OPT_RECORD:
 			o->record = optarg;
 			break;
@@ -285,6 +290,10 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 	if (o->replay && (o->listen || o->npids || o->cgroup)) {
 		snprintf(err, errlen, "--replay shows what was recorded: %s does not apply to it",
 			 o->listen ? "--listen" : o->npids ? "--pid" : "--cgroup");
+		return PARSE_USAGE;
+	}
+	if (o->at && !o->replay) {
+		snprintf(err, errlen, "--at only applies to --replay");
 		return PARSE_USAGE;
 	}
 	if (o->batch && o->json && !strcmp(o->json, "-")) {

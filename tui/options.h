@@ -27,6 +27,7 @@ struct options {
 	const char *record;           /* --record: append frames to this file */
 	const char *replay;           /* -r: the file to replay, no BPF */
 	double history_s;             /* live rewind keeps this much (0: off) */
+	const char *at;               /* --at: where a replay starts */
 };
 
 enum parse_result { PARSE_OK, PARSE_EXIT, PARSE_USAGE };

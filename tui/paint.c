@@ -159,7 +159,8 @@ static void status_model(struct app *a, struct pane_model *m)
 	model_init(m, NULL, 0, -1);
 	model_line(m);
 	if (a->prompt != PROMPT_NONE) {
-		static const char *const label[] = { "", "PID filter", "cgroup filter", "search" };
+		static const char *const label[] = { "", "PID filter", "cgroup filter", "search",
+						     "go to time (HH:MM[:SS], -90s, -5m)" };
 
 		model_seg(m, ROLE_STATUS, " %s: %s", label[a->prompt], a->input);
 		model_seg(m, ROLE_HINT_KEY, "_");
@@ -207,6 +208,8 @@ static void status_model(struct app *a, struct pane_model *m)
 			model_seg(m, ROLE_STATUS, " | %s", log_last());
 		return;
 	}
+	if (a->record_fd >= 0 && a->interactive)
+		model_seg(m, ROLE_CRIT, " REC ");
 	if (a->paused)
 		model_seg(m, ROLE_CRIT, " PAUSED ");
 	model_seg(m, ROLE_STATUS, " every %gs", a->delay);

@@ -42,6 +42,13 @@ static int accept(struct app *a)
 		if (app_set_cgroup(a, a->input, err, sizeof(err)))
 			log_msg("%s (filter unchanged)", err);
 		return R_REBUILD;
+	case PROMPT_TIME: {
+		int r = app_branch(a, a->input, err, (err[0] = '\0', sizeof(err)));
+
+		if (err[0])
+			log_msg("%s", err);
+		return r;
+	}
 	case PROMPT_SEARCH:
 		if (*a->search && table_find(&a->model.table, app_table_state(a)->selected - 1,
 					     a->search, 1) < 0)

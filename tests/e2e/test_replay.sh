@@ -50,6 +50,11 @@ tm send-keys 4
 check "tcp pane: the held connection with 1 MiB sent" wait_for "^ *$HOLD +e2e-rtcp +ESTABLISHED .* 1\\.00MiB +0B +127" 3
 tm send-keys '['
 check "[ goes back a frame" wait_for 'frame 4/5' 3
+tm send-keys q
+wait_for '^EXIT=0' 5 >/dev/null
+clear_screen
+type_line "setpriv --reuid=65534 --regid=65534 --clear-groups $EBTOP -r $TMPD/shared.ebt --at=-2s; echo EXIT=\$?"
+check "--at=-2s starts two seconds before the end" wait_for 'frame 3/5' 10
 tm send-keys p Enter
 check "filters are refused in a replay, with why" wait_for 'filters apply to live data' 3
 tm send-keys q
