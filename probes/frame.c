@@ -175,6 +175,21 @@ static int index_frames(struct recording *r, int fd, off_t size)
 	return 0;
 }
 
+/* Room for one more byte past used in buf: doubled while it stays within
+ * TEXT_FILE_MAX. False when it would not. */
+static bool room(char **buf, size_t *cap, size_t used)
+{
+	char *grown;
+
+	if (used + 1 < *cap)
+		return true;
+	if (*cap >= TEXT_FILE_MAX || !(grown = realloc(*buf, *cap * 2)))
+		return false;
+	*buf = grown;
+	*cap *= 2;
+	return true;
+}
+
 /* A whole file into memory, decompressed if it is gzip or zstd. */
 static char *read_text(int fd, off_t size, const unsigned char *magic, size_t *len,
 		       char *err, size_t errlen)
@@ -190,14 +205,9 @@ static char *read_text(int fd, off_t size, const unsigned char *magic, size_t *l
 			goto oom;
 		while ((got = gzread(gz, buf + used, cap - used - 1)) > 0) {
 			used += got;
-			if (used + 1 == cap) {
-				char *grown;
-
-				if (cap >= TEXT_FILE_MAX || !(grown = realloc(buf, cap *= 2))) {
-					gzclose(gz);
-					goto too_large;
-				}
-				buf = grown;
+			if (!room(&buf, &cap, used)) {
+				gzclose(gz);
+				goto too_large;
 			}
 		}
 		gzclose(gz);
@@ -206,30 +216,27 @@ static char *read_text(int fd, off_t size, const unsigned char *magic, size_t *l
 		char in[65536];
 		ssize_t got;
 		off_t off = 0;
+		bool damaged = false;
 
 		if (!z || !(buf = malloc(cap))) {
 			ZSTD_freeDStream(z);
 			goto oom;
 		}
-		while ((got = pread(fd, in, sizeof(in), off)) > 0) {
+		while (!damaged && (got = pread(fd, in, sizeof(in), off)) > 0) {
 			ZSTD_inBuffer ib = { in, got, 0 };
 
 			off += got;
 			while (ib.pos < ib.size) {
 				ZSTD_outBuffer ob = { buf, cap - 1, used };
-				size_t rc = ZSTD_decompressStream(z, &ob, &ib);
 
+				/* what came before damage is kept; the rest is not read */
+				damaged = ZSTD_isError(ZSTD_decompressStream(z, &ob, &ib));
 				used = ob.pos;
-				if (ZSTD_isError(rc))
-					break; /* what came before is kept; the rest is damage */
-				if (used + 1 == cap) {
-					char *grown;
-
-					if (cap >= TEXT_FILE_MAX || !(grown = realloc(buf, cap *= 2))) {
-						ZSTD_freeDStream(z);
-						goto too_large;
-					}
-					buf = grown;
+				if (damaged)
+					break;
+				if (!room(&buf, &cap, used)) {
+					ZSTD_freeDStream(z);
+					goto too_large;
 				}
 			}
 		}

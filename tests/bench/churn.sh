@@ -3,7 +3,9 @@
 # while ebtop --json runs (all panes collecting). Every 5 s prints ebtop's
 # RSS and the entry count of each of its hash maps (socket storage is freed
 # with its socket and cannot be listed), then the JSON documents' cadence.
-# usage: churn.sh SECS [OUT_DIR]   (EBTOP, BENCHBIN from the environment)
+# usage: churn.sh SECS [OUT_DIR]   (EBTOP, BENCHBIN from the environment;
+# CHURN_CGROUP: run the load in that cgroup v2 and show ebtop only it, so
+# the figures are the load's own whatever else the machine runs)
 set -u
 secs=${1:-600}
 out=${2:-$(mktemp -d /tmp/ebtop-churn.XXXXXX)}
@@ -19,10 +21,11 @@ map_counts() { # pid -> "name=count ..." for its hash maps
 	done
 }
 
-"$EBTOP" --json="$out/ebtop.json" -d 1 &
+"$EBTOP" --json="$out/ebtop.json" -d 1 ${CHURN_CGROUP:+-c "$CHURN_CGROUP"} &
 pid=$!
 sleep 2
-"$BENCHBIN/churn" "$secs" 200 100 >"$out/churn.out" &
+bash -c "${CHURN_CGROUP:+echo \$\$ >'$CHURN_CGROUP/cgroup.procs' && }exec '$BENCHBIN/churn' $secs 200 100" \
+	>"$out/churn.out" &
 load=$!
 start=$(date +%s)
 while kill -0 "$load" 2>/dev/null; do
