@@ -53,12 +53,13 @@ check "[ goes back a frame" wait_for 'frame 4/5' 3
 tm send-keys q
 wait_for '^EXIT=0' 5 >/dev/null
 clear_screen
-type_line "setpriv --reuid=65534 --regid=65534 --clear-groups $EBTOP -r $TMPD/shared.ebt --at=-2s; echo EXIT=\$?"
-# the last frame at or before two seconds before the newest, by the frames' own times
+type_line "setpriv --reuid=65534 --regid=65534 --clear-groups $EBTOP -r $TMPD/shared.ebt --at=-2.5s; echo EXIT=\$?"
+# the last frame at or before 2.5 s before the newest, by the frames' own times
+# (mid-interval, so the documents' millisecond times decide it as the frames do)
 at=$(jq -rs '[.[].time | sub("\\.(?<ms>[0-9]+)Z$"; "Z") as $s | (.[20:23] | tonumber) as $ms
-	| ($s | fromdateiso8601) * 1000 + $ms] | . as $t | [range(length) | select($t[.] <= $t[-1] - 2000)]
+	| ($s | fromdateiso8601) * 1000 + $ms] | . as $t | [range(length) | select($t[.] <= $t[-1] - 2500)]
 	| last + 1' "$TMPD/all.json")
-check "--at=-2s starts at the last frame two seconds before the end (frame $at)" wait_for "frame $at/5" 10
+check "--at=-2.5s starts at the last frame 2.5 s before the end (frame $at)" wait_for "frame $at/5" 10
 tm send-keys p Enter
 check "filters are refused in a replay, with why" wait_for 'filters apply to live data' 3
 tm send-keys q
