@@ -4,7 +4,7 @@
 set -eu
 PKGS="make gcc clang llvm pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev
       libncurses-dev libcjson-dev libseccomp-dev libzstd-dev libcmocka-dev tmux procps iproute2 jq
-      util-linux libclang-rt-14-dev valgrind libmicrohttpd-dev prometheus curl"
+      util-linux libclang-rt-14-dev valgrind libmicrohttpd-dev prometheus curl python3"
 [ "${BENCH_DEPS:-0}" = 1 ] && PKGS="$PKGS bpftrace htop"
 missing=""
 for p in $PKGS; do
