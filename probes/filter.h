@@ -6,6 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The most PIDs a user's filter names (-p, the p prompt, a replayed
+ * document's filter); the kernel's set also holds what they fork. */
+#define MAX_FILTER_PIDS 64
+
 struct bpf_object;
 struct filter;
 

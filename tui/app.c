@@ -177,7 +177,7 @@ int app_replay_show(struct app *a, long i)
 	a->have_snap = true;
 	a->frame = i;
 	if (a->replay) { /* the filter it was recorded under; live, it stays the user's */
-		a->npids = h.npids < MAX_FILTER_PIDS ? h.npids : MAX_FILTER_PIDS;
+		a->npids = h.npids;
 		memcpy(a->pids, h.pids, a->npids * sizeof(*a->pids));
 		snprintf(a->cgroup, sizeof(a->cgroup), "%s", h.cgroup);
 	}

@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "probes/filter.h"
 
-#define MAX_FILTER_PIDS 64
 
 struct options {
 	double delay;                 /* seconds */

@@ -127,7 +127,7 @@ int json_parse_snapshot(const char *text, size_t len, struct snapshot *s, struct
 	filter = cJSON_GetObjectItem(doc, "filter");
 	json_get_text(filter, "cgroup", h->cgroup, sizeof(h->cgroup));
 	cJSON_ArrayForEach(v, json_get_array(filter, "pids"))
-		if (cJSON_IsNumber(v) && v->valuedouble > 0 && h->npids < MAX_REPLAY_PIDS)
+		if (cJSON_IsNumber(v) && v->valuedouble > 0 && h->npids < MAX_FILTER_PIDS)
 			h->pids[h->npids++] = (unsigned)fmin(v->valuedouble, UINT32_MAX);
 	for (int id = 0; id < NPANES && !rc; id++) {
 		const cJSON *o = cJSON_GetObjectItem(doc, pane_name(id));

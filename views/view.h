@@ -5,6 +5,7 @@
 
 #include <cjson/cJSON.h>
 #include "views/model.h"
+#include "probes/filter.h"
 #include "probes/snapshot.h"
 
 /* What the user chose to see, beyond sorting: pane-specific toggles. */
@@ -47,8 +48,6 @@ int pane_id_by_name(const char *name);
 void pane_build(enum pane_id id, const struct snapshot *s, const struct view_opts *o,
 		struct pane_model *m);
 
-#define MAX_REPLAY_PIDS 64
-
 struct json_meta {
 	const char *view;
 	const unsigned *pids;
@@ -63,7 +62,7 @@ cJSON *json_snapshot(const struct snapshot *s, const struct json_meta *meta);
 /* What a document says beyond its panes, for a replayed screen. */
 struct json_header {
 	char view[16];                  /* "" when absent */
-	unsigned pids[MAX_REPLAY_PIDS];
+	unsigned pids[MAX_FILTER_PIDS];
 	size_t npids;
 	char cgroup[512];               /* "" when not filtered */
 };
