@@ -10,7 +10,9 @@
 #include "tui/app.h"
 #include "probes/cgroup.h"
 #include "tui/log.h"
+#include "tui/recorder.h"
 #include "tui/replay.h"
+#include "tui/rowfilter.h"
 #include "tui/snapfile.h"
 #include "views/view.h"
 
@@ -52,8 +54,12 @@ int app_set_pids(struct app *a, const char *text, char *err, size_t errlen)
 	int e;
 
 	if (a->replay) {
-		snprintf(err, errlen, "a replay shows what was recorded: filters apply to live data");
-		return -ENOTSUP;
+		if (*text && options_parse_pid_list(text, pids, MAX_FILTER_PIDS, &n, err, errlen))
+			return -EINVAL;
+		memcpy(a->pids, pids, n * sizeof(*pids));
+		a->npids = n;
+		app_replay_show(a, (long)a->frame);
+		return 0;
 	}
 	if (*text && options_parse_pids(text, pids, MAX_FILTER_PIDS, &n, err, errlen))
 		return -EINVAL;
@@ -77,9 +83,13 @@ int app_set_cgroup(struct app *a, const char *text, char *err, size_t errlen)
 	uint64_t id = 0;
 	int e;
 
-	if (a->replay) {
-		snprintf(err, errlen, "a replay shows what was recorded: filters apply to live data");
-		return -ENOTSUP;
+	if (a->replay) { /* a path as the recorded rows name it; nothing to resolve here */
+		if (*text)
+			rowfilter_cgroup(text, a->cgroup, sizeof(a->cgroup));
+		else
+			a->cgroup[0] = '\0';
+		app_replay_show(a, (long)a->frame);
+		return 0;
 	}
 	if (*text && (e = cgroup_resolve(text, &id, err, errlen)))
 		return e;
@@ -99,11 +109,20 @@ int app_set_cgroup(struct app *a, const char *text, char *err, size_t errlen)
 
 void app_json_meta(const struct app *a, struct json_meta *m)
 {
+	bool recorded = a->replay && !app_replay_filtered(a);
+
 	m->view = pane_name(a->pane);
-	m->pids = a->pids;
-	m->npids = a->npids;
-	m->cgroup = a->cgroup[0] ? a->cgroup : NULL;
+	m->pids = recorded ? a->recorded.pids : a->pids;
+	m->npids = recorded ? a->recorded.npids : a->npids;
+	m->cgroup = recorded ? a->recorded.cgroup : a->cgroup;
+	if (!*m->cgroup)
+		m->cgroup = NULL;
 	m->history = false;
+}
+
+bool app_replay_filtered(const struct app *a)
+{
+	return a->replay && (a->npids || a->cgroup[0]);
 }
 
 void app_snapshot(struct app *a)
@@ -172,15 +191,16 @@ int app_replay_show(struct app *a, long i)
 		a->frame = i; /* step past it */
 		return R_REDRAW;
 	}
+	if (a->replay) { /* a rewind's rows were filtered live, by the kernel */
+		struct rowfilter f = { a->pids, a->npids, a->cgroup };
+
+		a->recorded = h;
+		rowfilter_apply(&s, &f);
+	}
 	snapshot_free(&a->snap);
 	a->snap = s;
 	a->have_snap = true;
 	a->frame = i;
-	if (a->replay) { /* the filter it was recorded under; live, it stays the user's */
-		a->npids = h.npids;
-		memcpy(a->pids, h.pids, a->npids * sizeof(*a->pids));
-		snprintf(a->cgroup, sizeof(a->cgroup), "%s", h.cgroup);
-	}
 	return R_REBUILD;
 }
 
@@ -200,21 +220,22 @@ long app_replay_frame_at(const struct app *a, double seconds)
 	return (long)replay_find(t, (uint64_t)want);
 }
 
-int app_branch(struct app *a, const char *text, char *err, size_t errlen)
+int app_parse_time(const struct app *a, const char *text, uint64_t *want, char *err,
+		   size_t errlen)
 {
 	struct replay *t = app_timeline(a);
-	uint64_t newest, shown, want;
+	uint64_t newest, shown;
 	int hh, mm, ss = 0, used = 0;
 	double back;
 
 	if (!t || replay_frames(t) <= replay_first(t)) {
 		snprintf(err, errlen, "no history to go back in (--history is 0)");
-		return R_REDRAW;
+		return -1;
 	}
 	newest = replay_time_ns(t, replay_frames(t) - 1);
 	shown = a->replay || a->rewound ? replay_time_ns(t, a->frame) : newest;
 	if (*text == '-' && !options_parse_duration(text + 1, &back)) {
-		want = newest > back * 1e9 ? newest - (uint64_t)(back * 1e9) : 0;
+		*want = newest > back * 1e9 ? newest - (uint64_t)(back * 1e9) : 0;
 	} else if ((sscanf(text, "%d:%d:%d%n", &hh, &mm, &ss, &used) == 3 ||
 		    sscanf(text, "%d:%d%n", &hh, &mm, &used) == 2) &&
 		   !text[used] && hh >= 0 && hh < 24 && mm >= 0 && mm < 60 && ss >= 0 && ss < 60) {
@@ -226,12 +247,22 @@ int app_branch(struct app *a, const char *text, char *err, size_t errlen)
 		tm.tm_min = mm;
 		tm.tm_sec = ss;
 		tm.tm_isdst = -1;
-		want = (uint64_t)mktime(&tm) * 1000000000ull;
+		*want = (uint64_t)mktime(&tm) * 1000000000ull;
 	} else {
 		snprintf(err, errlen, "not a time: '%s' (HH:MM[:SS], -90s or -5m)", text);
-		return R_REDRAW;
+		return -1;
 	}
-	if (!a->replay && want >= newest) {
+	return 0;
+}
+
+int app_branch(struct app *a, const char *text, char *err, size_t errlen)
+{
+	struct replay *t = app_timeline(a);
+	uint64_t want;
+
+	if (app_parse_time(a, text, &want, err, errlen))
+		return R_REDRAW;
+	if (!a->replay && want >= replay_time_ns(t, replay_frames(t) - 1)) {
 		if (a->rewound)
 			return app_live(a);
 		return R_NONE;
@@ -244,7 +275,7 @@ int app_branch(struct app *a, const char *text, char *err, size_t errlen)
 
 void app_toggle_record(struct app *a)
 {
-	char name[64];
+	char name[64], path[4200], err[4300];
 	time_t now = time(NULL);
 	struct tm tm;
 
@@ -252,20 +283,20 @@ void app_toggle_record(struct app *a)
 		log_msg("R records the live view; this is %s", a->replay ? "a replay" : "headless");
 		return;
 	}
-	if (a->record_fd >= 0) {
-		close(a->record_fd);
-		a->record_fd = -1;
-		log_msg("recording stopped: %s", a->record_path);
+	if (a->recorder) {
+		log_msg("recording stopped: %s", recorder_path(a->recorder));
+		recorder_close(a->recorder);
+		a->recorder = NULL;
 		return;
 	}
 	localtime_r(&now, &tm);
 	strftime(name, sizeof(name), "ebtop-%Y%m%d-%H%M%S.ebt", &tm);
-	snprintf(a->record_path, sizeof(a->record_path), "%s/%s",
-		 a->opt.snapshot_dir ? a->opt.snapshot_dir : ".", name);
-	a->record_fd = open(a->record_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-			    0600);
-	if (a->record_fd < 0)
-		log_msg("cannot record to %s: %s", a->record_path, strerror(errno));
+	snprintf(path, sizeof(path), "%s/%s", a->opt.snapshot_dir ? a->opt.snapshot_dir : ".",
+		 name);
+	a->recorder = recorder_open(path, true, a->opt.record_max, a->opt.record_keep, err,
+				    sizeof(err));
+	if (!a->recorder)
+		log_msg("%s", err);
 	else
-		log_msg("recording to %s", a->record_path);
+		log_msg("recording to %s", path);
 }

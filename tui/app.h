@@ -33,9 +33,10 @@ struct app {
 	bool rewound;                 /* live: a frame of history is on screen */
 	size_t frame;                 /* replay: the frame on screen */
 	bool playing;                 /* replay: frames advance at recorded pace */
-	int record_fd;                /* --record or R: the file frames go to; -1 none */
-	char record_path[4200];       /* R: the file it records to */
+	struct recorder *recorder;    /* --record or R: where frames go; NULL none */
 	double speed;                 /* replay: 1 is as recorded */
+	uint64_t replay_to;           /* headless replay: emit frames up to this time */
+	struct json_header recorded;  /* replay: the filter the frame was taken under */
 	struct pane_model model;      /* built from snap for the current pane */
 	bool have_snap;
 	int pane;
@@ -46,7 +47,8 @@ struct app {
 	double delay;
 	long ticks;
 	int timer_fd;
-	/* filter as the user set it, for the status line and JSON */
+	/* filter as the user set it, for the status line and JSON; in a
+	 * replay, applied to the recorded rows (rowfilter.h) */
 	unsigned pids[MAX_FILTER_PIDS];
 	size_t npids;
 	char cgroup[512];
@@ -86,8 +88,13 @@ int app_live(struct app *a);
  * frame on screen) or "-90s", "-5m" (back from the newest frame). Returns
  * reactions; a reason in err when the text is not a time. */
 int app_branch(struct app *a, const char *text, char *err, size_t errlen);
+/* The time text names, as app_branch reads it; 0, or -1 with err set. */
+int app_parse_time(const struct app *a, const char *text, uint64_t *want, char *err,
+		   size_t errlen);
 /* R: start recording the live view to a new file, or stop. */
 void app_toggle_record(struct app *a);
+/* A replay with the user's own filter on its rows. */
+bool app_replay_filtered(const struct app *a);
 int app_set_pids(struct app *a, const char *text, char *err, size_t errlen);
 int app_set_cgroup(struct app *a, const char *text, char *err, size_t errlen);
 /* Write an "ebtop/1" snapshot of what is on screen; reports in the status. */

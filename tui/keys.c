@@ -8,6 +8,7 @@
 #include "tui/log.h"
 #include "tui/prompt.h"
 #include "tui/replay.h"
+#include "tui/rowfilter.h"
 #include "probes/cgroup.h"
 #include "probes/procfs.h"
 #include "tui/theme.h"
@@ -97,7 +98,7 @@ static int act_enter(struct app *a, int ch)
 	snprintf(buf, sizeof(buf), "%u", a->model.table.row[ps->selected].pid);
 	if (app_set_pids(a, buf, err, sizeof(err)))
 		log_msg("%s", err);
-	else if (a->pane == PANE_SYS)
+	else if (a->pane == PANE_SYS && !a->replay) /* a recording has no per-process table */
 		a->vopts.sys_procs = false; /* show the process's own syscalls */
 	return R_REBUILD;
 }
@@ -113,6 +114,17 @@ static int act_enter_cgroup(struct app *a, int ch)
 	(void)ch;
 	if (!a->model.table.nrow || !(pid = a->model.table.row[ps->selected].pid))
 		return R_NONE;
+	if (a->replay) { /* the process ran where it was recorded: its row knows */
+		const char *cg = rowfilter_cgroup_of(&a->snap, pid);
+
+		if (!cg) {
+			log_msg("no cgroup recorded for pid %u (it had no cpu row then)", pid);
+			return R_REDRAW;
+		}
+		snprintf(path, sizeof(path), "%s", cg);
+		app_set_cgroup(a, path, err, sizeof(err));
+		return R_REBUILD;
+	}
 	if (!mnt || procfs_cgroup(pid, rel, sizeof(rel))) {
 		log_msg("no cgroup v2 known for pid %u (it may have exited)", pid);
 		return R_REDRAW;

@@ -19,6 +19,7 @@
 #include "tui/loop.h"
 #include "tui/paint.h"
 #include "tui/prompt.h"
+#include "tui/recorder.h"
 #include "tui/replay.h"
 #include "views/metrics.h"
 #include "tui/serve.h"
@@ -95,19 +96,10 @@ static uint64_t wall_ns(const struct snapshot *s)
 	return s->wall.tv_sec * 1000000000ull + s->wall.tv_nsec;
 }
 
-/* --record and R: the document as one frame, in one write, so a crash
- * loses at most the frame being written. */
+/* --record and R: the document as one frame. */
 static int write_frame(struct app *a, const char *text, uint64_t ns)
 {
-	size_t len = 0;
-	void *frame = text ? frame_encode(text, strlen(text), ns, &len) : NULL;
-	ssize_t n;
-
-	if (!frame)
-		return -ENOMEM;
-	n = write(a->record_fd, frame, len);
-	free(frame);
-	return n == (ssize_t)len ? 0 : n < 0 ? -errno : -EIO;
+	return text ? recorder_write(a->recorder, text, strlen(text), ns) : -ENOMEM;
 }
 
 /* Live rewind keeps every refresh, compressed, for --history. */
@@ -128,12 +120,26 @@ static void remember(struct app *a, const struct snapshot *s)
 		if (err)
 			log_msg("history: %s", strerror(-err));
 	}
-	if (a->record_fd >= 0 && (err = write_frame(a, text, wall_ns(s)))) {
-		log_msg("recording stopped: %s: %s", a->record_path, strerror(-err));
-		close(a->record_fd);
-		a->record_fd = -1;
+	if (a->recorder && (err = write_frame(a, text, wall_ns(s)))) {
+		log_msg("recording stopped: %s: %s", recorder_path(a->recorder), strerror(-err));
+		recorder_close(a->recorder);
+		a->recorder = NULL;
 	}
 	free(text);
+}
+
+/* --record and SIGHUP: logrotate moved the file; write on in a new one. */
+static void reopen_record(struct app *a)
+{
+	int err = recorder_reopen(a->recorder);
+
+	if (err)
+		log_msg("cannot reopen %s: %s; recording stops", recorder_path(a->recorder),
+			strerror(-err));
+	else
+		log_msg("SIGHUP: reopened %s", recorder_path(a->recorder));
+	if (err)
+		a->quit = true;
 }
 
 /* Replay: headless, emit the next frame as recorded (--json) or as text;
@@ -145,11 +151,14 @@ static int replay_tick(struct app *a, FILE *out)
 	if (!a->interactive) {
 		int err = 0;
 
-		if (a->frame >= n) {
+		if (a->frame >= n || replay_time_ns(a->replay, a->frame) > a->replay_to) {
 			a->quit = true;
 			return 0;
 		}
-		if (a->opt.json) {
+		if (a->opt.json && app_replay_filtered(a)) { /* the rows the filter keeps */
+			if ((app_replay_show(a, a->frame) & R_REBUILD))
+				err = write_line(out, doc_text(a, &a->snap));
+		} else if (a->opt.json) {
 			char *doc = replay_doc(a->replay, a->frame, &len);
 
 			if (doc)
@@ -203,7 +212,7 @@ static int tick(struct app *a, FILE *out)
 	collector_collect(a->col, &fresh);
 	if (a->metrics && (err = metrics_add(a->metrics, &fresh)))
 		log_msg("metrics: %s", strerror(-err));
-	if (a->interactive && !fresh.baseline && (a->history || a->record_fd >= 0))
+	if (a->interactive && !fresh.baseline && (a->history || a->recorder))
 		remember(a, &fresh);
 	if (fresh.baseline || (a->paused && a->interactive) || a->rewound) {
 		snapshot_free(&fresh);
@@ -343,6 +352,10 @@ int loop_run(struct app *a, FILE *out)
 			case EV_SIGNAL:
 				if (read(sfd, &si, sizeof(si)) != sizeof(si))
 					break;
+				if (si.ssi_signo == SIGHUP && a->opt.record) {
+					reopen_record(a);
+					break;
+				}
 				a->quit = true;
 				/* --json and --record promise every exec once: flush
 				 * the partial interval */

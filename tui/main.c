@@ -13,6 +13,7 @@
 #include "tui/loop.h"
 #include "views/metrics.h"
 #include "tui/privs.h"
+#include "tui/recorder.h"
 #include "tui/replay.h"
 #include "tui/serve.h"
 #include "tui/term.h"
@@ -48,8 +49,7 @@ static void shut_down(struct app *a)
 	collector_free(a->col);
 	replay_free(a->replay);
 	replay_free(a->history);
-	if (a->record_fd >= 0)
-		close(a->record_fd);
+	recorder_close(a->recorder);
 }
 
 static FILE *open_output(const struct options *o, char *err, size_t len)
@@ -114,8 +114,20 @@ static int start_replay(struct app *a, char *err, size_t len)
 		return 1;
 	}
 	a->speed = 1;
-	if (!a->interactive)
+	a->replay_to = UINT64_MAX;
+	if (!a->interactive) { /* the range to re-emit: whole frames within it */
+		uint64_t from = 0;
+
+		if ((a->opt.from && app_parse_time(a, a->opt.from, &from, err, len)) ||
+		    (a->opt.to && app_parse_time(a, a->opt.to, &a->replay_to, err, len))) {
+			log_msg("%s", err);
+			return 2;
+		}
+		a->frame = replay_find(a->replay, from);
+		if (replay_time_ns(a->replay, a->frame) < from)
+			a->frame++;
 		return 0;
+	}
 	app_replay_show(a, 0);
 	if (a->opt.at) {
 		err[0] = '\0';
@@ -126,17 +138,6 @@ static int start_replay(struct app *a, char *err, size_t len)
 		}
 	}
 	return 0;
-}
-
-/* --record's file: a new one or one to append to, never truncated, 0600,
- * and not through a symlink (it may be opened as root in a shared dir). */
-static int open_record(const char *path, char *err, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
-
-	if (fd < 0)
-		snprintf(err, len, "cannot write --record file %s: %s", path, strerror(errno));
-	return fd;
 }
 
 int main(int argc, char **argv)
@@ -163,7 +164,7 @@ int main(int argc, char **argv)
 	}
 	if (theme_load(a.opt.theme, err, sizeof(err)))
 		return usage_error(err);
-	if (a.opt.cgroup) { /* validated now; applied once the probes run */
+	if (a.opt.cgroup && !a.opt.replay) { /* validated now; applied once the probes run */
 		uint64_t id;
 
 		if (cgroup_resolve(a.opt.cgroup, &id, err, sizeof(err)))
@@ -180,8 +181,10 @@ int main(int argc, char **argv)
 	if (!a.interactive && !a.opt.listen && !a.opt.record &&
 	    !(out = open_output(&a.opt, err, sizeof(err))))
 		return usage_error(err);
-	a.record_fd = -1;
-	if (a.opt.record && (a.record_fd = open_record(a.opt.record, err, sizeof(err))) < 0)
+	/* a new file or one to append to; it may be opened as root in a
+	 * shared directory, so never through a symlink */
+	if (a.opt.record && !(a.recorder = recorder_open(a.opt.record, false, a.opt.record_max,
+							 a.opt.record_keep, err, sizeof(err))))
 		return usage_error(err);
 	rc = a.opt.replay ? start_replay(&a, err, sizeof(err)) : start_live(&a, &la, err, sizeof(err));
 	if (rc) {

@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -33,18 +34,22 @@ static const char usage[] =
 	"      --history=DUR       keep DUR of refreshes in memory for rewind ([ ] { }):\n"
 	"                          90s, 10m, 2h (default 10m; 0: off)\n"
 	"      --record=FILE       no curses: append every refresh to FILE as a frame\n"
-	"                          (a CRC-checked, zstd-compressed JSON document; mode 0600)\n"
+	"                          (a CRC-checked, zstd-compressed JSON document; mode 0600);\n"
+	"                          SIGHUP reopens FILE\n"
+	"      --record-max=SIZE   rotate FILE to FILE.1 ... past SIZE (500K, 64M, 2G)\n"
+	"      --record-keep=N     rotated files kept (default 5)\n"
 	"  -r, --replay=FILE       show a recording, a --json file (plain, .gz, .zst) or an\n"
 	"                          s snapshot, with no BPF and no root; [ ] { } to move in time,\n"
 	"                          space to play; with --json or --batch, re-emit it\n"
 	"      --at=TIME           where a replay starts: HH:MM[:SS], or -90s from its end\n"
+	"      --from=TIME, --to=TIME  the frames --replay with --batch or --json re-emits\n"
 	"  -h, --help              show this help\n"
 	"  -V, --version           show the version\n\n"
 	"Needs root (or CAP_BPF+CAP_PERFMON) and a kernel with BTF.\n"
 	"Exit status: 0 normal, 1 runtime failure, 2 bad usage.\n";
 
 enum { OPT_SNAPSHOT_DIR = 256, OPT_SYS_LATENCY, OPT_LISTEN, OPT_ALLOW_REMOTE, OPT_METRICS_TOP,
-       OPT_RECORD, OPT_HISTORY, OPT_AT };
+       OPT_RECORD, OPT_RECORD_MAX, OPT_RECORD_KEEP, OPT_HISTORY, OPT_AT, OPT_FROM, OPT_TO };
 
 int options_parse_delay(const char *s, double *delay, char *err, size_t errlen)
 {
@@ -83,8 +88,48 @@ int options_parse_duration(const char *s, double *secs)
 	return 0;
 }
 
+int options_parse_size(const char *s, uint64_t *bytes)
+{
+	static const char units[] = "KMGT";
+	const char *u;
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	if (*end && (u = strchr(units, *end))) {
+		for (long shift = (u - units + 1) * 10; shift; shift -= 10) {
+			if (v > (~0ull >> 10))
+				return -1;
+			v <<= 10;
+		}
+		end++;
+	}
+	if (*end)
+		return -1;
+	*bytes = v;
+	return 0;
+}
+
 int options_parse_pids(const char *s, uint32_t *pids, size_t max, size_t *n, char *err,
 		       size_t errlen)
+{
+	if (options_parse_pid_list(s, pids, max, n, err, errlen))
+		return -1;
+	for (size_t i = 0; i < *n; i++)
+		if (!procfs_exists(pids[i])) {
+			snprintf(err, errlen, "pid %u does not exist", pids[i]);
+			return -1;
+		}
+	return 0;
+}
+
+int options_parse_pid_list(const char *s, uint32_t *pids, size_t max, size_t *n, char *err,
+			   size_t errlen)
 {
 	const char *p = s;
 
@@ -102,10 +147,6 @@ int options_parse_pids(const char *s, uint32_t *pids, size_t max, size_t *n, cha
 		}
 		if (*n == max) {
 			snprintf(err, errlen, "too many pids: at most %zu", max);
-			return -1;
-		}
-		if (!procfs_exists(v)) {
-			snprintf(err, errlen, "pid %lu does not exist", v);
 			return -1;
 		}
 		pids[(*n)++] = v;
@@ -161,6 +202,10 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 		{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
 		{ "metrics-top", required_argument, NULL, OPT_METRICS_TOP },
 		{ "record", required_argument, NULL, OPT_RECORD },
+		{ "record-max", required_argument, NULL, OPT_RECORD_MAX },
+		{ "record-keep", required_argument, NULL, OPT_RECORD_KEEP },
+		{ "from", required_argument, NULL, OPT_FROM },
+		{ "to", required_argument, NULL, OPT_TO },
 		{ "history", required_argument, NULL, OPT_HISTORY },
 		{ "at", required_argument, NULL, OPT_AT },
 		{ "replay", required_argument, NULL, 'r' },
@@ -177,6 +222,7 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 	o->theme = "default";
 	o->metrics_top = METRICS_TOP_DEFAULT;
 	o->history_s = 600;
+	o->record_keep = RECORD_KEEP_DEFAULT;
 	optind = 0; /* full reset, so tests can parse repeatedly */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":d:p:c:v:t:bn:j:r:hV", longopts, NULL)) != -1) {
@@ -186,8 +232,9 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 				return PARSE_USAGE;
 			break;
 		case 'p':
-			if (options_parse_pids(optarg, o->pids, MAX_FILTER_PIDS, &o->npids, err,
-					       errlen))
+			/* whether they must be running is known once --replay is */
+			if (options_parse_pid_list(optarg, o->pids, MAX_FILTER_PIDS, &o->npids,
+						   err, errlen))
 				return PARSE_USAGE;
 			break;
 		case 'c':
@@ -244,6 +291,25 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 		case OPT_RECORD:
 			o->record = optarg;
 			break;
+		case OPT_RECORD_MAX:
+			/* below one frame's worth a file would rotate every refresh */
+			if (options_parse_size(optarg, &o->record_max) || o->record_max < 65536) {
+				snprintf(err, errlen, "invalid --record-max '%s': give a size of "
+						      "at least 64K, as 500K, 64M or 2G", optarg);
+				return PARSE_USAGE;
+			}
+			break;
+		case OPT_RECORD_KEEP:
+			if (parse_count(optarg, "--record-keep", RECORD_KEEP_MAX, &o->record_keep,
+					err, errlen))
+				return PARSE_USAGE;
+			break;
+		case OPT_FROM:
+			o->from = optarg;
+			break;
+		case OPT_TO:
+			o->to = optarg;
+			break;
 		case 'r':
 			o->replay = optarg;
 			break;
@@ -287,13 +353,28 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 			 o->batch ? "--batch" : o->json ? "--json" : o->listen ? "--listen" : "--replay");
 		return PARSE_USAGE;
 	}
-	if (o->replay && (o->listen || o->npids || o->cgroup)) {
-		snprintf(err, errlen, "--replay shows what was recorded: %s does not apply to it",
-			 o->listen ? "--listen" : o->npids ? "--pid" : "--cgroup");
+	if (o->replay && o->listen) {
+		snprintf(err, errlen, "--replay shows what was recorded: --listen does not apply to it");
 		return PARSE_USAGE;
 	}
-	if (o->at && !o->replay) {
-		snprintf(err, errlen, "--at only applies to --replay");
+	for (size_t i = 0; !o->replay && i < o->npids; i++)
+		if (!procfs_exists(o->pids[i])) {
+			snprintf(err, errlen, "pid %u does not exist", o->pids[i]);
+			return PARSE_USAGE;
+		}
+	if ((o->at || o->from || o->to) && !o->replay) {
+		snprintf(err, errlen, "%s only applies to --replay",
+			 o->at ? "--at" : o->from ? "--from" : "--to");
+		return PARSE_USAGE;
+	}
+	if ((o->from || o->to) && !o->batch && !o->json) {
+		snprintf(err, errlen, "%s chooses what --batch or --json re-emit: give one of them",
+			 o->from ? "--from" : "--to");
+		return PARSE_USAGE;
+	}
+	if ((o->record_max || o->record_keep != RECORD_KEEP_DEFAULT) && !o->record) {
+		snprintf(err, errlen, "%s only applies to --record",
+			 o->record_max ? "--record-max" : "--record-keep");
 		return PARSE_USAGE;
 	}
 	if (o->batch && o->json && !strcmp(o->json, "-")) {

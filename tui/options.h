@@ -25,9 +25,12 @@ struct options {
 	bool allow_remote;            /* --listen may be a non-loopback address */
 	long metrics_top;             /* per-process series per metric */
 	const char *record;           /* --record: append frames to this file */
+	uint64_t record_max;          /* --record-max: rotate past this size (0: never) */
+	long record_keep;             /* --record-keep: rotated files kept */
 	const char *replay;           /* -r: the file to replay, no BPF */
 	double history_s;             /* live rewind keeps this much (0: off) */
 	const char *at;               /* --at: where a replay starts */
+	const char *from, *to;        /* --from, --to: the range a headless replay emits */
 };
 
 enum parse_result { PARSE_OK, PARSE_EXIT, PARSE_USAGE };
@@ -39,11 +42,19 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 /* Parse "PID[,PID...]": each a live process. Returns 0 or -1 with err set. */
 int options_parse_pids(const char *s, uint32_t *pids, size_t max, size_t *n, char *err,
 		       size_t errlen);
+/* The same list, live or not (a replay's processes ran elsewhere). */
+int options_parse_pid_list(const char *s, uint32_t *pids, size_t max, size_t *n, char *err,
+			   size_t errlen);
 /* "90s", "10m", "2h" or plain seconds, 0 to 24h. Returns 0 or -1. */
 int options_parse_duration(const char *s, double *secs);
+/* "500K", "64M", "2G" or plain bytes (K is 1024). Returns 0 or -1. */
+int options_parse_size(const char *s, uint64_t *bytes);
 /* Parse a refresh interval within DELAY_MIN..DELAY_MAX. */
 int options_parse_delay(const char *s, double *delay, char *err, size_t errlen);
 
+#define RECORD_KEEP_DEFAULT 5
+/* the reader opens a rotated set up to path.1000 */
+#define RECORD_KEEP_MAX 1000
 #define DELAY_MIN 0.1
 #define DELAY_MAX 3600.0
 

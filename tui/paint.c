@@ -153,6 +153,19 @@ static void draw_tabs(struct app *a)
 		put(0, COLS - 16, " ebtop", 6, ROLE_TAB), put(0, COLS - 10, clock, 10, ROLE_TAB);
 }
 
+/* The filter the user set: " | pid 1,2 cgroup /a" after lead. */
+static void filter_segs(const struct app *a, struct pane_model *m, const char *lead)
+{
+	model_seg(m, ROLE_STATUS, "%s", lead);
+	if (a->npids) {
+		model_seg(m, ROLE_STATUS, " pid ");
+		for (size_t i = 0; i < a->npids; i++)
+			model_seg(m, ROLE_STATUS, "%s%u", i ? "," : "", a->pids[i]);
+	}
+	if (a->cgroup[0])
+		model_seg(m, ROLE_STATUS, " cgroup %s", a->cgroup);
+}
+
 /* Filter, interval, pause, unavailable panes, latest message. */
 static void status_model(struct app *a, struct pane_model *m)
 {
@@ -179,6 +192,8 @@ static void status_model(struct app *a, struct pane_model *m)
 			  a->playing ? "" : " stopped");
 		if (a->playing)
 			model_seg(m, ROLE_STATUS, " playing x%g", a->speed);
+		if (app_replay_filtered(a))
+			filter_segs(a, m, " | filter (replay):");
 		if (replay_damaged(a->replay))
 			model_seg(m, ROLE_WARN, " | %zu damaged frames skipped",
 				  replay_damaged(a->replay));
@@ -208,19 +223,14 @@ static void status_model(struct app *a, struct pane_model *m)
 			model_seg(m, ROLE_STATUS, " | %s", log_last());
 		return;
 	}
-	if (a->record_fd >= 0 && a->interactive)
+	if (a->recorder && a->interactive)
 		model_seg(m, ROLE_CRIT, " REC ");
 	if (a->paused)
 		model_seg(m, ROLE_CRIT, " PAUSED ");
 	model_seg(m, ROLE_STATUS, " every %gs", a->delay);
-	if (a->npids) {
-		model_seg(m, ROLE_STATUS, " | pid ");
-		for (size_t i = 0; i < a->npids; i++)
-			model_seg(m, ROLE_STATUS, "%s%u", i ? "," : "", a->pids[i]);
-	}
-	if (a->cgroup[0])
-		model_seg(m, ROLE_STATUS, " | cgroup %s", a->cgroup);
-	if (!a->npids && !a->cgroup[0])
+	if (a->npids || a->cgroup[0])
+		filter_segs(a, m, " |");
+	else
 		model_seg(m, ROLE_STATUS, " | no filter");
 	if (a->have_snap)
 		for (int p = 0; p < NPANES; p++)

@@ -136,6 +136,36 @@ static void runq_build(const struct snapshot *s, const struct view_opts *o, stru
 	}
 }
 
+/* "buckets": the non-empty ones, each with its upper bound */
+static void buckets_json(cJSON *o, const uint64_t *hist)
+{
+	cJSON *arr = cJSON_AddArrayToObject(o, "buckets");
+
+	for (unsigned i = 0; i < HIST_BUCKETS; i++) {
+		cJSON *b;
+
+		if (!hist[i])
+			continue;
+		b = cJSON_CreateObject();
+		json_num(b, "le_us", bucket_high(i));
+		json_num(b, "count", hist[i]);
+		cJSON_AddItemToArray(arr, b);
+	}
+}
+
+/* le_us is a bucket's upper bound: the microsecond below it is in it */
+static void buckets_parse(const cJSON *o, uint64_t *hist)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, json_get_array(o, "buckets")) {
+		uint64_t le = json_get_u64(it, "le_us");
+
+		if (le)
+			hist[bucket_index(le - 1)] += json_get_u64(it, "count");
+	}
+}
+
 static cJSON *runq_json(const struct snapshot *s, bool history)
 {
 	const struct runq_snap *q = &s->runq;
@@ -147,17 +177,7 @@ static cJSON *runq_json(const struct snapshot *s, bool history)
 	json_num(o, "p90_us", q->p90_us);
 	json_num(o, "p99_us", q->p99_us);
 	json_num(o, "max_us", q->max_us);
-	arr = cJSON_AddArrayToObject(o, "buckets"); /* the non-empty ones */
-	for (unsigned i = 0; i < HIST_BUCKETS; i++) {
-		cJSON *b;
-
-		if (!q->hist[i])
-			continue;
-		b = cJSON_CreateObject();
-		json_num(b, "le_us", bucket_high(i));
-		json_num(b, "count", q->hist[i]);
-		cJSON_AddItemToArray(arr, b);
-	}
+	buckets_json(o, q->hist);
 	arr = cJSON_AddArrayToObject(o, "processes");
 	for (size_t i = 0; i < q->np; i++) {
 		const struct runq_proc_row *r = &q->procs[i];
@@ -169,6 +189,7 @@ static cJSON *runq_json(const struct snapshot *s, bool history)
 		json_num(p, "p50_us", r->p50_us);
 		json_num(p, "p99_us", r->p99_us);
 		json_num(p, "max_us", r->max_us);
+		buckets_json(p, r->hist); /* so a replay's filter can merge them again */
 		cJSON_AddItemToArray(arr, p);
 	}
 	if (q->nsamples) { /* test-only: EBTOP_RUNQ_SAMPLES=1 */
@@ -195,13 +216,7 @@ static int runq_parse(const cJSON *o, struct snapshot *s)
 	q->p90_us = json_get_num(o, "p90_us");
 	q->p99_us = json_get_num(o, "p99_us");
 	q->max_us = json_get_num(o, "max_us");
-	/* le_us is a bucket's upper bound: the microsecond below it is in it */
-	cJSON_ArrayForEach(it, json_get_array(o, "buckets")) {
-		uint64_t le = json_get_u64(it, "le_us");
-
-		if (le)
-			q->hist[bucket_index(le - 1)] += json_get_u64(it, "count");
-	}
+	buckets_parse(o, q->hist);
 	if (n && !(q->procs = calloc(n, sizeof(*q->procs))))
 		return -ENOMEM;
 	cJSON_ArrayForEach(it, arr) {
@@ -213,6 +228,7 @@ static int runq_parse(const cJSON *o, struct snapshot *s)
 		r->p50_us = json_get_num(it, "p50_us");
 		r->p99_us = json_get_num(it, "p99_us");
 		r->max_us = json_get_num(it, "max_us");
+		buckets_parse(it, r->hist);
 	}
 	return 0;
 }

@@ -60,10 +60,53 @@ at=$(jq -rs '[.[].time | sub("\\.(?<ms>[0-9]+)Z$"; "Z") as $s | (.[20:23] | tonu
 	| ($s | fromdateiso8601) * 1000 + $ms] | . as $t | [range(length) | select($t[.] <= $t[-1] - 2500)]
 	| last + 1' "$TMPD/all.json")
 check "--at=-2.5s starts at the last frame 2.5 s before the end (frame $at)" wait_for "frame $at/5" 10
-tm send-keys p Enter
-check "filters are refused in a replay, with why" wait_for 'filters apply to live data' 3
+# filters on the recorded rows, in userspace
+tm send-keys 1 p
+tm send-keys -l "$SPIN"
+tm send-keys Enter
+check "p filters the recorded rows: the status says so" \
+	wait_for "frame $at/5 .*\\| filter \\(replay\\): pid $SPIN\$" 3
+check "and the spinner is the one row left" eval "screen | grep -A2 'COMMAND' | tail -2 |
+	{ IFS= read -r a; IFS= read -r b; [[ \$a =~ ^\ +$SPIN\ .*e2e-replayed && ! \$b =~ ^\ +[0-9]+\  ]]; }"
+tm send-keys x
+check "x clears it" wait_gone 'filter \(replay\)' 3
+tm send-keys C
+check "C filters to the selected process's recorded cgroup" \
+	wait_for "filter \\(replay\\): cgroup /.*${CG##*/}\$" 3
 tm send-keys q
 check "q exits 0" wait_for '^EXIT=0' 5
+
+# headless: the filter narrows what is re-emitted; --from and --to a range
+"$EBTOP" -r "$rec" --json=- -p "$SPIN" >"$TMPD/spin.json" 2>/dev/null
+check "--replay -p re-emits the 5 documents with the spinner's rows alone" \
+	[ "$(jq -c '[.cpu.processes[].pid] | unique' "$TMPD/spin.json" | sort -u)" = "[$SPIN]" \
+	-a "$(wc -l <"$TMPD/spin.json")" -eq 5 -a "$(jq -r .filter.pids[0] "$TMPD/spin.json" | sort -u)" = "$SPIN" ]
+# by the frames' own times: from 2.5 s before the newest to 0.5 s before it
+want=$(jq -rs '[.[].time | sub("\\.(?<ms>[0-9]+)Z$"; "Z") as $s | (.[20:23] | tonumber) as $ms
+	| ($s | fromdateiso8601) * 1000 + $ms] | . as $t
+	| [.[] | select(. >= $t[-1] - 2500 and . <= $t[-1] - 500)] | length' "$TMPD/all.json")
+got=$("$EBTOP" -r "$rec" --json=- --from=-2.5s --to=-0.5s 2>/dev/null | wc -l)
+check "--from=-2.5s --to=-0.5s re-emits the $want frames in that range ($got)" [ "$got" -eq "$want" ]
+want=$((want + 1)) # and the newest
+check "--batch --from=-2.5s re-emits those and the newest as text" \
+	eval "'$EBTOP' -r '$rec' --batch --from=-2.5s 2>/dev/null | grep -c '^ebtop [0-9:]* - cpu pane' | grep -qx $want"
+check "--from without --json or --batch: a usage error" \
+	eval "'$EBTOP' -r '$rec' --from=-1s 2>&1 | grep -q 'give one of them'"
+
+# --record and SIGHUP: after logrotate moves the file, frames go on in a new one
+"$EBTOP" --record="$TMPD/hup.ebt" -d 0.3 -c "$CG" 2>"$TMPD/hup.err" &
+HUPPER=$!
+LOADS+=("$HUPPER")
+wait_file() { local i; for ((i = 0; i < 100; i++)); do [ -s "$1" ] && return 0; nap 0.1; done; return 1; }
+wait_file "$TMPD/hup.ebt"
+mv "$TMPD/hup.ebt" "$TMPD/hup.ebt.moved"
+kill -HUP "$HUPPER"
+check "SIGHUP: --record opens the file again and writes on" wait_file "$TMPD/hup.ebt"
+kill "$HUPPER"
+wait "$HUPPER"
+check "and exits 0 at SIGTERM" [ $? -eq 0 ]
+check "both files replay" eval "[ \$('$EBTOP' -r '$TMPD/hup.ebt.moved' --json=- | wc -l) -ge 1 ] &&
+	[ \$('$EBTOP' -r '$TMPD/hup.ebt' --json=- | wc -l) -ge 1 ]"
 
 # kill -9 mid-run: replays up to its last whole frame
 "$EBTOP" --record="$TMPD/cut.ebt" -d 0.5 -c "$CG" 2>/dev/null &

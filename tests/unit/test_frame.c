@@ -13,11 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 #include <zlib.h>
 #include <zstd.h>
 #include "probes/frame.h"
 #include "probes/histogram.h"
+#include "tui/recorder.h"
 #include "views/view.h"
 
 static char dir[] = "/tmp/ebtop-frame.XXXXXX";
@@ -70,6 +72,8 @@ static void expect_pids(const char *name, const char *want, size_t damaged)
 	char err[256], got[256] = "";
 	struct recording *r = recording_open(path_of(name), err, sizeof(err));
 
+	if (!r)
+		print_error("%s: %s\n", name, err);
 	assert_non_null(r);
 	for (size_t i = 0; i < recording_count(r); i++) {
 		size_t len;
@@ -239,6 +243,62 @@ static void rotated_set(void **state)
 	expect_pids("set", "108 109 110", 0);
 }
 
+/* --record-max: each frame that would take the file past the bound first
+ * moves the set along; --record-keep bounds the set; the reader opens the
+ * set as one recording, in order. */
+static void recorder_rotates(void **state)
+{
+	char err[256], moved[256];
+	struct recorder *r;
+	size_t flen;
+	char *d = doc(0);
+	void *fr = frame_encode(d, strlen(d), 0, &flen);
+	struct stat st;
+
+	(void)state;
+	free(fr);
+	free(d);
+	/* room for two frames a file (the documents differ by a digit or two) */
+	r = recorder_open(path_of("rot"), true, 2 * flen + flen / 2, 2, err, sizeof(err));
+	assert_non_null(r);
+	for (int i = 0; i < 10; i++) {
+		d = doc(i);
+		assert_int_equal(recorder_write(r, d, strlen(d), (uint64_t)i * 1000000000ull), 0);
+		free(d);
+	}
+	recorder_close(r);
+	/* frames 0-1, 2-3, 4-5, 6-7, 8-9: the newest three files are kept */
+	assert_int_equal(access(path_of("rot.3"), F_OK), -1);
+	expect_pids("rot.2", "104 105", 0);
+	expect_pids("rot.1", "106 107", 0);
+	expect_pids("rot", "104 105 106 107 108 109", 0);
+	assert_int_equal(stat(path_of("rot"), &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	/* R's file must be new; --record's may be appended to, never truncated */
+	assert_null(recorder_open(path_of("rot"), true, 0, 1, err, sizeof(err)));
+	assert_non_null(strstr(err, "File exists"));
+	r = recorder_open(path_of("rot"), false, 0, 1, err, sizeof(err));
+	assert_non_null(r);
+	d = doc(10);
+	assert_int_equal(recorder_write(r, d, strlen(d), 10000000000ull), 0);
+	free(d);
+	/* SIGHUP after logrotate moved the file: the next frame starts a new one */
+	snprintf(moved, sizeof(moved), "%s", path_of("moved")); /* path_of's buffer is one */
+	assert_int_equal(rename(path_of("rot"), moved), 0);
+	assert_int_equal(recorder_reopen(r), 0);
+	d = doc(11);
+	assert_int_equal(recorder_write(r, d, strlen(d), 11000000000ull), 0);
+	free(d);
+	recorder_close(r);
+	expect_pids("moved", "108 109 110", 0);
+	assert_int_equal(unlink(path_of("rot.1")) | unlink(path_of("rot.2")), 0);
+	expect_pids("rot", "111", 0);
+	/* never through a symlink */
+	assert_int_equal(symlink(moved, path_of("link")), 0);
+	assert_null(recorder_open(path_of("link"), false, 0, 1, err, sizeof(err)));
+	assert_non_null(strstr(err, "link"));
+}
+
 /* views/json.c's writer and reader are inverses for what a pane shows. */
 static void parse_back(void **state)
 {
@@ -261,6 +321,10 @@ static void parse_back(void **state)
 	s.runq.count = 3;
 	s.runq.hist[bucket_index(100)] = 2;
 	s.runq.hist[bucket_index(5000)] = 1;
+	s.runq.np = 1;
+	s.runq.procs = &(struct runq_proc_row){ .pid = 7, .comm = "seven", .count = 3 };
+	s.runq.procs[0].hist[bucket_index(100)] = 2;
+	s.runq.procs[0].hist[bucket_index(5000)] = 1;
 	snprintf(s.error[PANE_SYS], sizeof(s.error[0]), "sys: not here");
 	doc1 = json_snapshot(&s, &meta);
 	text = json_print(doc1);
@@ -273,6 +337,9 @@ static void parse_back(void **state)
 	assert_string_equal(back.cpu.rows[0].cgroup, "/a.service");
 	assert_int_equal(back.runq.hist[bucket_index(100)], 2);
 	assert_int_equal(back.runq.hist[bucket_index(5000)], 1);
+	assert_int_equal(back.runq.np, 1);
+	assert_int_equal(back.runq.procs[0].hist[bucket_index(100)], 2); /* its own buckets */
+	assert_int_equal(back.runq.procs[0].hist[bucket_index(5000)], 1);
 	assert_string_equal(back.error[PANE_SYS], "sys: not here");
 	doc2 = json_snapshot(&back, &meta);
 	again = json_print(doc2);
@@ -299,7 +366,8 @@ int main(void)
 		cmocka_unit_test(round_trip),   cmocka_unit_test(cut_short),
 		cmocka_unit_test(flipped_byte), cmocka_unit_test(garbage_between),
 		cmocka_unit_test(empty_and_absent), cmocka_unit_test(json_inputs),
-		cmocka_unit_test(rotated_set),  cmocka_unit_test(parse_back),
+		cmocka_unit_test(rotated_set),  cmocka_unit_test(recorder_rotates),
+		cmocka_unit_test(parse_back),
 	};
 	int rc;
 

@@ -56,6 +56,32 @@ static void good_values(void **state)
 	assert_string_equal(o.json, "-");
 	assert_int_equal(parse(&o, err, "-b", NULL), PARSE_OK);
 	assert_true(o.batch);
+	assert_int_equal(parse(&o, err, "--record=x", "--record-max=64K"), PARSE_OK);
+	assert_int_equal(o.record_max, 65536);
+	assert_int_equal(o.record_keep, RECORD_KEEP_DEFAULT);
+	/* a replay's processes ran elsewhere: its PID filter needs no such process here */
+	assert_int_equal(parse(&o, err, "-rx", "-p2147483647"), PARSE_OK);
+	assert_int_equal(o.pids[0], 2147483647);
+}
+
+static void sizes(void **state)
+{
+	static const struct {
+		const char *text;
+		uint64_t bytes;
+	} good[] = { { "0", 0 }, { "512", 512 }, { "500K", 512000 }, { "64M", 64ull << 20 },
+		     { "2G", 2ull << 30 }, { "16777215T", 16777215ull << 40 } };
+	static const char *const bad[] = { "", "K", "-1", "1.5M", "1MB", "1m", " 1", "16777216T" };
+	uint64_t v;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		assert_int_equal(options_parse_size(good[i].text, &v), 0);
+		assert_int_equal(v, good[i].bytes);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (options_parse_size(bad[i], &v) == 0)
+			fail_msg("'%s' parsed as %llu", bad[i], (unsigned long long)v);
 }
 
 static void bad_values(void **state)
@@ -83,6 +109,17 @@ static void bad_values(void **state)
 		{ "stray", NULL, "unexpected argument 'stray'" },
 		{ "--json=", NULL, "--json needs a file name" },
 		{ "-b", "--json=-", "choose one" },
+		{ "--record-max=1M", NULL, "--record-max only applies to --record" },
+		{ "--record-keep=3", NULL, "--record-keep only applies to --record" },
+		{ "--record=x", "--record-max=1000", "invalid --record-max '1000'" },
+		{ "--record=x", "--record-max=1Q", "invalid --record-max" },
+		{ "--record=x", "--record-max=99999999999999999999", "invalid --record-max" },
+		{ "--record=x", "--record-max=17179869184T", "invalid --record-max" },
+		{ "--record=x", "--record-keep=0", "invalid --record-keep '0'" },
+		{ "--record=x", "--record-keep=1001", "invalid --record-keep" },
+		{ "--from=-1s", NULL, "--from only applies to --replay" },
+		{ "-rx", "--from=-1s", "give one of them" },
+		{ "-rx", "--listen=127.0.0.1:0", "--listen does not apply" },
 	};
 	struct options o;
 	char err[256];
@@ -132,6 +169,7 @@ int main(void)
 		cmocka_unit_test(good_values),
 		cmocka_unit_test(bad_values),
 		cmocka_unit_test(pid_lists),
+		cmocka_unit_test(sizes),
 		cmocka_unit_test(help_and_version),
 	};
 
