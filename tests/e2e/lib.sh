@@ -193,6 +193,17 @@ hold_tcp() {
 	read -r _ CPORT _ SPORT <"$TMPD/$1.ports"
 }
 
+# make_fixture: FX, a fixture recording (fixture.py) any user may read, and
+# NOBODY, the command prefix that runs as uid 65534: the UI tests that need
+# no kernel replay it, so what they see is known to the character.
+make_fixture() {
+	FX=$TMPD/fixture.jsonl
+	python3 "$(dirname "${BASH_SOURCE[0]}")/fixture.py" "$FX" "${1:-20}" || return 1
+	chmod 755 "$TMPD"
+	chmod 644 "$FX"
+	NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
+}
+
 # at_size W H: a fresh shell W columns by H rows on a server of its own;
 # sets AT ("80x24") for check labels.
 at_size() {

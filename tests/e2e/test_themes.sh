@@ -3,8 +3,11 @@
 # colours (as tmux records them, capture-pane -e); NO_COLOR and a terminal
 # without colour fall back to attributes only; an 8-colour terminal gets
 # the nearest colours; t cycles themes live; a hostile theme file still
-# starts, with warnings.
+# starts, with warnings. The screens are of a fixture recording.
 . "$(dirname "$0")/lib.sh"
+
+# what is drawn comes from a fixture recording: the same rows every run
+make_fixture || { echo "not ok 1 - fixture.py wrote no fixture"; exit 1; }
 
 ESC=$'\e'
 # header_line: the table header line of the screen, with its escapes
@@ -16,7 +19,7 @@ try() {
 	# a tmux server of its own: a new one on a socket still closing can fail
 	SOCK=ebtop-e2e-$$-$((++TRY))
 	TERM_E2E=$term start_shell 120 20 ${nc:+NO_COLOR=$nc}
-	type_line "$EBTOP -t $theme"
+	type_line "$EBTOP -r $FX -t $theme"
 	wait_for 'PID .*UID' 10 >/dev/null 2>&1
 	line=$(header_line)
 	check "$label: header drawn with $(printf %q "$want")" grep -qF -- "$want" <<<"$line"
@@ -40,7 +43,7 @@ try light xterm "" "${ESC}[30m${ESC}[47m" "light on an 8-colour terminal (neares
 
 SOCK=ebtop-e2e-$$-$((++TRY))
 start_shell 120 20
-type_line "$EBTOP; echo EXIT=\$?"
+type_line "$EBTOP -r $FX; echo EXIT=\$?"
 wait_for 'PID .*UID' 10 >/dev/null
 tm send-keys t
 check "t switches to the next theme" wait_for 'theme: high-contrast' 3

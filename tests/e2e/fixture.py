@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""A fixture recording for the UI tests: FRAMES refreshes, 1 s apart from
+2026-12-01 10:00:00 UTC, of a made-up busy box, as the JSON lines --json
+writes. Every value is a function of the frame number, so a test knows
+each row on screen. Usage: fixture.py OUT [FRAMES]"""
+import json
+import sys
+
+T0 = 1796119200  # 2026-12-01T10:00:00Z
+HOT, NEEDLE, WIDE = 4242, 4300, 4301
+
+
+def iso(sec, ms=0):
+    from datetime import datetime, timezone
+    t = datetime.fromtimestamp(sec, timezone.utc)
+    return t.strftime("%Y-%m-%dT%H:%M:%S") + ".%03dZ" % ms
+
+
+def le(us):
+    """The upper bound of the log-linear bucket us lies in (bpf/hist.h:
+    exact below 16 us, then 8 sub-buckets per power of two)."""
+    if us < 16:
+        return us + 1
+    p = us.bit_length() - 1
+    step = 1 << (p - 3)
+    return (us // step + 1) * step
+
+
+def processes(i):
+    rows = [
+        dict(pid=HOT, comm="fx-hot", uid=0, threads=4, cpu_pct=90 + i * 0.5,
+             cgroup="/system.slice/fx-hot.service"),
+        dict(pid=NEEDLE, comm="fx-needle", uid=1000, threads=1, cpu_pct=0.1,
+             cgroup="/user.slice/user-1000.slice/session-3.scope"),
+        dict(pid=WIDE, comm="fx-\u00e9l\u00e8ve", uid=65534, threads=1, cpu_pct=0.2,
+             cgroup="/system.slice/docker-0123456789abcdef0123456789abcdef.scope"),
+    ]
+    for k in range(30):
+        rows.append(dict(pid=2000 + k, comm="fx-web-%02d" % k, uid=33, threads=2,
+                         cpu_pct=round(40 - k * 1.25, 2),
+                         cgroup="/system.slice/fx-web.service"))
+    for r in rows:
+        r["oncpu_ns"] = int(r["cpu_pct"] * 1e7)
+    return rows
+
+
+def runq(i):
+    procs = []
+    total = {}
+    for k, (pid, comm) in enumerate([(HOT, "fx-hot"), (2000, "fx-web-00"), (2001, "fx-web-01")]):
+        waits = {le(5 + k): 10 + i, le(300 * (k + 1)): 5, le(4000 * (k + 1)): 1}
+        for b, c in waits.items():
+            total[b] = total.get(b, 0) + c
+        procs.append(dict(pid=pid, comm=comm, count=sum(waits.values()),
+                          p50_us=5 + k, p99_us=4000 * (k + 1), max_us=max(waits),
+                          buckets=[dict(le_us=b, count=c) for b, c in sorted(waits.items())]))
+    return dict(count=sum(total.values()), p50_us=6, p90_us=600, p99_us=8000,
+                max_us=max(total),
+                buckets=[dict(le_us=b, count=c) for b, c in sorted(total.items())],
+                processes=procs)
+
+
+def sys_(i):
+    names = ["read", "write", "futex", "epoll_wait", "openat", "close", "mmap", "recvfrom"]
+    calls = [dict(nr=n, name=name, count=(8 - n) * 1000 + i, per_s=(8 - n) * 1000 + i,
+                  errors=7 if name == "openat" else 0) for n, name in enumerate(names)]
+    procs = [dict(pid=HOT, comm="fx-hot", count=20000 + i, per_s=20000 + i, errors=0),
+             dict(pid=2000, comm="fx-web-00", count=900, per_s=900, errors=7)]
+    return dict(collecting=True, total_per_s=sum(c["per_s"] for c in calls),
+                syscalls=calls, processes=procs)
+
+
+def tcp(i):
+    def conn(pid, comm, fam, sa, sp, da, dp, state, tx, rx):
+        return dict(pid=pid, comm=comm, family=fam, saddr=sa, sport=sp, daddr=da, dport=dp,
+                    state=state, tx_bytes=tx, rx_bytes=rx, tx_per_s=tx / 10, rx_per_s=rx / 10,
+                    uid=0, preexisting=False, states=["SYN_SENT", state])
+    conns = [
+        conn(HOT, "fx-hot", "ipv4", "10.0.0.5", 443, "10.0.0.9", 51000, "ESTABLISHED",
+             (1 << 20) * (i + 1), 4096 * (i + 1)),
+        conn(2000, "fx-web-00", "ipv6", "2001:db8::5", 8080, "2001:db8::77", 40000,
+             "ESTABLISHED", 65536, 1 << 20),
+        conn(2000, "fx-web-00", "ipv4", "0.0.0.0", 8080, "0.0.0.0", 0, "LISTEN", 0, 0),
+    ]
+    return dict(lost=0, lost_total=0, closed_total=i, connections=conns, closed=[])
+
+
+def execs(i):
+    return dict(lost=0, lost_total=0, dropped=0, events=[
+        dict(time=iso(T0 + i - 1, 100 * j + 50), pid=5000 + 2 * i + j, ppid=HOT, uid=0,
+             comm="fx-job", filename="/usr/bin/fx-job",
+             argv=["/usr/bin/fx-job", "fx-job-%d-%d" % (i, j)], truncated=False, ret=0)
+        for j in range(2)])
+
+
+def frame(i):
+    return dict(schema="ebtop/1", host="fixture", kernel="6.18.0", time=iso(T0 + i),
+                interval_s=1.0, filter=dict(pids=[], cgroup=None), view="cpu",
+                cpu=dict(ncpus=16, idle_ns=int(8.5e9), interval_s=1.0, processes=processes(i)),
+                runq=runq(i), sys=sys_(i), tcp=tcp(i), exec=execs(i))
+
+
+def main():
+    out = sys.argv[1]
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 20
+    with open(out, "w") as f:
+        for i in range(n):
+            f.write(json.dumps(frame(i), separators=(",", ":")) + "\n")
+
+
+main()

@@ -1,0 +1,107 @@
+#!/bin/bash
+# The UI as a person uses it, on a fixture recording (fixture.py) replayed
+# as uid 65534: no kernel, no root, and every row known, so the checks are
+# exact. At 80x24 and 120x40: each pane's header and rows, the status and
+# key lines; sorting (< > r), search (/ n), help (? PgDn q), panes (1-5,
+# Tab, Shift-Tab), time (] } { b), resizes down to 20x5 and back.
+. "$(dirname "$0")/lib.sh"
+
+make_fixture || { echo "not ok 1 - fixture.py wrote no fixture"; exit 1; }
+run="$NOBODY env TZ=UTC $EBTOP -r $FX"
+
+at_size 80 24
+type_line "$run; echo EXIT=\$?"
+check "$AT: the first frame, stopped" wait_for '^ REPLAY 10:00:00  frame 1/20 stopped' 10
+check "$AT: the cpu header, sorted by CPU%" screen_has '^ +PID +UID +THR +CPU%▼ +ONCPU +COMMAND +CGROUP'
+check "$AT: the busiest process on top" screen_has '^ +4242 +0 +4 +90\.0 +900\.0ms fx-hot +/system\.slice/fx-hot\.service'
+check "$AT: the key line at the bottom" eval "screen | tail -1 | grep -q '^pPid cCgroup xClear'"
+check "$AT: a long cgroup is cut to the width" eval "! screen | grep -q '.\{81\}'"
+tm send-keys 2
+check "$AT: runq: totals and the histogram" wait_for '^RUNQ 48 waits +p50 6\.0us +p90 600\.0us +p99 8\.0ms' 3
+tm send-keys 3
+check "$AT: sys: read is the top syscall" wait_for '^ +0 read +8\.00k +8000' 3
+tm send-keys Tab
+check "$AT: Tab: tcp: the client row, 1 MiB sent" \
+	wait_for '^ +4242 fx-hot +ESTABLISHED .*1\.00MiB +4\.00KiB' 3
+check "$AT: and the IPv6 one" screen_has '^ +2000 fx-web-00 +ESTABLISHED .*\[2001:db8::77\]:40000'
+tm send-keys Tab
+check "$AT: Tab: exec: the frame's execs, ARGV cut at the edge" \
+	wait_for '^09:59:59\.150 +5001 +4242 +0 +0 fx-job +/usr/bin/fx-job fx-job-0$' 3
+tm send-keys BTab BTab BTab BTab
+check "$AT: Shift-Tab back to cpu" wait_for '^CPU 16 cpus' 3
+
+# time
+tm send-keys ']'
+check "] the next frame: its own numbers" wait_for '^ +4242 +0 +4 +90\.5 ' 3
+check "and the status line follows" screen_has 'frame 2/20'
+tm send-keys '}'
+check "} a minute on: the last frame" wait_for 'frame 20/20' 3
+tm send-keys '{'
+check "{ a minute back: the first" wait_for 'frame 1/20' 3
+tm send-keys b
+tm send-keys -l 10:00:05
+tm send-keys Enter
+check "b 10:00:05: that frame" wait_for 'REPLAY 10:00:05  frame 6/20' 3
+
+# sorting
+tm send-keys '<'
+check "< sorts by the previous column (THR)" wait_for '^ +PID +UID +THR▼ +CPU% ' 3
+check "and the rows follow: 4 threads first" screen_has '^ +4242 +0 +4 '
+tm send-keys '<' '<'
+check "<< by PID, largest first" wait_for '^ +PID▼ ' 3
+check "the largest PID on top" eval "screen | grep -A1 'PID▼' | tail -1 | grep -q '^ *4301 '"
+tm send-keys r
+check "r reverses" wait_for '^ +PID▲ ' 3
+check "the selection follows its row (fx-hot, now near the end) into view" \
+	eval "screen_has '^ +4242 ' && ! screen_has '^ +2000 '"
+tm send-keys Home
+check "Home: the smallest PID on top" \
+	eval "wait_for '^ +2000 ' 3 && screen | grep -A1 'PID▲' | tail -1 | grep -q '^ *2000 '"
+tm send-keys '>' '>' '>' r
+check ">>> r: back to CPU%, largest first" wait_for '^ +PID +UID +THR +CPU%▼ ' 3
+
+# search
+check "fx-needle is below the fold" eval "! screen_has fx-needle"
+tm send-keys /
+tm send-keys -l needle
+tm send-keys Enter
+check "/needle scrolls to it" wait_for '^ +4300 +1000 +1 +0\.1 .*fx-needle' 3
+tm send-keys /
+tm send-keys -l nothing-here
+tm send-keys Enter
+check "a search with no match says so" wait_for 'not found: nothing-here' 3
+
+# help
+tm send-keys '?'
+check "? help: the key table" wait_for '^ *KEY +ACTION' 3
+check "with the keys of the registry" screen_has 'snapshot all panes to JSON'
+tm send-keys NPage NPage
+check "PgDn scrolls it to its end" wait_for '^ *q F10 C-c +quit' 3
+tm send-keys q
+check "q leaves help; ebtop still runs" wait_for '^ +PID +UID' 3
+
+# sizes
+for size in "120 40" "40 10" "20 5" "80 24"; do
+	tm resize-window -x "${size% *}" -y "${size#* }"
+	check "drawn at ${size/ /x} after a resize" wait_for '^ 1 cpu' 3
+done
+tm resize-window -x 120 -y 40
+check "120x40: more rows on screen" wait_for '^ +2025 +33 +2 .*fx-web-25' 3
+tm send-keys 4
+check "120x40: tcp shows LOCAL; only AGE is left out" \
+	wait_for '^ +PID +COMM +STATE +TX/s▼ +RX/s +TX +RX +LOCAL +REMOTE +▶$' 3
+tm resize-window -x 80 -y 24
+check "80x24 again: they are dropped, with a marker" wait_for '^ +PID +COMM +STATE +TX +RX +REMOTE +▶$' 3
+tm send-keys q
+check "q exits 0" wait_for '^EXIT=0' 5
+check "the terminal is sane" terminal_sane
+
+# LANG=C: ASCII only
+SOCK=$BASE_SOCK-c
+LANG_E2E=C start_shell 80 24
+type_line "$run; echo EXIT=\$?"
+check "LANG=C: drawn" wait_for '^ REPLAY 10:00:00' 10
+check "LANG=C: no byte outside ASCII on screen" eval "! screen | LC_ALL=C grep -q '[^ -~]'"
+tm send-keys q
+check "LANG=C: q exits 0" wait_for '^EXIT=0' 5
+finish
