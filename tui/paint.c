@@ -153,17 +153,17 @@ static void draw_tabs(struct app *a)
 		put(0, COLS - 16, " ebtop", 6, ROLE_TAB), put(0, COLS - 10, clock, 10, ROLE_TAB);
 }
 
-/* The filter the user set: " | pid 1,2 cgroup /a" after lead. */
+/* The filter the user set, "pid 1,2 | cgroup /a", after lead. */
 static void filter_segs(const struct app *a, struct pane_model *m, const char *lead)
 {
-	model_seg(m, ROLE_STATUS, "%s", lead);
 	if (a->npids) {
-		model_seg(m, ROLE_STATUS, " pid ");
+		model_seg(m, ROLE_STATUS, "%spid ", lead);
 		for (size_t i = 0; i < a->npids; i++)
 			model_seg(m, ROLE_STATUS, "%s%u", i ? "," : "", a->pids[i]);
+		lead = " | ";
 	}
 	if (a->cgroup[0])
-		model_seg(m, ROLE_STATUS, " cgroup %s", a->cgroup);
+		model_seg(m, ROLE_STATUS, "%scgroup %s", lead, a->cgroup);
 }
 
 /* Filter, interval, pause, unavailable panes, latest message. */
@@ -193,7 +193,7 @@ static void status_model(struct app *a, struct pane_model *m)
 		if (a->playing)
 			model_seg(m, ROLE_STATUS, " playing x%g", a->speed);
 		if (app_replay_filtered(a))
-			filter_segs(a, m, " | filter (replay):");
+			filter_segs(a, m, " | filter (replay): ");
 		if (replay_damaged(a->replay))
 			model_seg(m, ROLE_WARN, " | %zu damaged frames skipped",
 				  replay_damaged(a->replay));
@@ -229,7 +229,7 @@ static void status_model(struct app *a, struct pane_model *m)
 		model_seg(m, ROLE_CRIT, " PAUSED ");
 	model_seg(m, ROLE_STATUS, " every %gs", a->delay);
 	if (a->npids || a->cgroup[0])
-		filter_segs(a, m, " |");
+		filter_segs(a, m, " | ");
 	else
 		model_seg(m, ROLE_STATUS, " | no filter");
 	if (a->have_snap)
