@@ -19,7 +19,7 @@ stats_was=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || echo 0)
 trap 'sysctl -qw kernel.bpf_stats_enabled="$stats_was" 2>/dev/null' EXIT
 
 # SCENARIOS="3 5" runs only those (default: all).
-want() { [[ " ${SCENARIOS:-1 2 3 4 5 7} " == *" $1 "* ]]; }
+want() { [[ " ${SCENARIOS:-1 2 3 4 5 7 8} " == *" $1 "* ]]; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 calc() { awk "BEGIN {printf \"%.2f\", $1}"; }
 
@@ -265,4 +265,64 @@ fi
 if want 7; then
 echo "== 7. replay of a day's recording (86,400 frames at 1 s, from a fixture document)"
 "$BENCHBIN/replaybench" 86400 tests/fuzz/replay/one-line.json | sed 's/^/  /'
+fi
+
+if want 8; then
+echo "== 8. recording a busy box: 1,000 processes, 100 execs/s, 1,000 TCP connections (median of 3)"
+# --json to /dev/null is the refresh cost without a recording (the same
+# document is built either way); --record adds compressing and writing it.
+ready=$(mktemp)
+"$BENCHBIN/sleepers" 1000 1000 >"$ready" &
+sl=$!
+"$BENCHBIN/tcpload" hold 3600 1000 >>"$ready" &
+tc=$!
+for ((w = 0; w < 600; w++)); do [ "$(grep -c ready "$ready")" -ge 2 ] && break; sleep 0.1; done
+rm -f "$ready"
+( while :; do for ((k = 0; k < 10; k++)); do /bin/true bench-exec; done; sleep 0.1; done ) &
+ex=$!
+rec=$(mktemp --suffix=.ebt) js=$(mktemp)
+j=() r=()
+for ((i = 0; i < 3; i++)); do
+	"$EBTOP" --json /dev/null -d 0.5 >/dev/null 2>&1 &
+	ep=$!
+	j+=("$(steady $ep 20)")
+	kill $ep; wait $ep 2>/dev/null
+	: >"$rec"
+	"$EBTOP" --record="$rec" -d 0.5 >/dev/null 2>&1 &
+	ep=$!
+	r+=("$(steady $ep 20)")
+	mem=$(memory $ep)
+	kill $ep; wait $ep 2>/dev/null
+done
+jm=$(printf '%s
+' "${j[@]}" | median)
+rm=$(printf '%s
+' "${r[@]}" | median)
+echo "  CPU ms per refresh: --json $jm, --record $rm; added by recording $(calc "$rm - $jm") ms" \
+	"($(calc "($rm - $jm) / $jm * 100")% of the refresh); peak RSS, BPF maps (KiB): $mem"
+python3 - "$rec" <<'PY'
+import struct, sys
+d = open(sys.argv[1], 'rb').read()
+off = frames = stored = docs = 0
+while off + 32 <= len(d):
+    plen, dlen = struct.unpack_from('<II', d, off + 8)
+    frames += 1; stored += 32 + plen; docs += dlen; off += 32 + plen
+print("  %d frames: %.0f bytes a frame for a %.0f-byte JSON document: %.3f of it"
+      % (frames, stored / frames, docs / frames, stored / docs))
+PY
+# live history: 600 refreshes (10 minutes at 1 s, taken at 0.1 s) kept
+tmux -L ebtop-bench-hist -f /dev/null new-session -d -x 160 -y 50 \
+	"$EBTOP --history=10m -d 0.1 -n 600"
+sleep 1
+hp=$(pgrep -n -f -- "--history=10m -d 0.1 -n 600")
+peak=0
+while kill -0 "$hp" 2>/dev/null; do
+	v=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\).*/\1/p' /proc/"$hp"/status 2>/dev/null)
+	[ -n "$v" ] && peak=$v
+	sleep 1
+done
+tmux -L ebtop-bench-hist kill-server 2>/dev/null
+echo "  interactive with 600 refreshes of history: peak RSS $peak KiB"
+kill "$ex" "$sl" "$tc"; wait "$ex" "$sl" "$tc" 2>/dev/null
+rm -f "$rec" "$js"
 fi
