@@ -135,8 +135,9 @@ $(OUT)/tests/%: $(OUT)/tests/bpf/%.o $(OUT)/tests/bpf/harness.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(call pkg_libs,libcjson) -lm -lpthread -o $@
 
-# the replay bench drives ebtop's own reader, so it links the core
-$(OUT)/bench/replaybench: $(OUT)/tests/bench/replaybench.o $(CORE_OBJS)
+# benches that drive ebtop's own code (the replay reader, the header) link the core
+CORE_BENCHES := $(OUT)/bench/replaybench $(OUT)/bench/headerbench
+$(CORE_BENCHES): $(OUT)/bench/%: $(OUT)/tests/bench/%.o $(CORE_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "probes/system.h"
 #include "probes/cgroup.h"
 #include "probes/collector.h"
 #include "probes/filter.h"
@@ -29,6 +30,7 @@ struct collector {
 	struct timespec last;
 	bool have_last;
 	bool active[NPROBES];
+	struct system_reader *system; /* the header's /proc figures */
 };
 
 static void *start_one(size_t i, const struct probe_env *env, char *why, size_t len)
@@ -110,6 +112,7 @@ struct collector *collector_new(const struct collector_opts *opts)
 	env.sys_latency = opts->sys_latency;
 	start_all(c, &env);
 	vmlinux_btf_release(); /* every object is loaded */
+	c->system = system_reader_new("/proc"); /* NULL: no header, nothing else lost */
 	return c;
 }
 
@@ -121,6 +124,7 @@ void collector_free(struct collector *c)
 		if (c->state[i])
 			all_probes[i]->stop(c->state[i]);
 	filter_close(c->filter);
+	system_reader_free(c->system);
 	cgroup_cache_free();
 	free(c);
 }
@@ -151,6 +155,8 @@ int collector_collect(struct collector *c, struct snapshot *s)
 	c->last = now;
 	c->have_last = true;
 	cgroup_cache_tick();
+	if (c->system)
+		system_read(c->system, &s->system);
 	for (int p = 0; p < NPANES; p++)
 		snprintf(s->error[p], sizeof(s->error[p]), "%s", c->why[p]);
 	for (size_t i = 0; i < NPROBES; i++) {

@@ -10,6 +10,7 @@
 #include "bpf/hist.h"
 #include "probes/note.h"
 #include "probes/pane_list.h"
+#include "probes/system.h"
 
 struct cpu_row {
 	uint32_t pid;
@@ -151,6 +152,7 @@ struct snapshot {
 	double interval_s;      /* measured length of the interval */
 	struct timespec wall;   /* CLOCK_REALTIME when it was taken */
 	char error[NPANES][NOTE_LEN]; /* non-empty: the pane is unavailable, and why */
+	struct system_snap system;    /* the header's figures of the machine */
 	struct cpu_snap cpu;
 	struct runq_snap runq;
 	struct sys_snap sys;

@@ -44,6 +44,7 @@ struct app {
 	struct pane_state help_ps;    /* the help table's own selection and scroll */
 	struct view_opts vopts;
 	bool paused, help, quit, interactive;
+	bool header;                  /* the machine's figures above the pane (m) */
 	double delay;
 	long ticks;
 	int timer_fd;

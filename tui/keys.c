@@ -297,6 +297,13 @@ static int act_theme(struct app *a, int ch)
 	return R_REDRAW;
 }
 
+static int act_header(struct app *a, int ch)
+{
+	(void)ch;
+	a->header = !a->header;
+	return R_REDRAW;
+}
+
 static int act_sys_procs(struct app *a, int ch)
 {
 	(void)ch;
@@ -376,6 +383,7 @@ static const struct binding table[] = {
 	{ { 'R' }, "R", NULL, "record the live view to a new file / stop", act_record },
 	{ { 's' }, "s", "Snap", "snapshot all panes to JSON", act_snapshot },
 	{ { 't' }, "t", "Theme", "next theme", act_theme },
+	{ { 'm' }, "m", NULL, "header meters (CPUs, load, memory, pressure) on / off", act_header },
 	{ { 'P' }, "P", NULL, "sys: list processes / syscalls (Enter on a process: its own mix)", act_sys_procs },
 	{ { 'l' }, "l", NULL, "tcp: show / hide listening sockets", act_tcp_listeners },
 	{ { 'f' }, "f", NULL, "tcp: list all, live, established or closed connections", act_tcp_show },

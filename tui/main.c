@@ -194,6 +194,7 @@ int main(int argc, char **argv)
 	if (a.interactive && !a.opt.replay && a.opt.history_s > 0 && !(a.history = replay_live()))
 		log_msg("history: out of memory: no rewind");
 	a.delay = a.opt.delay;
+	a.header = true;
 	a.pane = a.opt.view;
 	app_view_changed(&a);
 	a.help_ps.sort_col = -1; /* in key-table order, no sort marker */

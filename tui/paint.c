@@ -251,6 +251,18 @@ void paint(struct app *a)
 		return;
 	draw_tabs(a);
 	rows = LINES - 3; /* tabs, status, hints */
+	if (a->header && a->have_snap && !a->help) {
+		struct pane_model head;
+
+		header_build(&a->snap.system, COLS, utf8, &head);
+		/* only where the pane keeps room for its own lines and a few rows */
+		if (head.nline && rows - head.nline >= 8) {
+			draw_lines(&head, y, head.nline, ROLE_NORMAL);
+			y += head.nline;
+			rows -= head.nline;
+		}
+		model_free(&head);
+	}
 	if (rows > 0) {
 		if (!a->have_snap && !a->help) {
 			put(y, 0, "collecting first interval...", COLS, ROLE_DIM);

@@ -129,6 +129,7 @@ int json_parse_snapshot(const char *text, size_t len, struct snapshot *s, struct
 	cJSON_ArrayForEach(v, json_get_array(filter, "pids"))
 		if (cJSON_IsNumber(v) && v->valuedouble > 0 && h->npids < MAX_FILTER_PIDS)
 			h->pids[h->npids++] = (unsigned)fmin(v->valuedouble, UINT32_MAX);
+	header_parse(cJSON_GetObjectItem(doc, "system"), &s->system);
 	for (int id = 0; id < NPANES && !rc; id++) {
 		const cJSON *o = cJSON_GetObjectItem(doc, pane_name(id));
 		const char *why = cJSON_GetStringValue(cJSON_GetObjectItem(o, "error"));
@@ -172,6 +173,8 @@ cJSON *json_snapshot(const struct snapshot *s, const struct json_meta *meta)
 	else
 		cJSON_AddNullToObject(filter, "cgroup");
 	json_str(doc, "view", meta->view);
+	if (s->system.have)
+		cJSON_AddItemToObject(doc, "system", header_json(&s->system));
 	for (int id = 0; id < NPANES; id++) {
 		cJSON *pane;
 

@@ -95,6 +95,13 @@ void json_num(cJSON *o, const char *key, double v);
 void json_str(cJSON *o, const char *key, const char *v);
 void json_add_text(cJSON *o, const char *key, const char *raw);
 
+/* The header above every pane, from the machine's figures: meters per CPU
+ * (or a cell each on a big machine), load, tasks, memory, pressure. */
+void header_build(const struct system_snap *s, int width, bool utf8, struct pane_model *m);
+/* Its part of a document, "system", and back. */
+cJSON *header_json(const struct system_snap *s);
+void header_parse(const cJSON *o, struct system_snap *s);
+
 /* Number formatting shared by the panes. */
 void fmt_duration_ns(char *buf, size_t len, double ns);
 void fmt_count(char *buf, size_t len, double n);

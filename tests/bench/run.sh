@@ -19,7 +19,7 @@ stats_was=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || echo 0)
 trap 'sysctl -qw kernel.bpf_stats_enabled="$stats_was" 2>/dev/null' EXIT
 
 # SCENARIOS="3 5" runs only those (default: all).
-want() { [[ " ${SCENARIOS:-1 2 3 4 5 7 8} " == *" $1 "* ]]; }
+want() { [[ " ${SCENARIOS:-1 2 3 4 5 7 8 9} " == *" $1 "* ]]; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 calc() { awk "BEGIN {printf \"%.2f\", $1}"; }
 
@@ -325,4 +325,9 @@ tmux -L ebtop-bench-hist kill-server 2>/dev/null
 echo "  interactive with 600 refreshes of history: peak RSS $peak KiB"
 kill "$ex" "$sl" "$tc"; wait "$ex" "$sl" "$tc" 2>/dev/null
 rm -f "$rec" "$js"
+fi
+
+if want 9; then
+echo "== 9. the header: /proc read and lines built per refresh (median of 9 batches)"
+"$BENCHBIN/headerbench" 10000 | sed 's/^/  /'
 fi

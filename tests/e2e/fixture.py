@@ -93,9 +93,20 @@ def execs(i):
         for j in range(2)])
 
 
+def system(i):
+    """Four CPUs: 0 half user, a quarter system; 1 all user; 2 idle; 3
+    a tenth each of irq and steal."""
+    cpus = [dict(user=50, system=25, irq=0, steal=0), dict(user=100, system=0, irq=0, steal=0),
+            dict(user=0, system=0, irq=0, steal=0), dict(user=0, system=0, irq=10, steal=10)]
+    return dict(cpus=cpus, load=[1.5, 0.75, 0.25], tasks_running=3, tasks=250 + i,
+                mem_total_kb=4 << 20, mem_available_kb=3 << 20, swap_total_kb=1 << 20,
+                swap_free_kb=1 << 20, uptime_s=2 * 86400 + 3 * 3600 + 4 * 60 + i,
+                psi_some_avg10=dict(cpu=12.5, memory=0, io=None))
+
+
 def frame(i):
     return dict(schema="ebtop/1", host="fixture", kernel="6.18.0", time=iso(T0 + i),
-                interval_s=1.0, filter=dict(pids=[], cgroup=None), view="cpu",
+                interval_s=1.0, filter=dict(pids=[], cgroup=None), view="cpu", system=system(i),
                 cpu=dict(ncpus=16, idle_ns=int(8.5e9), interval_s=1.0, processes=processes(i)),
                 runq=runq(i), sys=sys_(i), tcp=tcp(i), exec=execs(i))
 

@@ -12,6 +12,19 @@ run="$NOBODY env TZ=UTC $EBTOP -r $FX"
 at_size 80 24
 type_line "$run; echo EXIT=\$?"
 check "$AT: the first frame, stopped" wait_for '^ REPLAY 10:00:00  frame 1/20 stopped' 10
+check "$AT: the header: two meters a line, user then system, to the edge" \
+	screen_has '^0\[█{15}▓{8}▎ +75\.0%\] 1\[█{31}100\.0%\]$'
+check "$AT: idle, and irq then steal" screen_has '^2\[ {32}0\.0%\] 3\[▒▒▒░░░▍ {25}20\.0%\]$'
+check "$AT: load, tasks, uptime" screen_has '^Load 1\.50 0\.75 0\.25  Tasks 3/250  Up 2d 03:04$'
+check "$AT: memory, swap, pressure (no io PSI recorded)" \
+	screen_has '^Mem 1\.00GiB/4\.00GiB  Swap 0B/1\.00GiB  PSI cpu 12\.5% mem 0\.0%$'
+check "$AT: the meters in colour (capture-pane -e)" \
+	eval "screen -e | grep -m1 '0\\[' | grep -q $'\e\\[[0-9;]*3[0-9]m█'"
+tm send-keys m
+check "m hides the header" wait_gone '^Load ' 3
+check "and the pane moves up under the tabs" eval "screen | sed -n 2p | grep -q '^CPU 16 cpus'"
+tm send-keys m
+check "m shows it again" wait_for '^Load 1\.50' 3
 check "$AT: the cpu header, sorted by CPU%" screen_has '^ +PID +UID +THR +CPU%▼ +ONCPU +COMMAND +CGROUP'
 check "$AT: the busiest process on top" screen_has '^ +4242 +0 +4 +90\.0 +900\.0ms fx-hot +/system\.slice/fx-hot\.service'
 check "$AT: the key line at the bottom" eval "screen | tail -1 | grep -q '^pPid cCgroup xClear'"
@@ -87,6 +100,9 @@ for size in "120 40" "40 10" "20 5" "80 24"; do
 done
 tm resize-window -x 120 -y 40
 check "120x40: more rows on screen" wait_for '^ +2025 +33 +2 .*fx-web-25' 3
+check "120x40: four meters on one line, the figures on one" \
+	eval "screen_has '^0\\[.*75\\.0%\\] 1\\[.*100\\.0%\\] 2\\[.*0\\.0%\\] 3\\[.*20\\.0%\\]$' &&
+	screen_has '^Load .* Up 2d 03:04  Mem 1\\.00GiB/4\\.00GiB .*PSI cpu 12\\.5%'"
 tm send-keys 4
 check "120x40: tcp shows LOCAL; only AGE is left out" \
 	wait_for '^ +PID +COMM +STATE +TX/s▼ +RX/s +TX +RX +LOCAL +REMOTE +▶$' 3
@@ -102,6 +118,9 @@ LANG_E2E=C start_shell 80 24
 type_line "$run; echo EXIT=\$?"
 check "LANG=C: drawn" wait_for '^ REPLAY 10:00:00' 10
 check "LANG=C: no byte outside ASCII on screen" eval "! screen | LC_ALL=C grep -q '[^ -~]'"
+check "LANG=C: meters in characters: | user, + system, * irq, ! steal" \
+	eval "screen_has '^0\\[\\|{15}\\+{8} +75\\.0%\\] 1\\[\\|{31}100\\.0%\\]$' &&
+	screen_has '^2\\[ +0\\.0%\\] 3\\[\\*{3}!{3} +20\\.0%\\]$'"
 tm send-keys q
 check "LANG=C: q exits 0" wait_for '^EXIT=0' 5
 finish
