@@ -41,6 +41,25 @@ int procfs_runtime(uint32_t tgid, uint32_t tid, uint64_t *ns)
 	return 0;
 }
 
+int procfs_comm(uint32_t pid, char *buf, size_t len)
+{
+	char path[64], line[64];
+	FILE *f;
+	int err = 0;
+
+	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
+	if (!(f = fopen(path, "re")))
+		return -errno;
+	if (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(buf, len, "%s", line);
+	} else {
+		err = -ENOENT;
+	}
+	fclose(f);
+	return err;
+}
+
 int procfs_cgroup(uint32_t pid, char *buf, size_t len)
 {
 	char path[64], line[4096];

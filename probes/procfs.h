@@ -11,6 +11,8 @@ int procfs_cgroup(uint32_t pid, char *buf, size_t len);
 /* A thread's se.sum_exec_runtime (its first schedstat field): the CPU
  * time the scheduler has charged it, up to its last tick or switch. */
 int procfs_runtime(uint32_t tgid, uint32_t tid, uint64_t *ns);
+/* The process's comm as the kernel has it now (at most 15 bytes). */
+int procfs_comm(uint32_t pid, char *buf, size_t len);
 /* True if a process with this tgid exists now. */
 int procfs_exists(uint32_t pid);
 

@@ -22,6 +22,14 @@ struct pane_state {
 
 enum prompt_kind { PROMPT_NONE, PROMPT_PID, PROMPT_CGROUP, PROMPT_SEARCH, PROMPT_TIME };
 
+/* k: the signal menu (tui/sigmenu.c) */
+struct signal_menu {
+	bool open, confirm;  /* choosing; then asking y/N */
+	int choice;          /* index in the menu */
+	unsigned pid;
+	char comm[16];       /* as /proc had it when the menu opened */
+};
+
 struct app {
 	struct options opt;
 	struct collector *col;
@@ -53,6 +61,7 @@ struct app {
 	unsigned pids[MAX_FILTER_PIDS];
 	size_t npids;
 	char cgroup[512];
+	struct signal_menu sigmenu;
 	/* prompt line */
 	enum prompt_kind prompt;
 	char input[256];

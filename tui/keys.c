@@ -9,6 +9,7 @@
 #include "tui/prompt.h"
 #include "tui/replay.h"
 #include "tui/rowfilter.h"
+#include "tui/sigmenu.h"
 #include "probes/cgroup.h"
 #include "probes/procfs.h"
 #include "tui/theme.h"
@@ -297,6 +298,12 @@ static int act_theme(struct app *a, int ch)
 	return R_REDRAW;
 }
 
+static int act_signal(struct app *a, int ch)
+{
+	(void)ch;
+	return sigmenu_open(a);
+}
+
 static int act_header(struct app *a, int ch)
 {
 	(void)ch;
@@ -384,6 +391,7 @@ static const struct binding table[] = {
 	{ { 's' }, "s", "Snap", "snapshot all panes to JSON", act_snapshot },
 	{ { 't' }, "t", "Theme", "next theme", act_theme },
 	{ { 'm' }, "m", NULL, "header meters (CPUs, load, memory, pressure) on / off", act_header },
+	{ { 'k', KEY_F(9) }, "k F9", NULL, "send a signal to the selected process (asks first)", act_signal },
 	{ { 'P' }, "P", NULL, "sys: list processes / syscalls (Enter on a process: its own mix)", act_sys_procs },
 	{ { 'l' }, "l", NULL, "tcp: show / hide listening sockets", act_tcp_listeners },
 	{ { 'f' }, "f", NULL, "tcp: list all, live, established or closed connections", act_tcp_show },

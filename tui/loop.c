@@ -21,22 +21,33 @@
 #include "tui/prompt.h"
 #include "tui/recorder.h"
 #include "tui/replay.h"
+#include "tui/sigmenu.h"
 #include "views/metrics.h"
 #include "tui/serve.h"
 #include "views/view.h"
 
 enum { EV_TIMER, EV_SIGNAL, EV_STDIN, EV_HTTP, EV_PROBE }; /* EV_PROBE + slot */
 
+static struct timespec timespec_of(double secs)
+{
+	struct timespec t = { (time_t)secs, (long)((secs - (time_t)secs) * 1e9) };
+
+	if (!t.tv_sec && !t.tv_nsec)
+		t.tv_nsec = 1;
+	return t;
+}
+
+/* Every secs, the first after first. */
+static int arm_timer_first(int fd, double first, double secs)
+{
+	struct itimerspec it = { .it_interval = timespec_of(secs), .it_value = timespec_of(first) };
+
+	return timerfd_settime(fd, 0, &it, NULL);
+}
+
 static int arm_timer(int fd, double secs)
 {
-	struct itimerspec it;
-
-	it.it_value.tv_sec = (time_t)secs;
-	it.it_value.tv_nsec = (long)((secs - (time_t)secs) * 1e9);
-	if (!it.it_value.tv_sec && !it.it_value.tv_nsec)
-		it.it_value.tv_nsec = 1;
-	it.it_interval = it.it_value;
-	return timerfd_settime(fd, 0, &it, NULL);
+	return arm_timer_first(fd, secs, secs);
 }
 
 static int watch(int ep, int fd, int tag)
@@ -260,6 +271,8 @@ static void handle_keys(struct app *a, int timer_fd)
 			r |= R_REBUILD;
 		else if (a->prompt != PROMPT_NONE)
 			r |= prompt_key(a, ch);
+		else if (a->sigmenu.open)
+			r |= sigmenu_key(a, ch);
 		else {
 			log_clear();
 			r |= keys_handle(a, ch);
@@ -275,8 +288,11 @@ static void handle_keys(struct app *a, int timer_fd)
 		paint(a);
 }
 
-/* After a filter change the old baselines are gone: take a new one now so
- * the next refresh shows a full interval under the new filter. */
+#define FIRST_INTERVAL 0.25
+
+/* At start and after a filter change the old baselines are gone: take a
+ * new one now so the next refresh shows an interval all under the new
+ * filter. */
 static void rebaseline(struct app *a, int timer_fd)
 {
 	struct snapshot s;
@@ -286,7 +302,12 @@ static void rebaseline(struct app *a, int timer_fd)
 		collector_collect(a->col, &s);
 		snapshot_free(&s);
 	}
-	arm_timer(timer_fd, period(a));
+	/* on screen, a first short interval: a blank screen for a whole
+	 * refresh looks like a hang */
+	if (a->interactive && !a->replay && period(a) > FIRST_INTERVAL)
+		arm_timer_first(timer_fd, FIRST_INTERVAL, period(a));
+	else
+		arm_timer(timer_fd, period(a));
 }
 
 int loop_run(struct app *a, FILE *out)

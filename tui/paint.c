@@ -8,6 +8,7 @@
 #include "tui/keys.h"
 #include "tui/paint.h"
 #include "tui/replay.h"
+#include "tui/sigmenu.h"
 #include "tui/log.h"
 #include "views/text.h"
 #include "tui/theme.h"
@@ -169,8 +170,14 @@ static void filter_segs(const struct app *a, struct pane_model *m, const char *l
 /* Filter, interval, pause, unavailable panes, latest message. */
 static void status_model(struct app *a, struct pane_model *m)
 {
+	char question[128];
+
 	model_init(m, NULL, 0, -1);
 	model_line(m);
+	if (sigmenu_question(a, question, sizeof(question))) {
+		model_seg(m, ROLE_CRIT, "%s", question);
+		return;
+	}
 	if (a->prompt != PROMPT_NONE) {
 		static const char *const label[] = { "", "PID filter", "cgroup filter", "search",
 						     "go to time (HH:MM[:SS], -90s, -5m)" };
@@ -277,6 +284,7 @@ void paint(struct app *a)
 			draw_table(a, y + used, rows - used);
 		}
 	}
+	sigmenu_paint(a, y + 1, utf8);
 	status_model(a, &status);
 	keys_hints(&hints);
 	if (LINES >= 3)
