@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include "probes/system.h"
+#include "probes/users.h"
 #include "probes/cgroup.h"
 #include "probes/collector.h"
 #include "probes/filter.h"
@@ -125,6 +126,7 @@ void collector_free(struct collector *c)
 			all_probes[i]->stop(c->state[i]);
 	filter_close(c->filter);
 	system_reader_free(c->system);
+	users_free();
 	cgroup_cache_free();
 	free(c);
 }
@@ -172,6 +174,7 @@ int collector_collect(struct collector *c, struct snapshot *s)
 			err = e;
 		}
 	}
+	users_fill(s);
 	return err;
 }
 

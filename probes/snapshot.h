@@ -20,6 +20,7 @@ struct cpu_row {
 	uint64_t cgroup_id;
 	double pct;          /* % of one CPU */
 	char comm[16];
+	char user[32];       /* uid's name (its number when unknown) */
 	char *cgroup;        /* path below the cgroup2 mount, owned */
 };
 
@@ -96,6 +97,7 @@ struct exec_rec {
 	bool truncated;
 	uint64_t lost_before;    /* > 0: a marker: this many records were lost here */
 	char comm[16];
+	char user[32];           /* uid's name (its number when unknown) */
 	char *filename;
 	int argc;
 	char **argv;             /* raw bytes from the kernel; sanitize to show */

@@ -9,7 +9,7 @@ enum { COL_PID, COL_USER, COL_THR, COL_CPU, COL_ONCPU, COL_COMM, COL_CGROUP, NCO
 
 static const struct column cols[NCOL] = {
 	[COL_PID] = { "PID", 7, ALIGN_RIGHT, true, 0 },
-	[COL_USER] = { "UID", 5, ALIGN_RIGHT, true, 2 },
+	[COL_USER] = { "USER", USER_COLS, ALIGN_LEFT, false, 2 },
 	[COL_THR] = { "THR", 4, ALIGN_RIGHT, true, 1 },
 	[COL_CPU] = { "CPU%", 6, ALIGN_RIGHT, true, 0 },
 	[COL_ONCPU] = { "ONCPU", 8, ALIGN_RIGHT, true, 4 },
@@ -46,7 +46,8 @@ static void cpu_build(const struct snapshot *s, const struct view_opts *o, struc
 
 		table_row(&m->table, r->pid);
 		table_cell(&m->table, r->pid, "%u", r->pid);
-		table_cell(&m->table, r->uid, "%u", r->uid);
+		fmt_user(buf, sizeof(buf), r->user);
+		table_cell(&m->table, 0, "%s", buf);
 		table_cell(&m->table, r->threads, "%u", r->threads);
 		table_cell(&m->table, r->pct, "%.1f", r->pct);
 		fmt_duration_ns(buf, sizeof(buf), r->oncpu_ns);
@@ -74,6 +75,7 @@ static cJSON *cpu_json(const struct snapshot *s, bool history)
 		json_num(p, "oncpu_ns", r->oncpu_ns);
 		json_add_text(p, "cgroup", r->cgroup ? r->cgroup : "");
 		json_num(p, "uid", r->uid);
+		json_add_text(p, "user", r->user);
 		json_num(p, "threads", r->threads);
 		cJSON_AddItemToArray(arr, p);
 	}
@@ -97,6 +99,7 @@ static int cpu_parse(const cJSON *o, struct snapshot *s)
 
 		r->pid = json_get_u32(it, "pid");
 		r->uid = json_get_u32(it, "uid");
+		user_from(it, r->uid, r->user, sizeof(r->user));
 		r->threads = json_get_u32(it, "threads");
 		r->oncpu_ns = json_get_u64(it, "oncpu_ns");
 		r->pct = json_get_num(it, "cpu_pct");

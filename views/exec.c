@@ -14,7 +14,7 @@ static const struct column cols[NCOL] = {
 	[COL_TIME] = { "TIME", 12, ALIGN_LEFT, true, 0 },
 	[COL_PID] = { "PID", 7, ALIGN_RIGHT, true, 0 },
 	[COL_PPID] = { "PPID", 7, ALIGN_RIGHT, true, 2 },
-	[COL_UID] = { "UID", 5, ALIGN_RIGHT, true, 1 },
+	[COL_UID] = { "USER", USER_COLS, ALIGN_LEFT, false, 1 },
 	[COL_RET] = { "RET", 4, ALIGN_RIGHT, true, 3 },
 	[COL_COMM] = { "COMM", 15, ALIGN_LEFT, false, 4 },
 	[COL_ARGV] = { "ARGV", 10, ALIGN_LEFT, false, 0 },
@@ -92,11 +92,12 @@ static void exec_build(const struct snapshot *s, const struct view_opts *o, stru
 				   (unsigned long long)r->lost_before);
 			continue;
 		}
-		char *argv = join_argv(r);
+		char *argv = join_argv(r), user[USER_COLS + 2];
 
 		table_cell(&m->table, r->pid, "%u", r->pid);
 		table_cell(&m->table, r->ppid, "%u", r->ppid);
-		table_cell(&m->table, r->uid, "%u", r->uid);
+		fmt_user(user, sizeof(user), r->user);
+		table_cell(&m->table, 0, "%s", user);
 		table_cell(&m->table, r->ret, "%d", r->ret);
 		table_cell(&m->table, 0, "%s", r->comm);
 		table_cell(&m->table, 0, "%s", argv ? argv : "");
@@ -129,6 +130,7 @@ static cJSON *exec_json(const struct snapshot *s, bool history)
 		json_num(ev, "pid", r->pid);
 		json_num(ev, "ppid", r->ppid);
 		json_num(ev, "uid", r->uid);
+		json_add_text(ev, "user", r->user);
 		json_add_text(ev, "comm", r->comm);
 		json_add_text(ev, "filename", r->filename ? r->filename : "");
 		argv = cJSON_AddArrayToObject(ev, "argv");
@@ -159,6 +161,7 @@ static struct exec_rec *rec_parse(const cJSON *o, uint64_t seq)
 	r->pid = json_get_u32(o, "pid");
 	r->ppid = json_get_u32(o, "ppid");
 	r->uid = json_get_u32(o, "uid");
+	user_from(o, r->uid, r->user, sizeof(r->user));
 	r->ret = (int32_t)json_get_num(o, "ret");
 	r->truncated = cJSON_IsTrue(cJSON_GetObjectItem(o, "truncated"));
 	json_get_text(o, "comm", r->comm, sizeof(r->comm));

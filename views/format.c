@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include <string.h>
 #include "views/view.h"
 
 void fmt_duration_ns(char *buf, size_t len, double ns)
@@ -39,4 +40,12 @@ void fmt_bytes(char *buf, size_t len, double n)
 	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", NULL };
 
 	scaled(buf, len, n, 1024, units);
+}
+
+void fmt_user(char *buf, size_t len, const char *name)
+{
+	if (strlen(name) > USER_COLS)
+		snprintf(buf, len, "%.*s+", USER_COLS - 1, name);
+	else
+		snprintf(buf, len, "%s", name);
 }

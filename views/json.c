@@ -81,6 +81,13 @@ const cJSON *json_get_array(const cJSON *o, const char *key)
 /* "2026-12-01T20:13:00.626Z" -> timespec; false if it does not read. */
 static bool parse_time(const char *t, struct timespec *ts);
 
+void user_from(const cJSON *o, uint32_t uid, char *buf, size_t len)
+{
+	json_get_text(o, "user", buf, len);
+	if (!*buf)
+		snprintf(buf, len, "%u", uid);
+}
+
 bool json_get_time(const cJSON *o, const char *key, struct timespec *ts)
 {
 	return parse_time(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key)), ts);

@@ -79,6 +79,9 @@ uint64_t json_get_u64(const cJSON *o, const char *key);
 uint32_t json_get_u32(const cJSON *o, const char *key);
 void json_get_text(const cJSON *o, const char *key, char *buf, size_t len);
 const cJSON *json_get_array(const cJSON *o, const char *key);
+/* A row's "user" as recorded; its uid's number when there is none (the
+ * recording's machine named its users, not the reader's). */
+void user_from(const cJSON *o, uint32_t uid, char *buf, size_t len);
 /* An RFC 3339 time as json_time writes it; false if there is none. */
 bool json_get_time(const cJSON *o, const char *key, struct timespec *ts);
 
@@ -106,5 +109,9 @@ void header_parse(const cJSON *o, struct system_snap *s);
 void fmt_duration_ns(char *buf, size_t len, double ns);
 void fmt_count(char *buf, size_t len, double n);
 void fmt_bytes(char *buf, size_t len, double n);
+/* A user name in the USER column: past USER_COLS it is cut and ends in
+ * '+', as ps does. */
+#define USER_COLS 8
+void fmt_user(char *buf, size_t len, const char *name);
 
 #endif

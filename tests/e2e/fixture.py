@@ -8,6 +8,8 @@ import sys
 
 T0 = 1796119200  # 2026-12-01T10:00:00Z
 HOT, NEEDLE, WIDE = 4242, 4300, 4301
+# the recorded machine's names, which the reader's /etc/passwd must not replace
+USERS = {0: "root", 33: "www-data", 1000: "alice-the-longest-name", 65534: "nobody"}
 
 
 def iso(sec, ms=0):
@@ -41,6 +43,7 @@ def processes(i):
                          cgroup="/system.slice/fx-web.service"))
     for r in rows:
         r["oncpu_ns"] = int(r["cpu_pct"] * 1e7)
+        r["user"] = USERS[r["uid"]]
     return rows
 
 
@@ -89,7 +92,8 @@ def execs(i):
     return dict(lost=0, lost_total=0, dropped=0, events=[
         dict(time=iso(T0 + i - 1, 100 * j + 50), pid=5000 + 2 * i + j, ppid=HOT, uid=0,
              comm="fx-job", filename="/usr/bin/fx-job",
-             argv=["/usr/bin/fx-job", "fx-job-%d-%d" % (i, j)], truncated=False, ret=0)
+             argv=["/usr/bin/fx-job", "fx-job-%d-%d" % (i, j)], truncated=False, ret=0,
+             **({"user": "root"} if j == 0 else {}))
         for j in range(2)])
 
 

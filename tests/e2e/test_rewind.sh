@@ -37,7 +37,9 @@ for size in "80 24" "120 40"; do
 	wait_for 'go to time' 3 >/dev/null
 	tm send-keys -l -- -1s
 	tm send-keys Enter
-	check "$AT: b -1s goes back a second" wait_for '^ REWIND [0-9:]+ \(-1\.[0-9]s\)' 3
+	# to the last frame at least 1 s before the newest: how much more
+	# depends on when refreshes came, which a busy machine delays
+	check "$AT: b -1s goes back a second" wait_for '^ REWIND [0-9:]+ \(-([1-9]|[1-5][0-9])\.[0-9]s\)' 3
 	tm send-keys ' '
 	wait_for '^ every 0\.5s' 3 >/dev/null
 	if [ "$AT" = 120x40 ]; then

@@ -11,7 +11,7 @@ make_fixture || { echo "not ok 1 - fixture.py wrote no fixture"; exit 1; }
 
 ESC=$'\e'
 # header_line: the table header line of the screen, with its escapes
-header_line() { tm capture-pane -p -e | grep -m1 'PID .*UID'; }
+header_line() { tm capture-pane -p -e | grep -m1 'PID .*USER'; }
 
 # theme, TERM, NO_COLOR, expected escape (a fixed string), label
 try() {
@@ -20,7 +20,7 @@ try() {
 	SOCK=ebtop-e2e-$$-$((++TRY))
 	TERM_E2E=$term start_shell 120 20 ${nc:+NO_COLOR=$nc}
 	type_line "$EBTOP -r $FX -t $theme"
-	wait_for 'PID .*UID' 10 >/dev/null 2>&1
+	wait_for 'PID .*USER' 10 >/dev/null 2>&1
 	line=$(header_line)
 	check "$label: header drawn with $(printf %q "$want")" grep -qF -- "$want" <<<"$line"
 	if [ "$want" = "${ESC}[0;7m" ]; then
@@ -44,10 +44,10 @@ try light xterm "" "${ESC}[30m${ESC}[47m" "light on an 8-colour terminal (neares
 SOCK=ebtop-e2e-$$-$((++TRY))
 start_shell 120 20
 type_line "$EBTOP -r $FX; echo EXIT=\$?"
-wait_for 'PID .*UID' 10 >/dev/null
+wait_for 'PID .*USER' 10 >/dev/null
 tm send-keys t
 check "t switches to the next theme" wait_for 'theme: high-contrast' 3
-check "and redraws in its colours" bash -c "tmux -L $SOCK capture-pane -p -e | grep -m1 'PID .*UID' | grep -qF $'\e[107m'"
+check "and redraws in its colours" bash -c "tmux -L $SOCK capture-pane -p -e | grep -m1 'PID .*USER' | grep -qF $'\e[107m'"
 tm send-keys q
 wait_for '^EXIT=0' 5 >/dev/null
 

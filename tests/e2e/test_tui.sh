@@ -1,8 +1,8 @@
 #!/bin/bash
-# Live, the cpu pane with a known spinner on top; pane switching; a resize;
-# q restores a sane terminal. The spinner and a sleeper run in the test's
-# own cgroup, and ebtop shows only that one (-c): what else the machine
-# runs cannot take the top row. What needs no kernel (help, sorting,
+# Live, the cpu pane with a known spinner on top, and a process of uid
+# 65534 by its user name; pane switching; a resize; q restores a sane
+# terminal. The loads run in the test's own cgroup, and ebtop shows only
+# that one (-c): what else the machine runs cannot take the top row. What needs no kernel (help, sorting,
 # search, sizes) is test_ui's, on a fixture recording.
 . "$(dirname "$0")/lib.sh"
 
@@ -10,11 +10,16 @@ make_cgroup tui || { echo "ok 1 # SKIP no writable cgroup v2 mount"; finish; exi
 cp /usr/bin/yes "$TMPD/e2e-spinner"
 in_cgroup "$CG" "exec '$TMPD/e2e-spinner' >/dev/null"
 in_cgroup "$CG" 'while :; do sleep 0.2; done'
+chmod 755 "$TMPD"
+in_cgroup "$CG" "exec setpriv --reuid=65534 --regid=65534 --clear-groups sh -c 'while :; do sleep 0.05; done'"
+NOBODY_PID=$IN_CG_PID
 start_shell 100 30
 type_line "$EBTOP -c $CG; echo EXIT=\$?"
 check "cpu pane shows the spinner" wait_for 'e2e-spinner' 10
 sleep 1.2
 check "spinner is the top row" eval "screen | grep -A1 'COMMAND' | tail -1 | grep -q e2e-spinner"
+check "a process run as uid 65534 shows its name from /etc/passwd" \
+	wait_for "^ +$NOBODY_PID nobody +1 .* sh " 5
 check "tab bar and status line drawn" eval "screen_has '1 cpu  2 runq' && screen_has 'every 1s \\| cgroup $CG'"
 tm send-keys 3
 check "3 switches to the sys pane" wait_for '^(SYS|sys pane)' 3
