@@ -22,6 +22,15 @@ struct pane_state {
 
 enum prompt_kind { PROMPT_NONE, PROMPT_PID, PROMPT_CGROUP, PROMPT_SEARCH, PROMPT_TIME };
 
+/* Where paint put things, for the mouse (tui/mouse.c). */
+#define SCREEN_MAX_COLS 16
+struct screen_map {
+	int tab_end[NPANES];      /* tab p ends before this column of line 0 */
+	int header_y;             /* the table's header line; -1: no table drawn */
+	int col_x[SCREEN_MAX_COLS], col_w[SCREEN_MAX_COLS]; /* by column; w 0: not shown */
+	int rows_y, nrows;        /* the first row's line, and rows drawn */
+};
+
 /* k: the signal menu (tui/sigmenu.c) */
 struct signal_menu {
 	bool open, confirm;  /* choosing; then asking y/N */
@@ -62,6 +71,8 @@ struct app {
 	size_t npids;
 	char cgroup[512];
 	struct signal_menu sigmenu;
+	struct screen_map map;        /* set by paint */
+	struct mouse_click { long long ms; int y; } last_click; /* a second one soon: double */
 	/* prompt line */
 	enum prompt_kind prompt;
 	char input[256];

@@ -8,6 +8,61 @@
 #define SEQ_WAIT_MS 25
 #define SEQ_MAX 256  /* bytes read of one sequence before giving up on it */
 
+static struct mouse_event last_mouse;
+
+const struct mouse_event *input_mouse(void)
+{
+	return &last_mouse;
+}
+
+/* SGR's "b;x;y" then M (press) or m (release), first byte c already read;
+ * x and y count from 1. Modifier bits (shift 4, meta 8, ctrl 16) are
+ * dropped, motion (32) is not asked for. */
+static int sgr_mouse(int c, input_next_fn next, void *ctx)
+{
+	long v[3] = { 0, 0, 0 };
+	int i = 0;
+	bool ok = true;
+
+	/* to the final byte, so a report that does not hold is dropped whole */
+	for (int len = 0; c >= 0 && len < SEQ_MAX; c = next(ctx, SEQ_WAIT_MS), len++) {
+		if (c >= '0' && c <= '9') {
+			if (v[i] < 10000) /* past five digits the rest are ignored */
+				v[i] = v[i] * 10 + (c - '0');
+		} else if (c == ';') {
+			ok = ok && i < 2;
+			i += i < 2;
+		} else if (c >= 0x40 && c <= 0x7e) {
+			if (!ok || i != 2 || !v[1] || !v[2] || (c != 'M' && c != 'm'))
+				return INPUT_NONE;
+			last_mouse.button = (int)(v[0] & ~(4 | 8 | 16 | 32));
+			last_mouse.x = (int)v[1] - 1;
+			last_mouse.y = (int)v[2] - 1;
+			last_mouse.press = c == 'M';
+			return INPUT_MOUSE;
+		} else {
+			return INPUT_NONE;
+		}
+	}
+	return INPUT_NONE;
+}
+
+/* X10: three bytes, button + 32 (already read as b), x + 33, y + 33;
+ * button 3 is a release */
+static int x10_mouse(int b, input_next_fn next, void *ctx)
+{
+	int x = next(ctx, SEQ_WAIT_MS), y = next(ctx, SEQ_WAIT_MS);
+
+	if (b < 32 || x < 33 || y < 33)
+		return INPUT_NONE;
+	b -= 32;
+	last_mouse.press = (b & 3) != 3;
+	last_mouse.button = (b & 3) == 3 ? 0 : b & ~(4 | 8 | 16 | 32);
+	last_mouse.x = x - 33;
+	last_mouse.y = y - 33;
+	return INPUT_MOUSE;
+}
+
 /* ESC [ n ~ (VT220, xterm, linux console; rxvt ends with $ ^ @ when a
  * modifier is held). */
 static int tilde_key(int n)
@@ -55,11 +110,10 @@ static int csi(input_next_fn next, void *ctx)
 		c = next(ctx, SEQ_WAIT_MS);
 		return c >= 'A' && c <= 'E' ? KEY_F(c - 'A' + 1) : INPUT_NONE;
 	}
-	if (c == 'M') { /* X10 mouse report: three bytes follow */
-		for (int i = 0; i < 3; i++)
-			next(ctx, SEQ_WAIT_MS);
-		return INPUT_NONE;
-	}
+	if (c == 'M') /* X10 mouse report: three bytes follow */
+		return x10_mouse(next(ctx, SEQ_WAIT_MS), next, ctx);
+	if (c == '<')
+		return sgr_mouse(next(ctx, SEQ_WAIT_MS), next, ctx);
 	for (; c >= 0 && len < SEQ_MAX; c = next(ctx, SEQ_WAIT_MS), len++) {
 		if (c >= '0' && c <= '9') {
 			if (first_param && n < 1000)
@@ -78,20 +132,13 @@ static int csi(input_next_fn next, void *ctx)
 }
 
 /* The rest of a mouse report after its prefix (curses returns KEY_MOUSE
- * for a terminfo kmous of ESC [ < or ESC [ M while no mouse is asked for):
- * SGR "b;x;yM" (or m), or X10's three bytes. */
+ * for a terminfo kmous of ESC [ < or ESC [ M, since curses' own mouse
+ * is not asked for): SGR "b;x;yM" (or m), or X10's three bytes. */
 static int mouse_rest(input_next_fn next, void *ctx)
 {
 	int c = next(ctx, SEQ_WAIT_MS);
 
-	if (c >= '0' && c <= '9') {
-		for (int len = 0; c >= 0 && c != 'M' && c != 'm' && len < SEQ_MAX; len++)
-			c = next(ctx, SEQ_WAIT_MS);
-		return INPUT_NONE;
-	}
-	next(ctx, SEQ_WAIT_MS);
-	next(ctx, SEQ_WAIT_MS);
-	return INPUT_NONE;
+	return c >= '0' && c <= '9' ? sgr_mouse(c, next, ctx) : x10_mouse(c, next, ctx);
 }
 
 int input_decode(int first, input_next_fn next, void *ctx, int *pending)

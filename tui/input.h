@@ -7,6 +7,9 @@
 #ifndef EBTOP_INPUT_H
 #define EBTOP_INPUT_H
 
+#include <curses.h>
+#include <stdbool.h>
+
 /* The next byte of the sequence, or -1 when none came within wait_ms. */
 typedef int (*input_next_fn)(void *ctx, int wait_ms);
 
@@ -17,6 +20,16 @@ typedef int (*input_next_fn)(void *ctx, int wait_ms);
  * is left in *pending for the caller to deliver next (-1: none). */
 #define INPUT_NONE (-2)
 int input_decode(int first, input_next_fn next, void *ctx, int *pending);
+
+/* A mouse report (xterm SGR, ESC [ < b ; x ; y M or m; or X10's three
+ * bytes) decodes to INPUT_MOUSE, and input_mouse() says what it was. */
+#define INPUT_MOUSE (KEY_MAX + 1)
+struct mouse_event {
+	int button;   /* 0 left, 1 middle, 2 right, 64 wheel up, 65 wheel down */
+	int x, y;     /* the cell, from 0 */
+	bool press;   /* false: released */
+};
+const struct mouse_event *input_mouse(void);
 
 /* The next key from curses (non-blocking), decoded; ERR when none is
  * waiting. Dropped sequences are skipped. */

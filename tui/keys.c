@@ -60,6 +60,11 @@ static int move_sel(struct app *a, int delta)
 	return R_REDRAW;
 }
 
+int keys_select(struct app *a, int i)
+{
+	return move_sel(a, i - cur(a)->selected);
+}
+
 static int act_move(struct app *a, int ch)
 {
 	int page = a->page_rows > 1 ? a->page_rows - 1 : 1;

@@ -17,6 +17,7 @@
 #include "tui/keys.h"
 #include "tui/log.h"
 #include "tui/loop.h"
+#include "tui/mouse.h"
 #include "tui/paint.h"
 #include "tui/prompt.h"
 #include "tui/recorder.h"
@@ -251,7 +252,7 @@ static int tick(struct app *a, FILE *out)
 }
 
 /* Rebuild what is on screen (help or the pane) and draw it. */
-static void show(struct app *a)
+static void rebuild(struct app *a)
 {
 	if (a->help) {
 		model_free(&a->model);
@@ -259,6 +260,11 @@ static void show(struct app *a)
 	} else {
 		app_rebuild(a);
 	}
+}
+
+static void show(struct app *a)
+{
+	rebuild(a);
 	paint(a);
 }
 
@@ -275,10 +281,15 @@ static void handle_keys(struct app *a, int timer_fd)
 			r |= sigmenu_key(a, ch);
 		else {
 			log_clear();
-			r |= keys_handle(a, ch);
+			r |= ch == INPUT_MOUSE ? mouse_handle(a, input_mouse()) : keys_handle(a, ch);
 		}
 		if (a->quit)
 			return;
+		/* the keys typed after this one act on what it changed */
+		if ((r & R_REBUILD) && a->prompt == PROMPT_NONE) {
+			rebuild(a);
+			r = (r & ~R_REBUILD) | R_REDRAW;
+		}
 	}
 	if (r & R_TIMER)
 		arm_timer(timer_fd, period(a));

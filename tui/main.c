@@ -224,7 +224,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (a.interactive && term_start()) {
+	if (a.interactive && term_start(!a.opt.no_mouse)) {
 		log_msg("cannot start the terminal (TERM=%s)", getenv("TERM"));
 		shut_down(&a);
 		return 1;

@@ -43,13 +43,15 @@ static const char usage[] =
 	"                          space to play; with --json or --batch, re-emit it\n"
 	"      --at=TIME           where a replay starts: HH:MM[:SS], or -90s from its end\n"
 	"      --from=TIME, --to=TIME  the frames --replay with --batch or --json re-emits\n"
+	"      --no-mouse          leave the mouse to the terminal (select and paste text)\n"
 	"  -h, --help              show this help\n"
 	"  -V, --version           show the version\n\n"
 	"Needs root (or CAP_BPF+CAP_PERFMON) and a kernel with BTF.\n"
 	"Exit status: 0 normal, 1 runtime failure, 2 bad usage.\n";
 
 enum { OPT_SNAPSHOT_DIR = 256, OPT_SYS_LATENCY, OPT_LISTEN, OPT_ALLOW_REMOTE, OPT_METRICS_TOP,
-       OPT_RECORD, OPT_RECORD_MAX, OPT_RECORD_KEEP, OPT_HISTORY, OPT_AT, OPT_FROM, OPT_TO };
+       OPT_RECORD, OPT_RECORD_MAX, OPT_RECORD_KEEP, OPT_HISTORY, OPT_AT, OPT_FROM, OPT_TO,
+       OPT_NO_MOUSE };
 
 int options_parse_delay(const char *s, double *delay, char *err, size_t errlen)
 {
@@ -205,6 +207,7 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 		{ "record-max", required_argument, NULL, OPT_RECORD_MAX },
 		{ "record-keep", required_argument, NULL, OPT_RECORD_KEEP },
 		{ "from", required_argument, NULL, OPT_FROM },
+		{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
 		{ "to", required_argument, NULL, OPT_TO },
 		{ "history", required_argument, NULL, OPT_HISTORY },
 		{ "at", required_argument, NULL, OPT_AT },
@@ -306,6 +309,9 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 			break;
 		case OPT_FROM:
 			o->from = optarg;
+			break;
+		case OPT_NO_MOUSE:
+			o->no_mouse = true;
 			break;
 		case OPT_TO:
 			o->to = optarg;

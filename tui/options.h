@@ -31,6 +31,7 @@ struct options {
 	double history_s;             /* live rewind keeps this much (0: off) */
 	const char *at;               /* --at: where a replay starts */
 	const char *from, *to;        /* --from, --to: the range a headless replay emits */
+	bool no_mouse;                /* --no-mouse: leave the mouse to the terminal */
 };
 
 enum parse_result { PARSE_OK, PARSE_EXIT, PARSE_USAGE };

@@ -90,6 +90,8 @@ static void draw_table(struct app *a, int y, int rows)
 		return;
 	a->cols_right = table_fit(t, COLS, ps->hscroll, ps->sort_col, w);
 	fill(y, 0, COLS, ROLE_HEADER);
+	a->map.header_y = y;
+	memset(a->map.col_w, 0, sizeof(a->map.col_w));
 	for (int c = 0, x = 0; c < t->ncol && x < COLS; c++) {
 		char name[64];
 		bool sorted = c == ps->sort_col;
@@ -105,6 +107,10 @@ static void draw_table(struct app *a, int y, int rows)
 		snprintf(name, sizeof(name), "%s%s", t->col[c].name,
 			 !sorted ? "" : utf8 ? (ps->reverse ? "▲" : "▼") : (ps->reverse ? "^" : "v"));
 		draw_cell(y, x, name, w[c], t->col[c].align, sorted ? ROLE_SORTED : ROLE_HEADER);
+		if (c < SCREEN_MAX_COLS) {
+			a->map.col_x[c] = x;
+			a->map.col_w[c] = w[c];
+		}
 		x += w[c] + 1;
 	}
 	if (a->cols_right) /* more columns: Right brings them */
@@ -112,12 +118,14 @@ static void draw_table(struct app *a, int y, int rows)
 	rows--;
 	y++;
 	a->page_rows = rows;
+	a->map.rows_y = y;
 	if (ps->selected < ps->scroll)
 		ps->scroll = ps->selected;
 	if (ps->selected >= ps->scroll + rows)
 		ps->scroll = ps->selected - rows + 1;
 	if (ps->scroll > t->nrow - rows)
 		ps->scroll = t->nrow - rows > 0 ? t->nrow - rows : 0;
+	a->map.nrows = rows < t->nrow - ps->scroll ? rows : t->nrow - ps->scroll;
 	for (int r = 0; r < rows && ps->scroll + r < t->nrow; r++) {
 		const struct row *row = &t->row[ps->scroll + r];
 		enum role role = ps->scroll + r == ps->selected ? ROLE_SELECTED : ROLE_NORMAL;
@@ -147,6 +155,7 @@ static void draw_tabs(struct app *a)
 
 		snprintf(tab, sizeof(tab), " %d %s ", p + 1, pane_name(p));
 		x += put(0, x, tab, COLS - x, p == a->pane ? ROLE_TAB_ACTIVE : ROLE_TAB);
+		a->map.tab_end[p] = x;
 	}
 	localtime_r(&now, &tm);
 	strftime(clock, sizeof(clock), " %H:%M:%S ", &tm);
@@ -254,6 +263,8 @@ void paint(struct app *a)
 
 	utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
 	erase();
+	a->map.header_y = -1;
+	a->map.nrows = 0;
 	if (LINES < 1 || COLS < 1)
 		return;
 	draw_tabs(a);

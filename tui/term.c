@@ -3,11 +3,26 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "tui/log.h"
 #include "tui/term.h"
 #include "tui/theme.h"
 
-static volatile sig_atomic_t active;
+static volatile sig_atomic_t active, mouse_on;
+
+/* press and release reports (1000), in SGR form (1006): no motion */
+static const char mouse_enable[] = "\033[?1000h\033[?1006h";
+static const char mouse_disable[] = "\033[?1006l\033[?1000l";
+
+static void mouse_off(void)
+{
+	if (!mouse_on)
+		return;
+	mouse_on = 0;
+	/* write(2): this also runs from a fatal signal */
+	if (write(STDOUT_FILENO, mouse_disable, sizeof(mouse_disable) - 1) < 0)
+		return;
+}
 
 void term_stop(void)
 {
@@ -15,6 +30,7 @@ void term_stop(void)
 		return;
 	active = 0;
 	curs_set(1);
+	mouse_off();
 	endwin();
 	log_to_screen(false);
 }
@@ -26,13 +42,14 @@ static void on_fatal(int sig)
 {
 	if (active) {
 		active = 0;
+		mouse_off();
 		endwin();
 	}
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
 
-int term_start(void)
+int term_start(bool mouse)
 {
 	static const int fatal[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGQUIT };
 	struct sigaction sa;
@@ -56,5 +73,10 @@ int term_start(void)
 	set_escdelay(25);
 	curs_set(0);
 	theme_apply();
+	if (mouse) {
+		fflush(stdout);
+		if (write(STDOUT_FILENO, mouse_enable, sizeof(mouse_enable) - 1) > 0)
+			mouse_on = 1;
+	}
 	return 0;
 }

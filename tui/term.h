@@ -3,7 +3,11 @@
 #ifndef EBTOP_TERM_H
 #define EBTOP_TERM_H
 
-int term_start(void);
+#include <stdbool.h>
+
+/* mouse: ask the terminal for click and wheel reports (xterm's SGR form,
+ * which tmux, screen and every xterm-like terminal speak over ssh). */
+int term_start(bool mouse);
 void term_stop(void);
 
 #endif

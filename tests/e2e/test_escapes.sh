@@ -1,8 +1,9 @@
 #!/bin/bash
 # Escape sequences as terminals send them, as raw bytes (send-keys -H): the
 # xterm, VT220, rxvt and linux-console forms of Home, End, F1 and F10 work
-# whatever TERM says; Insert, Delete, unknown sequences and mouse reports
-# are dropped whole, never read as '[', '3', '~' (keys and prompt text);
+# whatever TERM says; Insert, Delete and unknown sequences are dropped
+# whole, never read as '[', '3', '~' (keys and prompt text), and so are
+# mouse reports while a prompt is open (test_ui clicks);
 # Esc alone cancels a prompt at once. On the exec pane, scoped to the
 # test's own cgroup, Home stops following and End follows again.
 . "$(dirname "$0")/lib.sh"
@@ -12,7 +13,8 @@ make_cgroup esc || { echo "ok 1 # SKIP no writable cgroup v2 mount"; finish; exi
 hex() { printf '%s' "$1" | od -An -tx1 | tr -s ' \n' '  '; }
 bytes() { tm send-keys -H $(hex "$1"); } # one write of exactly these bytes
 
-junk=($'\e[3~' $'\e[2~' $'\e[99~' $'\e[<0;10;5M' $'\e[M !!' $'\e[E' $'\eOj' $'\e[?1;2c' $'\e[1;5Q')
+junk=($'\e[3~' $'\e[2~' $'\e[99~' $'\e[E' $'\eOj' $'\e[?1;2c' $'\e[1;5Q')
+mice=($'\e[<0;10;5M' $'\e[M !!' $'\e[<0;3;1M')
 homes=($'\e[1~' $'\e[7~' $'\e[H' $'\eOH')
 ends=($'\e[4~' $'\e[8~' $'\e[F' $'\eOF')
 
@@ -30,9 +32,10 @@ for setup in "xterm-256color C.UTF-8 80 24" "linux C 120 40" "rxvt C.UTF-8 80 24
 	for s in "${junk[@]}"; do bytes "$s"; done
 	tm send-keys /
 	wait_for 'search: _' 3 >/dev/null 2>&1
-	for s in "${junk[@]}"; do bytes "$s"; done
+	for s in "${junk[@]}" "${mice[@]}"; do bytes "$s"; done
 	tm send-keys -l zz
-	check "$at: no byte of ${#junk[@]} dropped sequences reached the prompt" wait_for 'search: zz_' 3
+	check "$at: no byte of $((${#junk[@]} + ${#mice[@]})) dropped sequences reached the prompt" \
+		wait_for 'search: zz_' 3
 	check "$at: nor switched the pane (still exec)" screen_has '^EXEC '
 	bytes $'\e'
 	check "$at: Esc alone cancels the prompt" wait_for 'every 1s' 1

@@ -3,7 +3,8 @@
 # as uid 65534: no kernel, no root, and every row known, so the checks are
 # exact. At 80x24 and 120x40: each pane's header and rows, the status and
 # key lines; sorting (< > r), search (/ n), help (? PgDn q), panes (1-5,
-# Tab, Shift-Tab), time (] } { b), resizes down to 20x5 and back.
+# Tab, Shift-Tab), time (] } { b), the mouse (tabs, headers, rows, double
+# click, wheel; --no-mouse), resizes down to 20x5 and back.
 . "$(dirname "$0")/lib.sh"
 
 make_fixture || { echo "not ok 1 - fixture.py wrote no fixture"; exit 1; }
@@ -95,6 +96,33 @@ check "PgDn scrolls it to its end" wait_for '^ *q F10 C-c +quit' 3
 tm send-keys q
 check "q leaves help; ebtop still runs" wait_for '^ +PID +USER' 3
 
+# the mouse, as xterm reports it (SGR: ESC [ < button ; x ; y M, from 1)
+click() { tm send-keys -l $'\e'"[<0;$1;$2M"$'\e'"[<0;$1;$2m"; }
+check "the mouse is asked for, in SGR form" \
+	[ "$(tm display -p '#{mouse_sgr_flag}#{mouse_standard_flag}')" = 11 ]
+click 18 1 # " 3 sys "
+check "a click on a tab switches pane" wait_for '^SYS ' 3
+click 3 1
+wait_for '^CPU 16 cpus' 3 >/dev/null
+click 5 8 # the table's header line, on PID
+check "a click on a column header sorts by it" wait_for '^ +PID▼ ' 3
+click 5 8
+check "again reverses" wait_for '^ +PID▲ ' 3
+tm send-keys Home
+click 20 11 # the third row
+tm send-keys Enter
+check "a click selects a row (Enter filters to it)" wait_for 'filter \(replay\): pid 2002$' 3
+tm send-keys x
+wait_gone 'filter \(replay\)' 3 >/dev/null
+tm send-keys -l $'\e[<0;20;10M\e[<0;20;10m\e[<0;20;10M\e[<0;20;10m'
+check "a double click is Enter" wait_for 'filter \(replay\): pid 2001$' 3
+tm send-keys x Home
+wait_gone 'filter \(replay\)' 3 >/dev/null
+tm send-keys -l $'\e[<65;20;12M'
+tm send-keys Enter
+check "the wheel scrolls three rows a notch" wait_for 'filter \(replay\): pid 2003$' 3
+tm send-keys x
+
 # sizes
 for size in "120 40" "40 10" "20 5" "80 24"; do
 	tm resize-window -x "${size% *}" -y "${size#* }"
@@ -113,6 +141,17 @@ check "80x24 again: they are dropped, with a marker" wait_for '^ +PID +COMM +STA
 tm send-keys q
 check "q exits 0" wait_for '^EXIT=0' 5
 check "the terminal is sane" terminal_sane
+
+# --no-mouse leaves the mouse to the terminal
+SOCK=$BASE_SOCK-nomouse
+start_shell 80 24
+type_line "$run --no-mouse; echo EXIT=\$?"
+wait_for '^ REPLAY 10:00:00' 10 >/dev/null
+check "--no-mouse: no mouse reports asked for" \
+	[ "$(tm display -p '#{mouse_sgr_flag}#{mouse_standard_flag}')" = 00 ]
+tm send-keys q
+wait_for '^EXIT=0' 5 >/dev/null
+check "and after q, none either" [ "$(tm display -p '#{mouse_standard_flag}')" = 0 ]
 
 # LANG=C: ASCII only
 SOCK=$BASE_SOCK-c

@@ -306,7 +306,7 @@ static void parse_back(void **state)
 	struct json_header h;
 	struct json_meta meta = { .view = "tcp", .pids = (unsigned[]){ 7 }, .npids = 1 };
 	struct cpu_row row = { .pid = 7, .uid = 3, .threads = 2, .oncpu_ns = 250000000, .pct = 25,
-			       .comm = "seven", .cgroup = "/a.service" };
+			       .comm = "seven", .user = "sev", .cgroup = "/a.service" };
 	char err[256], *text, *again;
 	cJSON *doc1, *doc2;
 

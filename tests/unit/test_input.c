@@ -1,6 +1,6 @@
 /* Escape sequences: the common terminals' forms of the editing and
- * function keys decode to curses keys; unknown, cut-short and overlong
- * sequences are dropped whole; Esc alone stays Esc, and a key typed right
+ * function keys decode to curses keys, mouse reports to events; unknown,
+ * cut-short and overlong sequences are dropped whole; Esc alone stays Esc, and a key typed right
  * after it is not lost. */
 #include <curses.h>
 #include <setjmp.h>
@@ -91,8 +91,6 @@ static void unknown_dropped(void **state)
 	(void)state;
 	assert_int_equal(decode("\e[99~"), INPUT_NONE);
 	assert_int_equal(decode("\e[E"), INPUT_NONE);          /* keypad 5 */
-	assert_int_equal(decode("\e[<0;10;5M"), INPUT_NONE);   /* SGR mouse */
-	assert_int_equal(decode("\e[M !!"), INPUT_NONE);       /* X10 mouse */
 	assert_int_equal(decode("\e[?1;2c"), INPUT_NONE);      /* a device report */
 	assert_int_equal(decode("\eOj"), INPUT_NONE);          /* keypad '*' */
 	assert_int_equal(decode("\e[12"), INPUT_NONE);         /* cut short */
@@ -115,6 +113,38 @@ static void plain_keys(void **state)
 	assert_int_equal(input_decode(KEY_SELECT, next_byte, &(struct bytes){ "", 0, 0 }, &(int){ 0 }), KEY_END);
 }
 
+static void expect_mouse(int key, int button, int x, int y, bool press)
+{
+	const struct mouse_event *m = input_mouse();
+
+	assert_int_equal(key, INPUT_MOUSE);
+	assert_int_equal(m->button, button);
+	assert_int_equal(m->x, x);
+	assert_int_equal(m->y, y);
+	assert_int_equal(m->press, press);
+}
+
+/* Reports: SGR (cells from 1, M press, m release, modifiers dropped) and
+ * X10 (three bytes offset by 32); broken ones are dropped whole. */
+static void mouse_reports(void **state)
+{
+	(void)state;
+	expect_mouse(decode("\e[<0;10;5M"), 0, 9, 4, true);
+	expect_mouse(decode("\e[<0;10;5m"), 0, 9, 4, false);
+	expect_mouse(decode("\e[<65;1;1M"), 65, 0, 0, true);   /* wheel down */
+	expect_mouse(decode("\e[<20;300;200M"), 0, 299, 199, true); /* ctrl+shift: left */
+	expect_mouse(decode("\e[M !!"), 0, 0, 0, true);        /* X10: left at 1,1 */
+	expect_mouse(decode("\e[M#!!"), 0, 0, 0, false);       /* X10: a release */
+	assert_int_equal(decode("\e[<0;0;5M"), INPUT_NONE);     /* no cell 0 */
+	assert_int_equal(decode("\e[<0;5M"), INPUT_NONE);       /* a field short */
+	assert_int_equal(decode("\e[<0;5;5;5M"), INPUT_NONE);   /* a field more */
+	assert_int_equal(decode("\e[<0;5;5X"), INPUT_NONE);
+	assert_int_equal(decode("\e[<0;5;5"), INPUT_NONE);      /* cut short */
+	assert_int_equal(decode("\e[<0;99999999999999999999;5M"), INPUT_MOUSE); /* clamped */
+	assert_true(input_mouse()->x < 100000);
+	assert_int_equal(decode("\e[M\x01!!"), INPUT_NONE);    /* X10 below its offset */
+}
+
 /* curses knows a kmous prefix (ESC [ < in xterm-256color, ESC [ M in
  * older entries) and hands the rest of the report over as bytes. */
 static void mouse_after_kmous(void **state)
@@ -123,11 +153,11 @@ static void mouse_after_kmous(void **state)
 	int pending;
 
 	(void)state;
-	assert_int_equal(input_decode(KEY_MOUSE, next_byte, &sgr, &pending), INPUT_NONE);
+	expect_mouse(input_decode(KEY_MOUSE, next_byte, &sgr, &pending), 0, 9, 4, true);
 	assert_int_equal(sgr.pos, sgr.len);
-	assert_int_equal(input_decode(KEY_MOUSE, next_byte, &x10, &pending), INPUT_NONE);
+	expect_mouse(input_decode(KEY_MOUSE, next_byte, &x10, &pending), 0, 0, 0, true);
 	assert_int_equal(x10.pos, x10.len);
-	assert_int_equal(input_decode(KEY_MOUSE, next_byte, &up, &pending), INPUT_NONE);
+	expect_mouse(input_decode(KEY_MOUSE, next_byte, &up, &pending), 64, 0, 0, false);
 	assert_int_equal(up.pos, up.len);
 }
 
@@ -138,6 +168,7 @@ int main(void)
 		cmocka_unit_test(function_keys),
 		cmocka_unit_test(unknown_dropped),
 		cmocka_unit_test(plain_keys),
+		cmocka_unit_test(mouse_reports),
 		cmocka_unit_test(mouse_after_kmous),
 	};
 
