@@ -1,6 +1,8 @@
 /* App state changes shared by keys and prompts: rebuild the model, set
  * filters, write snapshots, post status messages. */
+#include <curses.h>
 #include <errno.h>
+#include <langinfo.h>
 #include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,6 +24,8 @@ void app_rebuild(struct app *a)
 	struct table *t;
 
 	model_free(&a->model);
+	a->vopts.width = a->interactive ? COLS : 0;
+	a->vopts.utf8 = a->interactive && !strcmp(nl_langinfo(CODESET), "UTF-8");
 	if (!a->have_snap) {
 		model_init(&a->model, NULL, 0, -1);
 		return;

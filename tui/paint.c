@@ -273,8 +273,9 @@ void paint(struct app *a)
 		struct pane_model head;
 
 		header_build(&a->snap.system, COLS, utf8, &head);
-		/* only where the pane keeps room for its own lines and a few rows */
-		if (head.nline && rows - head.nline >= 8) {
+		/* only where the pane keeps room for its own lines and a few
+		 * rows: on a short screen the pane's figures come first */
+		if (head.nline && rows - head.nline >= a->model.nline + 4) {
 			draw_lines(&head, y, head.nline, ROLE_NORMAL);
 			y += head.nline;
 			rows -= head.nline;

@@ -19,10 +19,10 @@ static const struct column cols[NCOL] = {
 
 static void cpu_build(const struct snapshot *s, const struct view_opts *o, struct pane_model *m)
 {
-	(void)o;
 	const struct cpu_snap *c = &s->cpu;
 	double busy = 0, cap = c->ncpus * 100.0;
 	char buf[32];
+	int used;
 
 	model_init(m, cols, NCOL, COL_CGROUP);
 	for (size_t i = 0; i < c->n; i++)
@@ -34,13 +34,9 @@ static void cpu_build(const struct snapshot *s, const struct view_opts *o, struc
 		  c->interval_s > 0 ? c->idle_ns / (c->interval_s * 1e7) : 0.0, c->n);
 	/* a bar of the whole machine's busy share */
 	model_line(m);
-	int len = 40, fill = cap > 0 ? (int)(busy / cap * len + 0.5) : 0;
-
-	if (fill > len)
-		fill = len;
 	model_seg(m, ROLE_DIM, "[");
-	model_seg(m, ROLE_BAR, "%.*s", fill, "||||||||||||||||||||||||||||||||||||||||");
-	model_seg(m, ROLE_DIM, "%*s]", len - fill, "");
+	used = model_bar(m, ROLE_BAR, cap > 0 ? busy / cap : 0, 40, o->utf8, '|');
+	model_seg(m, ROLE_DIM, "%*s]", 40 - used, "");
 	for (size_t i = 0; i < c->n; i++) {
 		const struct cpu_row *r = &c->rows[i];
 

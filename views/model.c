@@ -1,3 +1,4 @@
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,33 @@ void model_seg(struct pane_model *m, enum role role, const char *fmt, ...)
 	va_start(ap, fmt);
 	add_seg(m, role, vformat(fmt, ap));
 	va_end(ap);
+}
+
+int model_bar(struct pane_model *m, enum role role, double frac, int cells, bool utf8,
+	      char ascii)
+{
+	static const char *const eighth[8] = { "", "▏", "▎", "▍", "▌", "▋", "▊", "▉" };
+	long e = lround((frac > 1 ? 1 : frac > 0 ? frac : 0) * cells * 8);
+	int full, used;
+	char buf[4 * 512 + 8];
+	size_t n = 0;
+
+	if (cells > 512)
+		cells = 512;
+	if (!utf8)
+		e = (e + 4) / 8 * 8;
+	full = (int)(e / 8);
+	for (int i = 0; i < full; i++)
+		n += snprintf(buf + n, sizeof(buf) - n, "%s", utf8 ? "█" : (char[]){ ascii, 0 });
+	used = full;
+	if (utf8 && e % 8) {
+		n += snprintf(buf + n, sizeof(buf) - n, "%s", eighth[e % 8]);
+		used++;
+	}
+	buf[n] = '\0';
+	if (n)
+		model_seg(m, role, "%s", buf);
+	return used;
 }
 
 void table_row(struct table *t, unsigned pid)

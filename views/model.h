@@ -64,6 +64,11 @@ void model_line(struct pane_model *m);
 void model_seg(struct pane_model *m, enum role role, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* A bar of frac (0..1) of cells columns: full blocks and an eighth block
+ * in UTF-8, the ascii character otherwise. Returns the columns it took. */
+int model_bar(struct pane_model *m, enum role role, double frac, int cells, bool utf8,
+	      char ascii);
+
 /* Rows: table_row opens one, table_cell fills the next column. key is the
  * numeric sort key (ignored for text columns). Text goes through the
  * sanitizer. */

@@ -19,7 +19,8 @@ static const struct column cols[NCOL] = {
 	[COL_MAX] = { "MAX<", 8, ALIGN_RIGHT, true, 1 },
 };
 
-#define HEAT_WIDTH 60
+#define HEAT_WIDTH 60 /* intervals shown when the width is not known */
+#define HEAT_LABEL 10 /* the "   1.0ms+ " before each line */
 
 static void us(char *buf, size_t len, double v)
 {
@@ -34,7 +35,7 @@ static void fold(const uint64_t *hist, uint64_t *rows, int nrows)
 		rows[hist_pow2_row(i, nrows - 1)] += hist[i];
 }
 
-static void histogram(const struct runq_snap *q, struct pane_model *m)
+static void histogram(const struct runq_snap *q, const struct view_opts *o, struct pane_model *m)
 {
 	uint64_t rows[RUNQ_HEAT_ROWS], top = 0;
 	int first = -1, last = -1;
@@ -50,21 +51,63 @@ static void histogram(const struct runq_snap *q, struct pane_model *m)
 				top = rows[r];
 		}
 	for (int r = first; r >= 0 && r <= last; r++) {
-		int len = top ? (int)(rows[r] * 40 / top) : 0;
-
 		us(lo, sizeof(lo), r ? (double)(1u << r) : 0);
 		us(hi, sizeof(hi), (double)(2u << r));
 		model_line(m);
 		model_seg(m, ROLE_DIM, "%8s .. %-8s", lo, hi);
 		model_seg(m, ROLE_NORMAL, " %9llu |", (unsigned long long)rows[r]);
-		model_seg(m, ROLE_BAR, "%.*s", len, "****************************************");
+		model_bar(m, ROLE_BAR, top ? (double)rows[r] / top : 0, 40, o->utf8, '*');
 	}
 }
 
-static void heat_map(const struct runq_snap *q, struct pane_model *m)
+/* A cell's level, 0-4: each level holds about 4x the waits of the one
+ * below, the top level the busiest cells (log scale against top). */
+static int heat_level(uint32_t v, uint32_t top)
 {
-	static const char shade[] = ".:+*#";
-	int from = q->heat_cols > HEAT_WIDTH ? q->heat_cols - HEAT_WIDTH : 0;
+	int k = 0;
+
+	for (uint32_t t = top; t > v && k < 4; t /= 4)
+		k++;
+	return 4 - k;
+}
+
+/* "waits a cell: · 1-3 ░ 4-15 ...": the counts each level stands for */
+static void heat_legend(struct pane_model *m, uint32_t top, const char *const *mark)
+{
+	uint32_t t[5] = { top };
+
+	for (int k = 1; k < 5; k++)
+		t[k] = t[k - 1] / 4;
+	model_line(m);
+	model_seg(m, ROLE_DIM, "%10s", "waits: ");
+	for (int level = 0; level <= 4; level++) {
+		uint32_t lo = level ? t[4 - level] : 1;
+		uint32_t hi = level == 4 ? top : t[3 - level] ? t[3 - level] - 1 : 0;
+
+		if (lo < 1)
+			lo = 1;
+		if (lo > hi)
+			continue;
+		model_seg(m, ROLE_HEAT0 + level, "%s", mark[level]);
+		if (lo == hi)
+			model_seg(m, ROLE_DIM, " %u", lo);
+		else
+			model_seg(m, ROLE_DIM, " %u-%u", lo, hi);
+		if (level < 4)
+			model_seg(m, ROLE_DIM, "  ");
+	}
+}
+
+/* Waits per interval (columns, newest at the right) per power of two of
+ * microseconds (lines), as much history as the width holds: a cell's
+ * colour (heat roles) and character both say how many. */
+static void heat_map(const struct runq_snap *q, const struct view_opts *o, struct pane_model *m)
+{
+	static const char *const cells_utf8[5] = { "·", "░", "▒", "▓", "█" };
+	static const char *const cells_ascii[5] = { ".", ":", "+", "*", "#" };
+	const char *const *mark = o->utf8 ? cells_utf8 : cells_ascii;
+	int width = o->width > HEAT_LABEL + 10 ? o->width - HEAT_LABEL : HEAT_WIDTH;
+	int from = q->heat_cols > width ? q->heat_cols - width : 0;
 	int lo = RUNQ_HEAT_ROWS, hi = -1;
 	uint32_t top = 0;
 	char label[16];
@@ -87,23 +130,19 @@ static void heat_map(const struct runq_snap *q, struct pane_model *m)
 		model_seg(m, ROLE_DIM, "%8s+ ", label);
 		for (int c = from; c < q->heat_cols; c++) {
 			uint32_t v = q->heat[c][r];
-			int level = 0;
 
-			/* log scale: each level is ~4x more waits */
-			for (uint32_t t = top; v && t > v && level < 4; t /= 4)
-				level++;
-			level = v ? 4 - level : -1;
-			if (level < 0)
+			if (!v) {
 				model_seg(m, ROLE_NORMAL, " ");
-			else
-				model_seg(m, ROLE_HEAT0 + level, "%c", shade[level]);
+				continue;
+			}
+			model_seg(m, ROLE_HEAT0 + heat_level(v, top), "%s", mark[heat_level(v, top)]);
 		}
 	}
+	heat_legend(m, top, mark);
 }
 
 static void runq_build(const struct snapshot *s, const struct view_opts *o, struct pane_model *m)
 {
-	(void)o;
 	const struct runq_snap *q = &s->runq;
 	char a[16], b[16], c[16], d[16];
 
@@ -118,8 +157,8 @@ static void runq_build(const struct snapshot *s, const struct view_opts *o, stru
 	model_seg(m, q->p99_us > 10000 ? ROLE_CRIT : q->p99_us > 1000 ? ROLE_WARN : ROLE_NORMAL,
 		  "p99 %s", c);
 	model_seg(m, ROLE_NORMAL, "  max %s", d);
-	histogram(q, m);
-	heat_map(q, m);
+	histogram(q, o, m);
+	heat_map(q, o, m);
 	for (size_t i = 0; i < q->np; i++) {
 		const struct runq_proc_row *r = &q->procs[i];
 

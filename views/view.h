@@ -15,6 +15,10 @@ struct view_opts {
 	bool tcp_listeners;     /* list listening sockets */
 	enum tcp_show tcp_show; /* which connections the tcp pane lists */
 	bool sys_procs;         /* the sys pane lists processes, not syscalls */
+	/* what the screen can show: columns (0: not a screen, e.g. --batch)
+	 * and whether it draws UTF-8 */
+	int width;
+	bool utf8;
 };
 
 const char *tcp_show_name(enum tcp_show s);

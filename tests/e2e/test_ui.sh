@@ -32,6 +32,9 @@ check "$AT: the key line at the bottom" eval "screen | tail -1 | grep -q '^pPid 
 check "$AT: a long cgroup is cut to the width" eval "! screen | grep -q '.\{81\}'"
 tm send-keys 2
 check "$AT: runq: totals and the histogram" wait_for '^RUNQ 48 waits +p50 6\.0us +p90 600\.0us +p99 8\.0ms' 3
+check "$AT: runq: bars in eighth blocks" \
+	eval "screen_has '^   4\\.0us \\.\\. 8\\.0us +30 \\|█{40}$' && screen_has '^ 256\\.0us \\.\\. 512\\.0us +5 \\|█{6}▋$'"
+check "$AT: runq: the pane's own lines push the header away" eval "! screen_has '^Load '"
 tm send-keys 3
 check "$AT: sys: read is the top syscall" wait_for '^ +0 read +8\.00k +8000' 3
 tm send-keys Tab
@@ -136,6 +139,13 @@ check "120x40: four meters on one line, the figures on one" \
 tm send-keys 4
 check "120x40: tcp shows LOCAL; only AGE is left out" \
 	wait_for '^ +PID +COMM +STATE +TX/s▼ +RX/s +TX +RX +LOCAL +REMOTE +▶$' 3
+tm send-keys 2
+check "120x40: runq: the heat map, a cell per interval (frame 6: six)" \
+	wait_for '^   4\.0us\+ ▓▓▓▓▓█$' 3
+check "120x40: and its legend, waits a cell per level" screen_has '^   waits: ░ 1  ▒ 2-10  ▓ 11-44  █ 45$'
+check "120x40: the heat cells in colour" eval "screen -e | grep -m1 '[^0-9]4\\.0us+' | grep -qE $'\e\\[3[0-9]m(\e\\[[0-9;]*m)*▓'"
+check "120x40: room for the header too" screen_has '^Load '
+tm send-keys 4
 tm resize-window -x 80 -y 24
 check "80x24 again: they are dropped, with a marker" wait_for '^ +PID +COMM +STATE +TX +RX +REMOTE +▶$' 3
 tm send-keys q
@@ -159,8 +169,12 @@ LANG_E2E=C start_shell 80 24
 type_line "$run; echo EXIT=\$?"
 check "LANG=C: drawn" wait_for '^ REPLAY 10:00:00' 10
 check "LANG=C: no byte outside ASCII on screen" eval "! screen | LC_ALL=C grep -q '[^ -~]'"
+tm send-keys 2
+check "LANG=C: runq bars in characters" wait_for '^   4\.0us \.\. 8\.0us +30 \|\*{40}$' 3
+check "LANG=C: no byte outside ASCII on the runq pane" eval "! screen | LC_ALL=C grep -q '[^ -~]'"
+tm send-keys 1
 check "LANG=C: meters in characters: | user, + system, * irq, ! steal" \
-	eval "screen_has '^0\\[\\|{15}\\+{8} +75\\.0%\\] 1\\[\\|{31}100\\.0%\\]$' &&
+	eval "wait_for '^0\\[\\|{15}\\+{8} +75\\.0%\\] 1\\[\\|{31}100\\.0%\\]$' 3 &&
 	screen_has '^2\\[ +0\\.0%\\] 3\\[\\*{3}!{3} +20\\.0%\\]$'"
 tm send-keys q
 check "LANG=C: q exits 0" wait_for '^EXIT=0' 5
