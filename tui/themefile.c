@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "probes/note.h"
+#include "tui/conffile.h"
 #include "tui/themefile.h"
 
 static const char *const role_names[NROLES] = {
@@ -119,39 +120,18 @@ static bool parse_attrs(const char *s, unsigned *attrs)
 }
 
 /* Quote a piece of input in a message: printable ASCII, at most 24 bytes. */
-static void quote(char *out, size_t outlen, const char *s, size_t n)
-{
-	size_t j = 0;
-
-	for (size_t i = 0; i < n && i < 24 && j + 1 < outlen; i++)
-		out[j++] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
-	out[j] = '\0';
-	if (n > 24 && j + 4 < outlen)
-		strcat(out, "...");
-}
-
 /* One line without its newline; returns a message or NULL when fine. */
 static const char *parse_line(const char *s, size_t n, struct theme_spec *out, char *msg,
 			      size_t msglen)
 {
-	const char *eq, *comma1, *comma2, *end = s + n;
+	const char *eq, *comma1, *comma2, *end, *why;
 	char name[64], fg[64], bg[64], at[64], q[32];
 	struct tstyle st = { .set = true };
 	int r;
 
-	for (size_t i = 0; i < n; i++) {
-		/* a comment: '#' first on the line or after a blank, not a colour */
-		if (s[i] == '#' && (i == 0 || isspace((unsigned char)s[i - 1])) &&
-		    (i + 1 == n || isspace((unsigned char)s[i + 1]))) {
-			end = s + i;
-			break;
-		}
-		if (s[i] == '\0')
-			return "binary data";
-	}
-	while (s < end && isspace((unsigned char)*s))
-		s++;
-	if (s == end || *s == '#')
+	if ((why = conf_content(s, n, &s, &end)))
+		return why;
+	if (s == end)
 		return NULL;
 	eq = memchr(s, '=', end - s);
 	if (!eq)
@@ -161,7 +141,7 @@ static const char *parse_line(const char *s, size_t n, struct theme_spec *out, c
 	for (r = 0; r < NROLES && strcmp(name, role_names[r]); r++)
 		;
 	if (r == NROLES) {
-		quote(q, sizeof(q), name, strlen(name));
+		conf_quote(q, sizeof(q), name, strlen(name));
 		snprintf(msg, msglen, "unknown role '%s'", q);
 		return msg;
 	}
@@ -177,12 +157,12 @@ static const char *parse_line(const char *s, size_t n, struct theme_spec *out, c
 	if (!parse_colour(fg, &st.fg) || !parse_colour(bg, &st.bg)) {
 		const char *bad = parse_colour(fg, &st.fg) ? bg : fg;
 
-		quote(q, sizeof(q), bad, strlen(bad));
+		conf_quote(q, sizeof(q), bad, strlen(bad));
 		snprintf(msg, msglen, "bad colour '%s' (#rrggbb, 0-255, a name, or default)", q);
 		return msg;
 	}
 	if (!parse_attrs(at, &st.attrs)) {
-		quote(q, sizeof(q), at, strlen(at));
+		conf_quote(q, sizeof(q), at, strlen(at));
 		snprintf(msg, msglen, "bad attributes '%s' (bold|dim|underline|reverse|italic)", q);
 		return msg;
 	}
@@ -190,29 +170,15 @@ static const char *parse_line(const char *s, size_t n, struct theme_spec *out, c
 	return NULL;
 }
 
+/* conf_lines' callback */
+static const char *theme_line(void *ctx, const char *s, size_t n, char *msg, size_t msglen)
+{
+	return parse_line(s, n, ctx, msg, msglen);
+}
+
 int theme_parse(const char *text, size_t len, struct theme_spec *out, theme_warn_fn warn,
 		void *ctx)
 {
-	int warnings = 0, line = 0;
-	size_t i = 0;
-	char msg[NOTE_LEN];
-
 	memset(out, 0, sizeof(*out));
-	while (i < len) {
-		const char *nl = memchr(text + i, '\n', len - i);
-		size_t used = nl ? (size_t)(nl - (text + i)) : len - i, n = used;
-		const char *why;
-
-		line++;
-		if (n && text[i + n - 1] == '\r')
-			n--;
-		why = n > 4096 ? "line too long" : parse_line(text + i, n, out, msg, sizeof(msg));
-		if (why) {
-			warnings++;
-			if (warn)
-				warn(ctx, line, why);
-		}
-		i += used + 1;
-	}
-	return warnings;
+	return conf_lines(text, len, theme_line, out, warn, ctx);
 }
