@@ -15,6 +15,7 @@
 #include "tui/recorder.h"
 #include "tui/replay.h"
 #include "tui/rowfilter.h"
+#include "tui/settings.h"
 #include "tui/snapfile.h"
 #include "views/view.h"
 
@@ -32,6 +33,11 @@ void app_rebuild(struct app *a)
 	}
 	pane_build(a->pane, &a->snap, &a->vopts, &a->model);
 	t = &a->model.table;
+	for (int c = 0; ps->sort_pending && c < t->ncol; c++)
+		if (!strcmp(t->col[c].name, ps->sort_name)) {
+			ps->sort_col = c;
+			ps->sort_pending = false;
+		}
 	if (ps->sort_col >= t->ncol)
 		ps->sort_col = 0;
 	table_sort(t, ps->sort_col, ps->reverse);
@@ -109,6 +115,35 @@ int app_set_cgroup(struct app *a, const char *text, char *err, size_t errlen)
 	snprintf(a->cgroup, sizeof(a->cgroup), "%s", text);
 	a->have_snap = false;
 	return 0;
+}
+
+void app_sort_chosen(struct app *a)
+{
+	struct pane_state *ps = app_table_state(a);
+	const struct table *t = &a->model.table;
+
+	if (a->help || ps->sort_col < 0 || ps->sort_col >= t->ncol)
+		return;
+	snprintf(ps->sort_name, sizeof(ps->sort_name), "%s", t->col[ps->sort_col].name);
+	ps->sort_pending = false;
+}
+
+char *app_settings_text(const struct app *a)
+{
+	struct settings s;
+
+	settings_init(&s);
+	s.pane = a->pane;
+	snprintf(s.theme, sizeof(s.theme), "%s", a->theme ? a->theme : "default");
+	s.delay = a->delay;
+	s.header = a->header;
+	s.mouse = !a->opt.no_mouse;
+	for (int p = 0; p < NPANES; p++)
+		if (a->ps[p].sort_name[0]) {
+			snprintf(s.sort[p], sizeof(s.sort[p]), "%s", a->ps[p].sort_name);
+			s.reverse[p] = a->ps[p].reverse;
+		}
+	return settings_format(&s);
 }
 
 void app_json_meta(const struct app *a, struct json_meta *m)

@@ -18,6 +18,10 @@ struct pane_state {
 	int scroll;          /* first row shown */
 	bool following;      /* a stream's selection stays on its newest row */
 	int hscroll;         /* columns scrolled off to the left (Left, Right) */
+	/* the sort column by name, once the user chose it (or the settings
+	 * file did: pending until the pane's table is first built) */
+	char sort_name[64];
+	bool sort_pending;
 };
 
 enum prompt_kind { PROMPT_NONE, PROMPT_PID, PROMPT_CGROUP, PROMPT_SEARCH, PROMPT_TIME };
@@ -72,6 +76,9 @@ struct app {
 	char cgroup[512];
 	struct signal_menu sigmenu;
 	struct screen_map map;        /* set by paint */
+	const char *theme;            /* the theme's name (or file) on screen */
+	char settings_path[4096];     /* "": no settings file */
+	char *settings_start;         /* what the file would hold at start */
 	struct mouse_click { long long ms; int y; } last_click; /* a second one soon: double */
 	/* prompt line */
 	enum prompt_kind prompt;
@@ -118,6 +125,11 @@ void app_toggle_record(struct app *a);
 bool app_replay_filtered(const struct app *a);
 int app_set_pids(struct app *a, const char *text, char *err, size_t errlen);
 int app_set_cgroup(struct app *a, const char *text, char *err, size_t errlen);
+/* The user chose the sort column of the table on screen: remember it by
+ * name, for the settings file. */
+void app_sort_chosen(struct app *a);
+/* The settings file's text for the state now (malloc'd). */
+char *app_settings_text(const struct app *a);
 /* Write an "ebtop/1" snapshot of what is on screen; reports in the status. */
 void app_snapshot(struct app *a);
 struct json_meta;

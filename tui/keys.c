@@ -183,6 +183,7 @@ static int act_sort(struct app *a, int ch)
 		ps->reverse = !ps->reverse;
 	else
 		ps->sort_col = (ps->sort_col + (ch == '<' ? n - 1 : 1)) % n;
+	app_sort_chosen(a);
 	return R_REBUILD;
 }
 
@@ -297,9 +298,9 @@ static int act_snapshot(struct app *a, int ch)
 
 static int act_theme(struct app *a, int ch)
 {
-	(void)a;
 	(void)ch;
-	log_msg("theme: %s", theme_next());
+	a->theme = theme_next();
+	log_msg("theme: %s", a->theme);
 	return R_REDRAW;
 }
 

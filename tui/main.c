@@ -16,6 +16,7 @@
 #include "tui/recorder.h"
 #include "tui/replay.h"
 #include "tui/serve.h"
+#include "tui/settings.h"
 #include "tui/term.h"
 #include "tui/theme.h"
 #include "views/view.h"
@@ -140,9 +141,64 @@ static int start_replay(struct app *a, char *err, size_t len)
 	return 0;
 }
 
+static void warn_setting(void *path, int line, const char *msg)
+{
+	log_msg("%s:%d: %s (its default instead)", (const char *)path, line, msg);
+}
+
+/* The settings file under the command line: what it gave stays. A file
+ * named by --config must be readable; the default one may be missing or
+ * bad (a warning, then the defaults). */
+static int load_settings(struct app *a, struct settings *s, char *err, size_t len)
+{
+	int e;
+
+	settings_path(a->opt.config, a->settings_path, sizeof(a->settings_path));
+	if (!a->settings_path[0])
+		return 0;
+	if ((e = settings_load(a->settings_path, s, warn_setting, a->settings_path))) {
+		snprintf(err, len, "cannot read settings %.400s: %s", a->settings_path,
+			 e == -EFBIG ? "larger than 64 KiB" : e == -EINVAL ? "not a regular file"
+							     : strerror(-e));
+		if (a->opt.config)
+			return -1;
+		log_msg("%s; the defaults instead", err);
+		settings_init(s);
+		a->settings_path[0] = '\0'; /* and do not replace it */
+		return 0;
+	}
+	if (!a->opt.given_view && s->pane >= 0)
+		a->opt.view = s->pane;
+	if (!a->opt.given_theme && s->theme[0])
+		a->opt.theme = s->theme;
+	if (!a->opt.given_delay && s->delay > 0)
+		a->opt.delay = s->delay;
+	if (!a->opt.no_mouse && s->mouse == 0)
+		a->opt.no_mouse = true;
+	return 0;
+}
+
+/* At exit: the file, if the session changed what it holds. */
+static void save_settings(struct app *a)
+{
+	char *now;
+	int e;
+
+	if (!a->settings_start)
+		return;
+	now = app_settings_text(a);
+	if (now && strcmp(now, a->settings_start) &&
+	    (e = settings_save(a->settings_path, now)))
+		log_msg("cannot write settings %s: %s", a->settings_path, strerror(-e));
+	free(now);
+	free(a->settings_start);
+	a->settings_start = NULL;
+}
+
 int main(int argc, char **argv)
 {
 	static struct app a;
+	static struct settings settings;
 	struct listen_addr la;
 	char err[512];
 	FILE *out = NULL;
@@ -151,6 +207,7 @@ int main(int argc, char **argv)
 	/* Each refresh builds and frees the same few MB (snapshots, JSON);
 	 * glibc would hand them back to the kernel and fault them in again
 	 * every time, which cost two thirds of a refresh at 10,000 sockets. */
+	settings_init(&settings);
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 	setlocale(LC_ALL, "");
@@ -162,8 +219,22 @@ int main(int argc, char **argv)
 	case PARSE_OK:
 		break;
 	}
-	if (theme_load(a.opt.theme, err, sizeof(err)))
+	a.interactive = !a.opt.batch && !a.opt.json && !a.opt.listen && !a.opt.record;
+	if (a.interactive && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		log_msg("not a terminal: printing the %s pane as text (--batch)", pane_name(a.opt.view));
+		a.interactive = false;
+		a.opt.batch = true;
+	}
+	if (a.interactive && !a.opt.no_config && load_settings(&a, &settings, err, sizeof(err)))
 		return usage_error(err);
+	if (theme_load(a.opt.theme, err, sizeof(err))) {
+		if (a.opt.given_theme)
+			return usage_error(err);
+		log_msg("settings: %s; the default theme instead", err);
+		a.opt.theme = "default";
+		theme_load(a.opt.theme, err, sizeof(err));
+	}
+	a.theme = a.opt.theme;
 	if (a.opt.cgroup && !a.opt.replay) { /* validated now; applied once the probes run */
 		uint64_t id;
 
@@ -172,12 +243,6 @@ int main(int argc, char **argv)
 	}
 	if (a.opt.listen && check_listen(&a.opt, &la, err, sizeof(err)))
 		return usage_error(err);
-	a.interactive = !a.opt.batch && !a.opt.json && !a.opt.listen && !a.opt.record;
-	if (a.interactive && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
-		log_msg("not a terminal: printing the %s pane as text (--batch)", pane_name(a.opt.view));
-		a.interactive = false;
-		a.opt.batch = true;
-	}
 	if (!a.interactive && !a.opt.listen && !a.opt.record &&
 	    !(out = open_output(&a.opt, err, sizeof(err))))
 		return usage_error(err);
@@ -194,15 +259,19 @@ int main(int argc, char **argv)
 	if (a.interactive && !a.opt.replay && a.opt.history_s > 0 && !(a.history = replay_live()))
 		log_msg("history: out of memory: no rewind");
 	a.delay = a.opt.delay;
-	a.header = true;
+	a.header = settings.header != 0;
 	a.pane = a.opt.view;
 	app_view_changed(&a);
 	a.help_ps.sort_col = -1; /* in key-table order, no sort marker */
 	for (int p = 0; p < NPANES; p++) {
 		a.ps[p].sort_col = panes[p]->default_sort;
-		a.ps[p].reverse = panes[p]->default_reverse;
+		a.ps[p].reverse = settings.reverse[p] >= 0 ? settings.reverse[p] : panes[p]->default_reverse;
 		a.ps[p].following = panes[p]->follow_tail;
+		snprintf(a.ps[p].sort_name, sizeof(a.ps[p].sort_name), "%s", settings.sort[p]);
+		a.ps[p].sort_pending = settings.sort[p][0];
 	}
+	if (a.settings_path[0])
+		a.settings_start = app_settings_text(&a);
 	if (a.opt.npids || a.opt.cgroup) {
 		char list[MAX_FILTER_PIDS * 12] = "";
 		size_t len = 0;
@@ -231,6 +300,7 @@ int main(int argc, char **argv)
 	}
 	rc = loop_run(&a, out);
 	term_stop();
+	save_settings(&a);
 	model_free(&a.model);
 	snapshot_free(&a.snap);
 	shut_down(&a);

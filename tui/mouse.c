@@ -31,6 +31,7 @@ static int click_header(struct app *a, int x)
 				ps->reverse = !ps->reverse;
 			else
 				ps->sort_col = c;
+			app_sort_chosen(a);
 			return R_REBUILD;
 		}
 	return R_NONE;

@@ -44,6 +44,9 @@ static const char usage[] =
 	"      --at=TIME           where a replay starts: HH:MM[:SS], or -90s from its end\n"
 	"      --from=TIME, --to=TIME  the frames --replay with --batch or --json re-emits\n"
 	"      --no-mouse          leave the mouse to the terminal (select and paste text)\n"
+	"      --config=FILE       settings file (default ~/.config/ebtop/ebtoprc): pane, sort,\n"
+	"                          theme, delay, header, mouse; read at start, written at exit\n"
+	"      --no-config         neither read nor write a settings file\n"
 	"  -h, --help              show this help\n"
 	"  -V, --version           show the version\n\n"
 	"Needs root (or CAP_BPF+CAP_PERFMON) and a kernel with BTF.\n"
@@ -51,7 +54,7 @@ static const char usage[] =
 
 enum { OPT_SNAPSHOT_DIR = 256, OPT_SYS_LATENCY, OPT_LISTEN, OPT_ALLOW_REMOTE, OPT_METRICS_TOP,
        OPT_RECORD, OPT_RECORD_MAX, OPT_RECORD_KEEP, OPT_HISTORY, OPT_AT, OPT_FROM, OPT_TO,
-       OPT_NO_MOUSE };
+       OPT_NO_MOUSE, OPT_CONFIG, OPT_NO_CONFIG };
 
 int options_parse_delay(const char *s, double *delay, char *err, size_t errlen)
 {
@@ -208,6 +211,8 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 		{ "record-keep", required_argument, NULL, OPT_RECORD_KEEP },
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
+		{ "config", required_argument, NULL, OPT_CONFIG },
+		{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 		{ "to", required_argument, NULL, OPT_TO },
 		{ "history", required_argument, NULL, OPT_HISTORY },
 		{ "at", required_argument, NULL, OPT_AT },
@@ -233,6 +238,7 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 		case 'd':
 			if (options_parse_delay(optarg, &o->delay, err, errlen))
 				return PARSE_USAGE;
+			o->given_delay = true;
 			break;
 		case 'p':
 			/* whether they must be running is known once --replay is */
@@ -250,9 +256,11 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 				snprintf(err, errlen, "unknown view '%s': use %s", optarg, names);
 				return PARSE_USAGE;
 			}
+			o->given_view = true;
 			break;
 		case 't':
 			o->theme = optarg;
+			o->given_theme = true;
 			break;
 		case 'b':
 			o->batch = true;
@@ -313,6 +321,12 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 		case OPT_NO_MOUSE:
 			o->no_mouse = true;
 			break;
+		case OPT_CONFIG:
+			o->config = optarg;
+			break;
+		case OPT_NO_CONFIG:
+			o->no_config = true;
+			break;
 		case OPT_TO:
 			o->to = optarg;
 			break;
@@ -368,6 +382,10 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 			snprintf(err, errlen, "pid %u does not exist", o->pids[i]);
 			return PARSE_USAGE;
 		}
+	if (o->config && o->no_config) {
+		snprintf(err, errlen, "--config and --no-config: choose one");
+		return PARSE_USAGE;
+	}
 	if ((o->at || o->from || o->to) && !o->replay) {
 		snprintf(err, errlen, "%s only applies to --replay",
 			 o->at ? "--at" : o->from ? "--from" : "--to");

@@ -32,6 +32,10 @@ struct options {
 	const char *at;               /* --at: where a replay starts */
 	const char *from, *to;        /* --from, --to: the range a headless replay emits */
 	bool no_mouse;                /* --no-mouse: leave the mouse to the terminal */
+	const char *config;           /* --config: the settings file */
+	bool no_config;               /* --no-config: none read or written */
+	/* given on the command line, so a settings file does not override them */
+	bool given_delay, given_view, given_theme;
 };
 
 enum parse_result { PARSE_OK, PARSE_EXIT, PARSE_USAGE };

@@ -119,6 +119,7 @@ static void bad_values(void **state)
 		{ "--record=x", "--record-keep=1001", "invalid --record-keep" },
 		{ "--from=-1s", NULL, "--from only applies to --replay" },
 		{ "-rx", "--from=-1s", "give one of them" },
+		{ "--config=x", "--no-config", "choose one" },
 		{ "-rx", "--listen=127.0.0.1:0", "--listen does not apply" },
 	};
 	struct options o;
