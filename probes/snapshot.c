@@ -16,8 +16,10 @@ void runq_heat_push(uint32_t (*heat)[RUNQ_HEAT_ROWS], int *ncols, const uint64_t
 
 void snapshot_free(struct snapshot *s)
 {
-	for (size_t i = 0; i < s->cpu.n; i++)
+	for (size_t i = 0; i < s->cpu.n; i++) {
 		free(s->cpu.rows[i].cgroup);
+		free(s->cpu.rows[i].cmdline);
+	}
 	free(s->cpu.rows);
 	free(s->cpu.gone);
 	s->cpu.rows = NULL;

@@ -22,6 +22,7 @@ struct cpu_row {
 	char comm[16];
 	char user[32];       /* uid's name (its number when unknown) */
 	char *cgroup;        /* path below the cgroup2 mount, owned */
+	char *cmdline;       /* the full command line (probes/cmdline.h), owned */
 };
 
 struct cpu_snap {

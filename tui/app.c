@@ -138,6 +138,7 @@ char *app_settings_text(const struct app *a)
 	s.delay = a->delay;
 	s.header = a->header;
 	s.mouse = !a->opt.no_mouse;
+	s.cmdline = a->vopts.cmdline;
 	for (int p = 0; p < NPANES; p++)
 		if (a->ps[p].sort_name[0]) {
 			snprintf(s.sort[p], sizeof(s.sort[p]), "%s", a->ps[p].sort_name);

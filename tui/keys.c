@@ -310,6 +310,13 @@ static int act_signal(struct app *a, int ch)
 	return sigmenu_open(a);
 }
 
+static int act_cmdline(struct app *a, int ch)
+{
+	(void)ch;
+	a->vopts.cmdline = !a->vopts.cmdline;
+	return R_REBUILD;
+}
+
 static int act_header(struct app *a, int ch)
 {
 	(void)ch;
@@ -396,6 +403,7 @@ static const struct binding table[] = {
 	{ { 'R' }, "R", NULL, "record the live view to a new file / stop", act_record },
 	{ { 's' }, "s", "Snap", "snapshot all panes to JSON", act_snapshot },
 	{ { 't' }, "t", "Theme", "next theme", act_theme },
+	{ { 'a' }, "a", NULL, "cpu: COMMAND as the full command line (arguments) / the name", act_cmdline },
 	{ { 'm' }, "m", NULL, "header meters (CPUs, load, memory, pressure) on / off", act_header },
 	{ { 'k', KEY_F(9) }, "k F9", NULL, "send a signal to the selected process (asks first)", act_signal },
 	{ { 'P' }, "P", NULL, "sys: list processes / syscalls (Enter on a process: its own mix)", act_sys_procs },

@@ -88,6 +88,7 @@ static void drop_nothing(void *row)
 static void drop_cpu(struct cpu_row *r)
 {
 	free(r->cgroup);
+	free(r->cmdline);
 }
 
 static void filter_runq(struct runq_snap *q, const struct keep *k)

@@ -15,7 +15,7 @@ void settings_init(struct settings *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->pane = -1;
-	s->header = s->mouse = -1;
+	s->header = s->mouse = s->cmdline = -1;
 	for (int p = 0; p < NPANES; p++)
 		s->reverse[p] = -1;
 }
@@ -83,10 +83,11 @@ static const char *setting_line(void *ctx, const char *s, size_t n, char *msg, s
 		if (e == val || *e || !(d >= 0.1 && d <= 3600))
 			return snprintf(msg, msglen, "bad delay '%s' (0.1 to 3600)", q), msg;
 		out->delay = d;
-	} else if (!strcmp(key, "header") || !strcmp(key, "mouse")) {
+	} else if (!strcmp(key, "header") || !strcmp(key, "mouse") || !strcmp(key, "cmdline")) {
 		if ((b = on_off(val)) < 0)
 			return snprintf(msg, msglen, "'%s' is not on or off", q), msg;
-		*(!strcmp(key, "header") ? &out->header : &out->mouse) = b;
+		*(!strcmp(key, "header") ? &out->header : !strcmp(key, "mouse") ? &out->mouse
+										 : &out->cmdline) = b;
 	} else if ((p = pane_key(key, "sort.")) >= 0) {
 		if (!vn || vn >= SETTING_NAME_MAX)
 			return "bad column name";
@@ -133,6 +134,8 @@ char *settings_format(const struct settings *s)
 		fprintf(f, "header = %s\n", s->header ? "on" : "off");
 	if (s->mouse >= 0)
 		fprintf(f, "mouse = %s\n", s->mouse ? "on" : "off");
+	if (s->cmdline >= 0)
+		fprintf(f, "cmdline = %s\n", s->cmdline ? "on" : "off");
 	for (int p = 0; p < NPANES; p++) {
 		if (s->sort[p][0])
 			fprintf(f, "sort.%s = %s\n", pane_name(p), s->sort[p]);

@@ -7,14 +7,24 @@
 
 enum { COL_PID, COL_USER, COL_THR, COL_CPU, COL_ONCPU, COL_COMM, COL_CGROUP, NCOL };
 
+/* the columns both layouts share */
+#define PROCESS_COLS                                                    \
+	[COL_PID] = { "PID", 7, ALIGN_RIGHT, true, 0 },                 \
+	[COL_USER] = { "USER", USER_COLS, ALIGN_LEFT, false, 2 },       \
+	[COL_THR] = { "THR", 4, ALIGN_RIGHT, true, 1 },                 \
+	[COL_CPU] = { "CPU%", 6, ALIGN_RIGHT, true, 0 },                \
+	[COL_ONCPU] = { "ONCPU", 8, ALIGN_RIGHT, true, 4 }
+
 static const struct column cols[NCOL] = {
-	[COL_PID] = { "PID", 7, ALIGN_RIGHT, true, 0 },
-	[COL_USER] = { "USER", USER_COLS, ALIGN_LEFT, false, 2 },
-	[COL_THR] = { "THR", 4, ALIGN_RIGHT, true, 1 },
-	[COL_CPU] = { "CPU%", 6, ALIGN_RIGHT, true, 0 },
-	[COL_ONCPU] = { "ONCPU", 8, ALIGN_RIGHT, true, 4 },
+	PROCESS_COLS,
 	[COL_COMM] = { "COMMAND", 15, ALIGN_LEFT, false, 0 },
 	[COL_CGROUP] = { "CGROUP", 6, ALIGN_LEFT, false, 3 },
+};
+
+/* a: the full command line takes the rest of the line, where CGROUP was */
+static const struct column cols_cmdline[COL_CGROUP] = {
+	PROCESS_COLS,
+	[COL_COMM] = { "COMMAND LINE", 15, ALIGN_LEFT, false, 0 },
 };
 
 static void cpu_build(const struct snapshot *s, const struct view_opts *o, struct pane_model *m)
@@ -24,7 +34,10 @@ static void cpu_build(const struct snapshot *s, const struct view_opts *o, struc
 	char buf[32];
 	int used;
 
-	model_init(m, cols, NCOL, COL_CGROUP);
+	if (o->cmdline)
+		model_init(m, cols_cmdline, COL_CGROUP, COL_COMM);
+	else
+		model_init(m, cols, NCOL, COL_CGROUP);
 	for (size_t i = 0; i < c->n; i++)
 		busy += c->rows[i].pct;
 	model_line(m);
@@ -48,6 +61,10 @@ static void cpu_build(const struct snapshot *s, const struct view_opts *o, struc
 		table_cell(&m->table, r->pct, "%.1f", r->pct);
 		fmt_duration_ns(buf, sizeof(buf), r->oncpu_ns);
 		table_cell(&m->table, r->oncpu_ns, "%s", buf);
+		if (o->cmdline) {
+			table_cell(&m->table, 0, "%s", r->cmdline ? r->cmdline : r->comm);
+			continue;
+		}
 		table_cell(&m->table, 0, "%s", r->comm);
 		table_cell(&m->table, 0, "%s", r->cgroup ? r->cgroup : "");
 	}
@@ -70,6 +87,8 @@ static cJSON *cpu_json(const struct snapshot *s, bool history)
 		json_num(p, "cpu_pct", r->pct);
 		json_num(p, "oncpu_ns", r->oncpu_ns);
 		json_add_text(p, "cgroup", r->cgroup ? r->cgroup : "");
+		if (r->cmdline)
+			json_add_text(p, "cmdline", r->cmdline);
 		json_num(p, "uid", r->uid);
 		json_add_text(p, "user", r->user);
 		json_num(p, "threads", r->threads);
@@ -91,7 +110,7 @@ static int cpu_parse(const cJSON *o, struct snapshot *s)
 		return -ENOMEM;
 	cJSON_ArrayForEach(it, arr) {
 		struct cpu_row *r = &s->cpu.rows[s->cpu.n++];
-		char cgroup[4096];
+		char cgroup[4096]; /* and the command line after it */
 
 		r->pid = json_get_u32(it, "pid");
 		r->uid = json_get_u32(it, "uid");
@@ -102,6 +121,9 @@ static int cpu_parse(const cJSON *o, struct snapshot *s)
 		json_get_text(it, "comm", r->comm, sizeof(r->comm));
 		json_get_text(it, "cgroup", cgroup, sizeof(cgroup));
 		if (!(r->cgroup = strdup(cgroup)))
+			return -ENOMEM;
+		json_get_text(it, "cmdline", cgroup, sizeof(cgroup));
+		if (cgroup[0] && !(r->cmdline = strdup(cgroup)))
 			return -ENOMEM;
 	}
 	return 0;

@@ -15,6 +15,7 @@ struct view_opts {
 	bool tcp_listeners;     /* list listening sockets */
 	enum tcp_show tcp_show; /* which connections the tcp pane lists */
 	bool sys_procs;         /* the sys pane lists processes, not syscalls */
+	bool cmdline;           /* the cpu pane's COMMAND is the full command line */
 	/* what the screen can show: columns (0: not a screen, e.g. --batch)
 	 * and whether it draws UTF-8 */
 	int width;

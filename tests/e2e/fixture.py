@@ -31,7 +31,8 @@ def le(us):
 def processes(i):
     rows = [
         dict(pid=HOT, comm="fx-hot", uid=0, threads=4, cpu_pct=90 + i * 0.5,
-             cgroup="/system.slice/fx-hot.service"),
+             cgroup="/system.slice/fx-hot.service",
+             cmdline="/usr/sbin/fx-hot --workers=4 --listen 0.0.0.0:443"),
         dict(pid=NEEDLE, comm="fx-needle", uid=1000, threads=1, cpu_pct=0.1,
              cgroup="/user.slice/user-1000.slice/session-3.scope"),
         dict(pid=WIDE, comm="fx-\u00e9l\u00e8ve", uid=65534, threads=1, cpu_pct=0.2,

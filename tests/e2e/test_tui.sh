@@ -20,6 +20,9 @@ sleep 1.2
 check "spinner is the top row" eval "screen | grep -A1 'COMMAND' | tail -1 | grep -q e2e-spinner"
 check "a process run as uid 65534 shows its name from /etc/passwd" \
 	wait_for "^ +$NOBODY_PID nobody +1 .* sh " 5
+tm send-keys a
+check "a: the spinner's full command line" wait_for "^ +[0-9]+ root .* $TMPD/e2e-spinner *\$" 3
+tm send-keys a
 check "tab bar and status line drawn" eval "screen_has '1 cpu  2 runq' && screen_has 'every 1s \\| cgroup $CG'"
 tm send-keys 3
 check "3 switches to the sys pane" wait_for '^(SYS|sys pane)' 3

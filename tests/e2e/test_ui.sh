@@ -21,6 +21,13 @@ check "$AT: memory, swap, pressure (no io PSI recorded)" \
 	screen_has '^Mem 1\.00GiB/4\.00GiB  Swap 0B/1\.00GiB  PSI cpu 12\.5% mem 0\.0%$'
 check "$AT: the meters in colour (capture-pane -e)" \
 	eval "screen -e | grep -m1 '0\\[' | grep -q $'\e\\[[0-9;]*3[0-9]m█'"
+tm send-keys a
+check "a: COMMAND LINE, the recorded arguments, to the edge" \
+	wait_for '^ +4242 root +4 +90\.0 +900\.0ms /usr/sbin/fx-hot --workers=4 --listen 0\.0\.$' 3
+check "a row with none recorded shows its name" screen_has '^ +2000 www-data +2 +40\.0 +400\.0ms fx-web-00 *$'
+check "and the header says which" screen_has '^ +PID +USER +THR +CPU%▼ +ONCPU +COMMAND LINE *$'
+tm send-keys a
+check "a again: the name and the cgroup" wait_for '^ +PID +USER +THR +CPU%▼ +ONCPU +COMMAND +CGROUP' 3
 tm send-keys m
 check "m hides the header" wait_gone '^Load ' 3
 check "and the pane moves up under the tabs" eval "screen | sed -n 2p | grep -q '^CPU 16 cpus'"

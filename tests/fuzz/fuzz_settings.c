@@ -14,13 +14,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (settings_parse((const char *)data, size, &s, NULL, NULL) < 0)
 		abort();
 	if (s.pane >= NPANES || s.pane < -1 || s.header < -1 || s.header > 1 ||
-	    s.mouse < -1 || s.mouse > 1 || (s.delay != 0 && !(s.delay >= 0.1 && s.delay <= 3600)))
+	    s.mouse < -1 || s.mouse > 1 || s.cmdline < -1 || s.cmdline > 1 || (s.delay != 0 && !(s.delay >= 0.1 && s.delay <= 3600)))
 		abort();
 	if (!(text = settings_format(&s)))
 		return 0;
 	if (settings_parse(text, strlen(text), &back, NULL, NULL) != 0 || back.pane != s.pane ||
 	    strcmp(back.theme, s.theme) || back.header != s.header || back.mouse != s.mouse ||
-	    back.delay != s.delay)
+	    back.delay != s.delay || back.cmdline != s.cmdline)
 		abort();
 	for (int p = 0; p < NPANES; p++)
 		if (strcmp(back.sort[p], s.sort[p]) || back.reverse[p] != s.reverse[p])

@@ -1,0 +1,98 @@
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "probes/cmdline.h"
+#include "probes/snapshot.h"
+
+/* what is kept of a command line: the screen shows less */
+#define CMDLINE_MAX 4096
+
+struct entry {
+	uint32_t pid;
+	char comm[16];
+	char *cmd;
+};
+
+/* the processes of the last refresh, by pid */
+static struct entry *cache;
+static size_t ncache;
+
+static int by_pid(const void *a, const void *b)
+{
+	uint32_t x = ((const struct entry *)a)->pid, y = ((const struct entry *)b)->pid;
+
+	return (x > y) - (x < y);
+}
+
+static char *read_cmdline(uint32_t pid, const char *comm)
+{
+	char path[64], *buf = malloc(CMDLINE_MAX + 1);
+	ssize_t n = -1;
+	int fd;
+
+	if (!buf)
+		return NULL;
+	snprintf(path, sizeof(path), "/proc/%u/cmdline", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) { /* gone: its name */
+		snprintf(buf, CMDLINE_MAX + 1, "%s", comm);
+		return buf;
+	}
+	n = read(fd, buf, CMDLINE_MAX);
+	close(fd);
+	if (n <= 0) { /* no arguments: a kernel thread (or a zombie), as ps shows it */
+		snprintf(buf, CMDLINE_MAX + 1, "[%s]", comm);
+		return buf;
+	}
+	while (n > 0 && buf[n - 1] == '\0')
+		n--;
+	for (ssize_t i = 0; i < n; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	buf[n] = '\0';
+	return buf;
+}
+
+void cmdline_fill(struct snapshot *s)
+{
+	struct entry *next = s->cpu.n ? calloc(s->cpu.n, sizeof(*next)) : NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->cpu.n; i++) {
+		struct cpu_row *r = &s->cpu.rows[i];
+		struct entry key = { .pid = r->pid }, *old;
+		const char *cmd;
+
+		old = ncache ? bsearch(&key, cache, ncache, sizeof(key), by_pid) : NULL;
+		if (old && old->cmd && !strcmp(old->comm, r->comm)) {
+			cmd = old->cmd;
+			old->cmd = NULL; /* moved on */
+		} else {
+			cmd = read_cmdline(r->pid, r->comm);
+		}
+		free(r->cmdline);
+		r->cmdline = cmd ? strdup(cmd) : NULL;
+		if (next && cmd) {
+			next[n].pid = r->pid;
+			memcpy(next[n].comm, r->comm, sizeof(next[n].comm));
+			next[n++].cmd = (char *)cmd;
+		} else {
+			free((char *)cmd);
+		}
+	}
+	cmdline_free();
+	cache = next;
+	ncache = n;
+	if (ncache)
+		qsort(cache, ncache, sizeof(*cache), by_pid);
+}
+
+void cmdline_free(void)
+{
+	for (size_t i = 0; i < ncache; i++)
+		free(cache[i].cmd);
+	free(cache);
+	cache = NULL;
+	ncache = 0;
+}
