@@ -33,6 +33,7 @@ void app_rebuild(struct app *a)
 	}
 	pane_build(a->pane, &a->snap, &a->vopts, &a->model);
 	t = &a->model.table;
+	table_keep_matching(t, a->rows_matching);
 	for (int c = 0; ps->sort_pending && c < t->ncol; c++)
 		if (!strcmp(t->col[c].name, ps->sort_name)) {
 			ps->sort_col = c;

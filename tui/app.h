@@ -24,7 +24,7 @@ struct pane_state {
 	bool sort_pending;
 };
 
-enum prompt_kind { PROMPT_NONE, PROMPT_PID, PROMPT_CGROUP, PROMPT_SEARCH, PROMPT_TIME };
+enum prompt_kind { PROMPT_NONE, PROMPT_PID, PROMPT_CGROUP, PROMPT_SEARCH, PROMPT_TIME, PROMPT_ROWS };
 
 /* Where paint put things, for the mouse (tui/mouse.c). */
 #define SCREEN_MAX_COLS 16
@@ -85,6 +85,7 @@ struct app {
 	char input[256];
 	size_t input_len;
 	char search[256];
+	char rows_matching[256];      /* F4 or \: only rows with this text in a cell */
 	int rows, cols;
 	int page_rows;                /* table rows visible, set by paint */
 	int cols_right;               /* columns Right would bring in, set by paint */

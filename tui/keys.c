@@ -168,6 +168,7 @@ static int act_clear(struct app *a, int ch)
 	(void)ch;
 	app_set_pids(a, "", err, sizeof(err));
 	app_set_cgroup(a, "", err, sizeof(err));
+	a->rows_matching[0] = '\0';
 	log_msg("filters cleared");
 	return R_REBUILD;
 }
@@ -191,6 +192,13 @@ static int act_search(struct app *a, int ch)
 {
 	(void)ch;
 	prompt_open(a, PROMPT_SEARCH, "");
+	return R_REDRAW;
+}
+
+static int act_prompt_rows(struct app *a, int ch)
+{
+	(void)ch;
+	prompt_open(a, PROMPT_ROWS, a->rows_matching);
 	return R_REDRAW;
 }
 
@@ -392,7 +400,8 @@ static const struct binding table[] = {
 	{ { 'c' }, "c", "Cgroup", "cgroup filter prompt (empty clears)", act_prompt_cgroup },
 	{ { 'x' }, "x", "Clear", "clear all filters", act_clear },
 	{ { '<', '>', 'r' }, "< > r", "Sort", "sort by previous / next column; reverse", act_sort },
-	{ { '/' }, "/", "Search", "search rows of this pane", act_search },
+	{ { '/', KEY_F(3) }, "/ F3", "Search", "search rows of this pane", act_search },
+	{ { '\\', KEY_F(4) }, "\\ F4", NULL, "show only rows matching a text (empty: all)", act_prompt_rows },
 	{ { 'n', 'N' }, "n N", NULL, "next / previous search match", act_search_again },
 	{ { ' ' }, "space", "Pause", "pause: data freezes and stays browsable; rewound: live; replay: play",
 	  act_pause },

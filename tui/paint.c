@@ -176,6 +176,12 @@ static void filter_segs(const struct app *a, struct pane_model *m, const char *l
 		model_seg(m, ROLE_STATUS, "%scgroup %s", lead, a->cgroup);
 }
 
+static void rows_segs(const struct app *a, struct pane_model *m)
+{
+	if (a->rows_matching[0])
+		model_seg(m, ROLE_WARN, " | rows matching '%s'", a->rows_matching);
+}
+
 /* Filter, interval, pause, unavailable panes, latest message. */
 static void status_model(struct app *a, struct pane_model *m)
 {
@@ -189,7 +195,8 @@ static void status_model(struct app *a, struct pane_model *m)
 	}
 	if (a->prompt != PROMPT_NONE) {
 		static const char *const label[] = { "", "PID filter", "cgroup filter", "search",
-						     "go to time (HH:MM[:SS], -90s, -5m)" };
+						     "go to time (HH:MM[:SS], -90s, -5m)",
+						     "only rows matching (empty: all)" };
 
 		model_seg(m, ROLE_STATUS, " %s: %s", label[a->prompt], a->input);
 		model_seg(m, ROLE_HINT_KEY, "_");
@@ -210,6 +217,7 @@ static void status_model(struct app *a, struct pane_model *m)
 			model_seg(m, ROLE_STATUS, " playing x%g", a->speed);
 		if (app_replay_filtered(a))
 			filter_segs(a, m, " | filter (replay): ");
+		rows_segs(a, m);
 		if (replay_damaged(a->replay))
 			model_seg(m, ROLE_WARN, " | %zu damaged frames skipped",
 				  replay_damaged(a->replay));
@@ -248,6 +256,7 @@ static void status_model(struct app *a, struct pane_model *m)
 		filter_segs(a, m, " | ");
 	else
 		model_seg(m, ROLE_STATUS, " | no filter");
+	rows_segs(a, m);
 	if (a->have_snap)
 		for (int p = 0; p < NPANES; p++)
 			if (a->snap.error[p][0])

@@ -49,6 +49,9 @@ static int accept(struct app *a)
 			log_msg("%s", err);
 		return r;
 	}
+	case PROMPT_ROWS:
+		snprintf(a->rows_matching, sizeof(a->rows_matching), "%s", a->input);
+		return R_REBUILD;
 	case PROMPT_SEARCH:
 		if (*a->search && table_find(&a->model.table, app_table_state(a)->selected - 1,
 					     a->search, 1) < 0)

@@ -176,6 +176,14 @@ void table_sort(struct table *t, int col, bool reverse)
 	qsort(t->row, t->nrow, sizeof(*t->row), cmp_rows);
 }
 
+static bool row_matches(const struct table *t, const struct row *r, const char *needle)
+{
+	for (int c = 0; c < t->ncol; c++)
+		if (r->cell[c] && strcasestr(r->cell[c], needle))
+			return true;
+	return false;
+}
+
 int table_find(const struct table *t, int from, const char *needle, int dir)
 {
 	if (!needle || !*needle || !t->nrow)
@@ -183,11 +191,33 @@ int table_find(const struct table *t, int from, const char *needle, int dir)
 	for (int step = 1; step <= t->nrow; step++) {
 		int i = ((from + dir * step) % t->nrow + t->nrow) % t->nrow;
 
-		for (int c = 0; c < t->ncol; c++)
-			if (t->row[i].cell[c] && strcasestr(t->row[i].cell[c], needle))
-				return i;
+		if (row_matches(t, &t->row[i], needle))
+			return i;
 	}
 	return -1;
+}
+
+int table_keep_matching(struct table *t, const char *needle)
+{
+	int n = 0;
+
+	if (!needle || !*needle)
+		return 0;
+	for (int i = 0; i < t->nrow; i++) {
+		struct row *r = &t->row[i];
+
+		if (row_matches(t, r, needle)) {
+			t->row[n++] = *r;
+			continue;
+		}
+		for (int c = 0; c < t->ncol; c++)
+			free(r->cell[c]);
+		free(r->cell);
+		free(r->key);
+	}
+	n = t->nrow - n;
+	t->nrow -= n;
+	return n;
 }
 
 /* Minimums widened to the header and content (the expand column: to its

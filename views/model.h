@@ -82,6 +82,9 @@ void table_sort(struct table *t, int col, bool reverse);
 /* Row index of the next row (after from, wrapping, in direction dir = +1
  * or -1) with needle in any cell, case-insensitively; -1 if none. */
 int table_find(const struct table *t, int from, const char *needle, int dir);
+/* Drop the rows with needle in no cell (case-insensitively); returns how
+ * many went. An empty needle keeps all. */
+int table_keep_matching(struct table *t, const char *needle);
 /* Column widths for total columns: minimums, widened to content, the
  * expand column taking what is left. Every column is kept (--batch). */
 void table_layout(const struct table *t, int total, int *width);

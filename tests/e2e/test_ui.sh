@@ -97,6 +97,19 @@ tm send-keys -l nothing-here
 tm send-keys Enter
 check "a search with no match says so" wait_for 'not found: nothing-here' 3
 
+# htop's keys: F3 searches, F4 (or \) shows only the rows that match
+tm send-keys F3
+check "F3 opens the search prompt" wait_for '^ search: _' 3
+tm send-keys Escape '\'
+tm send-keys -l fx-web-1
+tm send-keys Enter
+check "\\ fx-web-1: only its ten rows, and the status says so" \
+	eval "wait_for \"rows matching 'fx-web-1'\" 3 &&
+	[ \$(screen | grep -c '^ *20[0-9][0-9] .*fx-web-1[0-9] ') -eq 10 ] && ! screen_has 'fx-hot|fx-web-0'"
+tm send-keys F4 C-u Enter
+check "F4 with an empty text: every row again" \
+	eval "wait_gone 'rows matching' 3 && [ \$(screen | grep -c '^ *[0-9]\+ [a-z].* fx-') -gt 10 ]"
+
 # help
 tm send-keys '?'
 check "? help: the key table" wait_for '^ *KEY +ACTION' 3
