@@ -9,6 +9,7 @@
 #include "tui/options.h"
 #include "probes/snapshot.h"
 #include "views/view.h"
+#include "tui/menu.h"
 
 struct pane_state {
 	int sort_col;
@@ -35,9 +36,9 @@ struct screen_map {
 	int rows_y, nrows;        /* the first row's line, and rows drawn */
 };
 
-/* k: the signal menu (tui/sigmenu.c) */
+/* k: a signal chosen from the menu, asked about (tui/sigmenu.c) */
 struct signal_menu {
-	bool open, confirm;  /* choosing; then asking y/N */
+	bool confirm;        /* asking y/N */
 	int choice;          /* index in the menu */
 	unsigned pid;
 	char comm[16];       /* as /proc had it when the menu opened */
@@ -75,6 +76,7 @@ struct app {
 	size_t npids;
 	char cgroup[512];
 	struct signal_menu sigmenu;
+	struct menu menu;             /* k, F6: open over the pane */
 	struct screen_map map;        /* set by paint */
 	const char *theme;            /* the theme's name (or file) on screen */
 	char settings_path[4096];     /* "": no settings file */

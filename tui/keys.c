@@ -188,6 +188,28 @@ static int act_sort(struct app *a, int ch)
 	return R_REBUILD;
 }
 
+static int sort_chosen(struct app *a, int i)
+{
+	app_table_state(a)->sort_col = i;
+	app_sort_chosen(a);
+	return R_REBUILD;
+}
+
+static int act_sort_menu(struct app *a, int ch)
+{
+	const struct table *t = &a->model.table;
+	const char *names[MENU_MAX];
+	int n = t->ncol < MENU_MAX ? t->ncol : MENU_MAX;
+
+	(void)ch;
+	if (a->help || !n)
+		return R_NONE;
+	for (int c = 0; c < n; c++)
+		names[c] = t->col[c].name;
+	menu_open(&a->menu, " sort by ", names, n, cur(a)->sort_col, sort_chosen);
+	return R_REDRAW;
+}
+
 static int act_search(struct app *a, int ch)
 {
 	(void)ch;
@@ -400,6 +422,7 @@ static const struct binding table[] = {
 	{ { 'c' }, "c", "Cgroup", "cgroup filter prompt (empty clears)", act_prompt_cgroup },
 	{ { 'x' }, "x", "Clear", "clear all filters", act_clear },
 	{ { '<', '>', 'r' }, "< > r", "Sort", "sort by previous / next column; reverse", act_sort },
+	{ { KEY_F(6) }, "F6", NULL, "sort menu: choose the column", act_sort_menu },
 	{ { '/', KEY_F(3) }, "/ F3", "Search", "search rows of this pane", act_search },
 	{ { '\\', KEY_F(4) }, "\\ F4", NULL, "show only rows matching a text (empty: all)", act_prompt_rows },
 	{ { 'n', 'N' }, "n N", NULL, "next / previous search match", act_search_again },

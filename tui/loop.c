@@ -277,8 +277,10 @@ static void handle_keys(struct app *a, int timer_fd)
 			r |= R_REBUILD;
 		else if (a->prompt != PROMPT_NONE)
 			r |= prompt_key(a, ch);
-		else if (a->sigmenu.open)
+		else if (a->sigmenu.confirm)
 			r |= sigmenu_key(a, ch);
+		else if (a->menu.open)
+			r |= menu_key(a, &a->menu, ch);
 		else {
 			log_clear();
 			r |= ch == INPUT_MOUSE ? mouse_handle(a, input_mouse()) : keys_handle(a, ch);

@@ -8,6 +8,7 @@
 #include "tui/keys.h"
 #include "tui/paint.h"
 #include "tui/replay.h"
+#include "tui/menu.h"
 #include "tui/sigmenu.h"
 #include "tui/log.h"
 #include "views/text.h"
@@ -305,7 +306,7 @@ void paint(struct app *a)
 			draw_table(a, y + used, rows - used);
 		}
 	}
-	sigmenu_paint(a, y + 1, utf8);
+	menu_paint(&a->menu, y + 1, utf8);
 	status_model(a, &status);
 	keys_hints(&hints);
 	if (LINES >= 3)

@@ -9,12 +9,9 @@
 /* Open the menu for the selected row's process; a reason in the status
  * line when there is none to signal (a replay, a rewind, no process). */
 int sigmenu_open(struct app *a);
-/* A key while it is open; returns reactions (R_*). */
+/* The answer to the confirmation (y sends); returns reactions (R_*). */
 int sigmenu_key(struct app *a, int ch);
-/* Draw the menu over the right of the pane, from row y (the confirmation
- * is in the status line, like every prompt). */
-void sigmenu_paint(const struct app *a, int y, bool utf8);
-/* The confirmation line, or NULL when not asking. */
+/* The confirmation for the status line, or NULL when not asking. */
 const char *sigmenu_question(const struct app *a, char *buf, size_t len);
 
 #endif

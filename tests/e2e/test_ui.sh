@@ -97,7 +97,18 @@ tm send-keys -l nothing-here
 tm send-keys Enter
 check "a search with no match says so" wait_for 'not found: nothing-here' 3
 
-# htop's keys: F3 searches, F4 (or \) shows only the rows that match
+# htop's keys: F6 is a sort menu, F3 searches, F4 (or \) shows only the
+# rows that match
+tm send-keys F6
+check "F6: a menu of the columns, the sort column chosen" \
+	eval "wait_for '┌─ sort by ─' 3 && screen_has '│ 4 CPU% +│' && screen_has '│ 1 PID +│'"
+tm send-keys Down Enter
+check "Down Enter sorts by the next column (ONCPU)" wait_for '^ +PID +USER +THR +CPU% +ONCPU▼ ' 3
+check "and the menu is gone" eval "! screen_has '┌─ sort by '"
+tm send-keys F6 4
+check "4 chooses CPU% at once" wait_for '^ +PID +USER +THR +CPU%▼ ' 3
+tm send-keys F6 Escape
+check "Esc: no change" eval "wait_gone '┌─ sort by ' 3 && screen_has '^ +PID +USER +THR +CPU%▼ '"
 tm send-keys F3
 check "F3 opens the search prompt" wait_for '^ search: _' 3
 tm send-keys Escape '\'
@@ -113,7 +124,7 @@ check "F4 with an empty text: every row again" \
 # help
 tm send-keys '?'
 check "? help: the key table" wait_for '^ *KEY +ACTION' 3
-check "with the keys of the registry" screen_has 'snapshot all panes to JSON'
+check "with the keys of the registry" screen_has 'next / previous pane'
 tm send-keys NPage NPage
 check "PgDn scrolls it to its end" wait_for '^ *q F10 C-c +quit' 3
 tm send-keys q
