@@ -2,7 +2,6 @@
  * filters, write snapshots, post status messages. */
 #include <curses.h>
 #include <errno.h>
-#include <langinfo.h>
 #include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
@@ -16,6 +15,7 @@
 #include "tui/replay.h"
 #include "tui/rowfilter.h"
 #include "tui/settings.h"
+#include "tui/term.h"
 #include "tui/snapfile.h"
 #include "views/view.h"
 
@@ -26,7 +26,7 @@ void app_rebuild(struct app *a)
 
 	model_free(&a->model);
 	a->vopts.width = a->interactive ? COLS : 0;
-	a->vopts.utf8 = a->interactive && !strcmp(nl_langinfo(CODESET), "UTF-8");
+	a->vopts.blocks = a->interactive && term_blocks();
 	if (!a->have_snap) {
 		model_init(&a->model, NULL, 0, -1);
 		return;

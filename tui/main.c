@@ -202,6 +202,7 @@ int main(int argc, char **argv)
 	struct listen_addr la;
 	char err[512];
 	FILE *out = NULL;
+	bool no_tty;
 	int rc;
 
 	/* Each refresh builds and frees the same few MB (snapshots, JSON);
@@ -220,8 +221,9 @@ int main(int argc, char **argv)
 		break;
 	}
 	a.interactive = !a.opt.batch && !a.opt.json && !a.opt.listen && !a.opt.record;
-	if (a.interactive && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
-		log_msg("not a terminal: printing the %s pane as text (--batch)", pane_name(a.opt.view));
+	/* said once the command line is known to be good */
+	no_tty = a.interactive && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO));
+	if (no_tty) {
 		a.interactive = false;
 		a.opt.batch = true;
 	}
@@ -243,6 +245,8 @@ int main(int argc, char **argv)
 	}
 	if (a.opt.listen && check_listen(&a.opt, &la, err, sizeof(err)))
 		return usage_error(err);
+	if (no_tty)
+		log_msg("not a terminal: printing the %s pane as text (--batch)", pane_name(a.opt.view));
 	if (!a.interactive && !a.opt.listen && !a.opt.record &&
 	    !(out = open_output(&a.opt, err, sizeof(err))))
 		return usage_error(err);

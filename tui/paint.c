@@ -282,7 +282,7 @@ void paint(struct app *a)
 	if (a->header && a->have_snap && !a->help) {
 		struct pane_model head;
 
-		header_build(&a->snap.system, COLS, utf8, &head);
+		header_build(&a->snap.system, COLS, a->vopts.blocks, &head);
 		/* only where the pane keeps room for its own lines and a few
 		 * rows: on a short screen the pane's figures come first */
 		if (head.nline && rows - head.nline >= a->model.nline + 4) {

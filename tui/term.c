@@ -1,4 +1,5 @@
 #include <curses.h>
+#include <langinfo.h>
 #include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -47,6 +48,15 @@ static void on_fatal(int sig)
 	}
 	signal(sig, SIG_DFL);
 	raise(sig);
+}
+
+bool term_blocks(void)
+{
+	const char *term = getenv("TERM");
+
+	if (strcmp(nl_langinfo(CODESET), "UTF-8"))
+		return false;
+	return !term || (strncmp(term, "linux", 5) && strncmp(term, "vt", 2));
 }
 
 int term_start(bool mouse)

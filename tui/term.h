@@ -9,5 +9,9 @@
  * which tmux, screen and every xterm-like terminal speak over ssh). */
 int term_start(bool mouse);
 void term_stop(void);
+/* Bars, meters and heat cells in Unicode blocks: a UTF-8 locale, on a
+ * terminal other than the linux console or a VT (whose fonts lack them);
+ * else the ASCII forms. */
+bool term_blocks(void);
 
 #endif

@@ -48,7 +48,7 @@ static void cpu_build(const struct snapshot *s, const struct view_opts *o, struc
 	/* a bar of the whole machine's busy share */
 	model_line(m);
 	model_seg(m, ROLE_DIM, "[");
-	used = model_bar(m, ROLE_BAR, cap > 0 ? busy / cap : 0, 40, o->utf8, '|');
+	used = model_bar(m, ROLE_BAR, cap > 0 ? busy / cap : 0, 40, o->blocks, '|');
 	model_seg(m, ROLE_DIM, "%*s]", 40 - used, "");
 	for (size_t i = 0; i < c->n; i++) {
 		const struct cpu_row *r = &c->rows[i];

@@ -39,7 +39,7 @@ static const char *const eighths[8] = { " ", "▏", "▎", "▍", "▌", "▋", 
 
 /* "0[██▓▒   12.5%]" in width columns */
 static void meter(struct pane_model *m, int cpu, int digits, const struct cpu_share *c,
-		  int width, bool utf8)
+		  int width, bool blocks)
 {
 	double part[4], total = 0;
 	char pct[16];
@@ -61,7 +61,7 @@ static void meter(struct pane_model *m, int cpu, int digits, const struct cpu_sh
 		total += part[i];
 		edge[i] = lround(total / 100 * cells * 8);
 	}
-	filled = utf8 ? edge[3] : (edge[3] + 4) / 8 * 8;
+	filled = blocks ? edge[3] : (edge[3] + 4) / 8 * 8;
 	for (int x = 0; x < cells; x++) {
 		long mid = (long)x * 8 + 4;
 		int p = 0;
@@ -69,7 +69,7 @@ static void meter(struct pane_model *m, int cpu, int digits, const struct cpu_sh
 		while (p < 3 && edge[p] <= mid)
 			p++;
 		if (filled >= (long)x * 8 + 8)
-			utf8 ? model_seg(m, part_role[p], "%s", part_utf8[p])
+			blocks ? model_seg(m, part_role[p], "%s", part_utf8[p])
 			     : model_seg(m, part_role[p], "%c", part_ascii[p]);
 		else if (filled > (long)x * 8)
 			model_seg(m, part_role[3 - (edge[3] == edge[2]) - (edge[2] == edge[1]) -
@@ -83,7 +83,7 @@ static void meter(struct pane_model *m, int cpu, int digits, const struct cpu_sh
 }
 
 /* one cell a CPU, its height the busy share */
-static void cells(struct pane_model *m, const struct system_snap *s, int width, bool utf8)
+static void cells(struct pane_model *m, const struct system_snap *s, int width, bool blocks)
 {
 	static const char *const level_utf8[9] = { " ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
 	static const char level_ascii[] = " .:-=+*#%";
@@ -100,7 +100,7 @@ static void cells(struct pane_model *m, const struct system_snap *s, int width, 
 			for (int i = 0; i < 4; i++)
 				busy += part[i];
 			lvl = (int)lround(busy / 100 * 8);
-			if (utf8)
+			if (blocks)
 				model_seg(m, lvl >= 6 ? ROLE_HEAT4 : lvl >= 3 ? ROLE_HEAT2 : ROLE_HEAT1,
 					  "%s", level_utf8[lvl]);
 			else
@@ -163,7 +163,7 @@ static void figures(struct pane_model *m, const struct system_snap *s, int width
 	}
 }
 
-void header_build(const struct system_snap *s, int width, bool utf8, struct pane_model *m)
+void header_build(const struct system_snap *s, int width, bool blocks, struct pane_model *m)
 {
 	int digits = snprintf(NULL, 0, "%d", s->ncpus > 1 ? s->ncpus - 1 : 0);
 	int per_line = width / METER_MIN, lines;
@@ -175,7 +175,7 @@ void header_build(const struct system_snap *s, int width, bool utf8, struct pane
 		per_line = 1;
 	lines = (s->ncpus + per_line - 1) / per_line;
 	if (lines > METER_LINES) {
-		cells(m, s, width, utf8);
+		cells(m, s, width, blocks);
 	} else {
 		int w;
 
@@ -191,7 +191,7 @@ void header_build(const struct system_snap *s, int width, bool utf8, struct pane
 			else
 				model_seg(m, ROLE_NORMAL, " ");
 			/* a space between meters; the last takes what division left */
-			meter(m, c, digits, &s->cpu[c], last ? width - col * w : w - 1, utf8);
+			meter(m, c, digits, &s->cpu[c], last ? width - col * w : w - 1, blocks);
 		}
 	}
 	figures(m, s, width);

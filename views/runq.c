@@ -56,7 +56,7 @@ static void histogram(const struct runq_snap *q, const struct view_opts *o, stru
 		model_line(m);
 		model_seg(m, ROLE_DIM, "%8s .. %-8s", lo, hi);
 		model_seg(m, ROLE_NORMAL, " %9llu |", (unsigned long long)rows[r]);
-		model_bar(m, ROLE_BAR, top ? (double)rows[r] / top : 0, 40, o->utf8, '*');
+		model_bar(m, ROLE_BAR, top ? (double)rows[r] / top : 0, 40, o->blocks, '*');
 	}
 }
 
@@ -105,7 +105,7 @@ static void heat_map(const struct runq_snap *q, const struct view_opts *o, struc
 {
 	static const char *const cells_utf8[5] = { "·", "░", "▒", "▓", "█" };
 	static const char *const cells_ascii[5] = { ".", ":", "+", "*", "#" };
-	const char *const *mark = o->utf8 ? cells_utf8 : cells_ascii;
+	const char *const *mark = o->blocks ? cells_utf8 : cells_ascii;
 	int width = o->width > HEAT_LABEL + 10 ? o->width - HEAT_LABEL : HEAT_WIDTH;
 	int from = q->heat_cols > width ? q->heat_cols - width : 0;
 	int lo = RUNQ_HEAT_ROWS, hi = -1;

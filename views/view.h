@@ -17,9 +17,9 @@ struct view_opts {
 	bool sys_procs;         /* the sys pane lists processes, not syscalls */
 	bool cmdline;           /* the cpu pane's COMMAND is the full command line */
 	/* what the screen can show: columns (0: not a screen, e.g. --batch)
-	 * and whether it draws UTF-8 */
+	 * and whether it draws block graphics (tui/term.h) */
 	int width;
-	bool utf8;
+	bool blocks;
 };
 
 const char *tcp_show_name(enum tcp_show s);
@@ -105,7 +105,7 @@ void json_add_text(cJSON *o, const char *key, const char *raw);
 
 /* The header above every pane, from the machine's figures: meters per CPU
  * (or a cell each on a big machine), load, tasks, memory, pressure. */
-void header_build(const struct system_snap *s, int width, bool utf8, struct pane_model *m);
+void header_build(const struct system_snap *s, int width, bool blocks, struct pane_model *m);
 /* Its part of a document, "system", and back. */
 cJSON *header_json(const struct system_snap *s);
 void header_parse(const cJSON *o, struct system_snap *s);
