@@ -10,7 +10,7 @@
 #define CMDLINE_MAX 4096
 
 struct entry {
-	uint32_t pid;
+	uint32_t pid, ppid;
 	char comm[16];
 	char *cmd;
 };
@@ -54,6 +54,32 @@ static char *read_cmdline(uint32_t pid, const char *comm)
 	return buf;
 }
 
+unsigned stat_ppid(const char *stat)
+{
+	const char *p = strrchr(stat, ')');
+	char state;
+	unsigned ppid;
+
+	return p && sscanf(p + 1, " %c %u", &state, &ppid) == 2 ? ppid : 0;
+}
+
+static uint32_t read_ppid(uint32_t pid)
+{
+	char path[64], buf[512];
+	ssize_t n = -1;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+	}
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return stat_ppid(buf);
+}
+
 void cmdline_fill(struct snapshot *s)
 {
 	struct entry *next = s->cpu.n ? calloc(s->cpu.n, sizeof(*next)) : NULL;
@@ -68,13 +94,16 @@ void cmdline_fill(struct snapshot *s)
 		if (old && old->cmd && !strcmp(old->comm, r->comm)) {
 			cmd = old->cmd;
 			old->cmd = NULL; /* moved on */
+			r->ppid = old->ppid;
 		} else {
 			cmd = read_cmdline(r->pid, r->comm);
+			r->ppid = read_ppid(r->pid);
 		}
 		free(r->cmdline);
 		r->cmdline = cmd ? strdup(cmd) : NULL;
 		if (next && cmd) {
 			next[n].pid = r->pid;
+			next[n].ppid = r->ppid;
 			memcpy(next[n].comm, r->comm, sizeof(next[n].comm));
 			next[n++].cmd = (char *)cmd;
 		} else {

@@ -14,6 +14,7 @@
 
 struct cpu_row {
 	uint32_t pid;
+	uint32_t ppid;       /* its parent when first seen (probes/cmdline.h); 0 unknown */
 	uint32_t uid;
 	uint32_t threads;
 	uint64_t oncpu_ns;   /* in the last interval */

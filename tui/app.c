@@ -140,6 +140,7 @@ char *app_settings_text(const struct app *a)
 	s.header = a->header;
 	s.mouse = !a->opt.no_mouse;
 	s.cmdline = a->vopts.cmdline;
+	s.tree = a->vopts.tree;
 	for (int p = 0; p < NPANES; p++)
 		if (a->ps[p].sort_name[0]) {
 			snprintf(s.sort[p], sizeof(s.sort[p]), "%s", a->ps[p].sort_name);

@@ -340,6 +340,13 @@ static int act_signal(struct app *a, int ch)
 	return sigmenu_open(a);
 }
 
+static int act_tree(struct app *a, int ch)
+{
+	(void)ch;
+	a->vopts.tree = !a->vopts.tree;
+	return R_REBUILD;
+}
+
 static int act_cmdline(struct app *a, int ch)
 {
 	(void)ch;
@@ -435,6 +442,7 @@ static const struct binding table[] = {
 	{ { 'R' }, "R", NULL, "record the live view to a new file / stop", act_record },
 	{ { 's' }, "s", "Snap", "snapshot all panes to JSON", act_snapshot },
 	{ { 't' }, "t", "Theme", "next theme", act_theme },
+	{ { KEY_F(5), 'T' }, "F5 T", NULL, "cpu: processes as a tree, each under its parent / a list", act_tree },
 	{ { 'a' }, "a", NULL, "cpu: COMMAND as the full command line (arguments) / the name", act_cmdline },
 	{ { 'm' }, "m", NULL, "header meters (CPUs, load, memory, pressure) on / off", act_header },
 	{ { 'k', KEY_F(9) }, "k F9", NULL, "send a signal to the selected process (asks first)", act_signal },

@@ -265,6 +265,7 @@ int main(int argc, char **argv)
 	a.delay = a.opt.delay;
 	a.header = settings.header != 0;
 	a.vopts.cmdline = settings.cmdline == 1;
+	a.vopts.tree = settings.tree == 1;
 	a.pane = a.opt.view;
 	app_view_changed(&a);
 	a.help_ps.sort_col = -1; /* in key-table order, no sort marker */

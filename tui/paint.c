@@ -95,7 +95,7 @@ static void draw_table(struct app *a, int y, int rows)
 	memset(a->map.col_w, 0, sizeof(a->map.col_w));
 	for (int c = 0, x = 0; c < t->ncol && x < COLS; c++) {
 		char name[64];
-		bool sorted = c == ps->sort_col;
+		bool sorted = c == ps->sort_col && !t->fixed_order;
 
 		if (!w[c])
 			continue;

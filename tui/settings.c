@@ -15,7 +15,7 @@ void settings_init(struct settings *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->pane = -1;
-	s->header = s->mouse = s->cmdline = -1;
+	s->header = s->mouse = s->cmdline = s->tree = -1;
 	for (int p = 0; p < NPANES; p++)
 		s->reverse[p] = -1;
 }
@@ -37,13 +37,20 @@ static int pane_key(const char *key, const char *prefix)
 	return strncmp(key, prefix, n) ? -1 : pane_id_by_name(key + n);
 }
 
+/* the on / off settings, by key */
+static int *toggle(struct settings *s, const char *key)
+{
+	return !strcmp(key, "header") ? &s->header : !strcmp(key, "mouse") ? &s->mouse
+	     : !strcmp(key, "cmdline") ? &s->cmdline : !strcmp(key, "tree") ? &s->tree : NULL;
+}
+
 static const char *setting_line(void *ctx, const char *s, size_t n, char *msg, size_t msglen)
 {
 	struct settings *out = ctx;
 	const char *start, *end, *eq, *why;
 	char key[64], val[256], q[32];
 	size_t kn, vn;
-	int p, b;
+	int p, b, *flag;
 
 	if ((why = conf_content(s, n, &start, &end)))
 		return why;
@@ -83,11 +90,10 @@ static const char *setting_line(void *ctx, const char *s, size_t n, char *msg, s
 		if (e == val || *e || !(d >= 0.1 && d <= 3600))
 			return snprintf(msg, msglen, "bad delay '%s' (0.1 to 3600)", q), msg;
 		out->delay = d;
-	} else if (!strcmp(key, "header") || !strcmp(key, "mouse") || !strcmp(key, "cmdline")) {
+	} else if ((flag = toggle(out, key))) {
 		if ((b = on_off(val)) < 0)
 			return snprintf(msg, msglen, "'%s' is not on or off", q), msg;
-		*(!strcmp(key, "header") ? &out->header : !strcmp(key, "mouse") ? &out->mouse
-										 : &out->cmdline) = b;
+		*flag = b;
 	} else if ((p = pane_key(key, "sort.")) >= 0) {
 		if (!vn || vn >= SETTING_NAME_MAX)
 			return "bad column name";
@@ -136,6 +142,8 @@ char *settings_format(const struct settings *s)
 		fprintf(f, "mouse = %s\n", s->mouse ? "on" : "off");
 	if (s->cmdline >= 0)
 		fprintf(f, "cmdline = %s\n", s->cmdline ? "on" : "off");
+	if (s->tree >= 0)
+		fprintf(f, "tree = %s\n", s->tree ? "on" : "off");
 	for (int p = 0; p < NPANES; p++) {
 		if (s->sort[p][0])
 			fprintf(f, "sort.%s = %s\n", pane_name(p), s->sort[p]);

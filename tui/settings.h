@@ -6,6 +6,7 @@
  *   delay = 1              seconds
  *   header = on            the header above the panes (m)
  *   cmdline = off          the cpu pane's COMMAND: full command lines (a)
+ *   tree = off             the cpu pane as a process tree (F5)
  *   mouse = on             mouse reports (--no-mouse)
  *   sort.cpu = CPU%        a pane's sort column, by its header name
  *   reverse.cpu = off      and its order
@@ -27,7 +28,7 @@ struct settings {
 	int pane;                        /* -1: not set */
 	char theme[256];                 /* "": not set */
 	double delay;                    /* 0: not set */
-	int header, mouse, cmdline;      /* -1: not set, else 0 / 1 */
+	int header, mouse, cmdline, tree; /* -1: not set, else 0 / 1 */
 	char sort[NPANES][SETTING_NAME_MAX]; /* "": not set */
 	int reverse[NPANES];             /* -1: not set */
 };

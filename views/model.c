@@ -168,7 +168,7 @@ static int cmp_rows(const void *a, const void *b)
 
 void table_sort(struct table *t, int col, bool reverse)
 {
-	if (col < 0 || col >= t->ncol || t->nrow < 2)
+	if (col < 0 || col >= t->ncol || t->nrow < 2 || t->fixed_order)
 		return;
 	sort_col = col;
 	sort_numeric = t->col[col].numeric;

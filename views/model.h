@@ -47,6 +47,7 @@ struct table {
 	const struct column *col;
 	int ncol;
 	int expand;         /* column that takes the width left, -1 none */
+	bool fixed_order;   /* the rows are in the order the view made (a tree) */
 	struct row *row;
 	int nrow, cap;
 };

@@ -16,6 +16,7 @@ struct view_opts {
 	enum tcp_show tcp_show; /* which connections the tcp pane lists */
 	bool sys_procs;         /* the sys pane lists processes, not syscalls */
 	bool cmdline;           /* the cpu pane's COMMAND is the full command line */
+	bool tree;              /* the cpu pane's rows as a process tree */
 	/* what the screen can show: columns (0: not a screen, e.g. --batch)
 	 * and whether it draws block graphics (tui/term.h) */
 	int width;

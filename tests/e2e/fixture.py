@@ -33,13 +33,14 @@ def processes(i):
         dict(pid=HOT, comm="fx-hot", uid=0, threads=4, cpu_pct=90 + i * 0.5,
              cgroup="/system.slice/fx-hot.service",
              cmdline="/usr/sbin/fx-hot --workers=4 --listen 0.0.0.0:443"),
-        dict(pid=NEEDLE, comm="fx-needle", uid=1000, threads=1, cpu_pct=0.1,
+        dict(pid=NEEDLE, comm="fx-needle", uid=1000, threads=1, cpu_pct=0.1, ppid=HOT,
              cgroup="/user.slice/user-1000.slice/session-3.scope"),
         dict(pid=WIDE, comm="fx-\u00e9l\u00e8ve", uid=65534, threads=1, cpu_pct=0.2,
              cgroup="/system.slice/docker-0123456789abcdef0123456789abcdef.scope"),
     ]
     for k in range(30):
         rows.append(dict(pid=2000 + k, comm="fx-web-%02d" % k, uid=33, threads=2,
+                         ppid=2000 if k else 1,
                          cpu_pct=round(40 - k * 1.25, 2),
                          cgroup="/system.slice/fx-web.service"))
     for r in rows:

@@ -21,6 +21,13 @@ check "$AT: memory, swap, pressure (no io PSI recorded)" \
 	screen_has '^Mem 1\.00GiB/4\.00GiB  Swap 0B/1\.00GiB  PSI cpu 12\.5% mem 0\.0%$'
 check "$AT: the meters in colour (capture-pane -e)" \
 	eval "screen -e | grep -m1 '0\\[' | grep -q $'\e\\[[0-9;]*3[0-9]m█'"
+tm send-keys F5 Home
+check "F5: the tree, each process under its parent" \
+	eval "wait_for '^ +2000 www-data .* fx-web-00 ' 3 && screen | grep -A1 ' fx-web-00 ' | tail -1 |
+	grep -q '^ *2001 www-data .* ├─ fx-web-01 '"
+check "and the header shows no sort column" eval "! screen_has 'CPU%▼'"
+tm send-keys T Home
+check "T: the list again, sorted" wait_for '^ +PID +USER +THR +CPU%▼ ' 3
 tm send-keys a
 check "a: COMMAND LINE, the recorded arguments, to the edge" \
 	wait_for '^ +4242 root +4 +90\.0 +900\.0ms /usr/sbin/fx-hot --workers=4 --listen 0\.0\.$' 3

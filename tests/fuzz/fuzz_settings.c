@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (settings_parse(text, strlen(text), &back, NULL, NULL) != 0 || back.pane != s.pane ||
 	    strcmp(back.theme, s.theme) || back.header != s.header || back.mouse != s.mouse ||
-	    back.delay != s.delay || back.cmdline != s.cmdline)
+	    back.delay != s.delay || back.cmdline != s.cmdline || back.tree != s.tree)
 		abort();
 	for (int p = 0; p < NPANES; p++)
 		if (strcmp(back.sort[p], s.sort[p]) || back.reverse[p] != s.reverse[p])
