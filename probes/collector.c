@@ -8,7 +8,7 @@
 #include <time.h>
 #include "probes/system.h"
 #include "probes/users.h"
-#include "probes/cmdline.h"
+#include "probes/proctrack.h"
 #include "probes/cgroup.h"
 #include "probes/collector.h"
 #include "probes/filter.h"
@@ -128,7 +128,7 @@ void collector_free(struct collector *c)
 	filter_close(c->filter);
 	system_reader_free(c->system);
 	users_free();
-	cmdline_free();
+	proctrack_free();
 	cgroup_cache_free();
 	free(c);
 }
@@ -177,7 +177,7 @@ int collector_collect(struct collector *c, struct snapshot *s)
 		}
 	}
 	users_fill(s);
-	cmdline_fill(s);
+	proctrack_fill(s);
 	return err;
 }
 

@@ -12,9 +12,11 @@
 #include "probes/pane_list.h"
 #include "probes/system.h"
 
+#define CPU_TREND 8     /* refreshes of CPU history each process row carries */
+
 struct cpu_row {
 	uint32_t pid;
-	uint32_t ppid;       /* its parent when first seen (probes/cmdline.h); 0 unknown */
+	uint32_t ppid;       /* its parent when first seen (probes/proctrack.h); 0 unknown */
 	uint32_t uid;
 	uint32_t threads;
 	uint64_t oncpu_ns;   /* in the last interval */
@@ -23,7 +25,9 @@ struct cpu_row {
 	char comm[16];
 	char user[32];       /* uid's name (its number when unknown) */
 	char *cgroup;        /* path below the cgroup2 mount, owned */
-	char *cmdline;       /* the full command line (probes/cmdline.h), owned */
+	char *cmdline;       /* the full command line (probes/proctrack.h), owned */
+	float trend[CPU_TREND]; /* % of a CPU in the last refreshes it ran in, oldest first */
+	uint8_t ntrend;      /* how many of them are known (the newest ones) */
 };
 
 struct cpu_snap {

@@ -1,11 +1,12 @@
 /* Pane 1: on-CPU time per process over the last interval. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "views/view.h"
 
-enum { COL_PID, COL_USER, COL_THR, COL_CPU, COL_ONCPU, COL_COMM, COL_CGROUP, NCOL };
+enum { COL_PID, COL_USER, COL_THR, COL_CPU, COL_ONCPU, COL_TREND, COL_COMM, COL_CGROUP, NCOL };
 
 /* the columns both layouts share */
 #define PROCESS_COLS                                                    \
@@ -13,7 +14,8 @@ enum { COL_PID, COL_USER, COL_THR, COL_CPU, COL_ONCPU, COL_COMM, COL_CGROUP, NCO
 	[COL_USER] = { "USER", USER_COLS, ALIGN_LEFT, false, 2 },       \
 	[COL_THR] = { "THR", 4, ALIGN_RIGHT, true, 1 },                 \
 	[COL_CPU] = { "CPU%", 6, ALIGN_RIGHT, true, 0 },                \
-	[COL_ONCPU] = { "ONCPU", 8, ALIGN_RIGHT, true, 4 }
+	[COL_ONCPU] = { "ONCPU", 8, ALIGN_RIGHT, true, 4 },             \
+	[COL_TREND] = { "TREND", CPU_TREND, ALIGN_LEFT, false, 5 }
 
 static const struct column cols[NCOL] = {
 	PROCESS_COLS,
@@ -26,6 +28,33 @@ static const struct column cols_cmdline[COL_CGROUP] = {
 	PROCESS_COLS,
 	[COL_COMM] = { "COMMAND LINE", 15, ALIGN_LEFT, false, 0 },
 };
+
+/* The row's last refreshes as a sparkline, oldest at the left, on a scale
+ * of one CPU (or of its busiest refresh, past one CPU); blanks for the
+ * refreshes before it was seen. */
+static void trend(char *buf, size_t len, const struct cpu_row *r, bool blocks)
+{
+	static const char *const spark[8] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
+	static const char ascii[] = "_.:-=+*#";
+	float top = 100;
+	size_t n = 0;
+	int known = r->ntrend < CPU_TREND ? r->ntrend : CPU_TREND;
+
+	for (int i = CPU_TREND - known; i < CPU_TREND; i++)
+		top = r->trend[i] > top ? r->trend[i] : top;
+	buf[0] = '\0';
+	for (int i = 0; i < CPU_TREND && n + 4 < len; i++) {
+		float v = r->trend[i] > 0 ? r->trend[i] : 0;
+		int level = (int)lroundf(v / top * 7);
+
+		if (i < CPU_TREND - known)
+			n += snprintf(buf + n, len - n, " ");
+		else if (blocks)
+			n += snprintf(buf + n, len - n, "%s", spark[level]);
+		else
+			n += snprintf(buf + n, len - n, "%c", ascii[level]);
+	}
+}
 
 static void add_row(struct pane_model *m, const struct cpu_row *r, const struct view_opts *o,
 		    const char *indent)
@@ -40,6 +69,8 @@ static void add_row(struct pane_model *m, const struct cpu_row *r, const struct 
 	table_cell(&m->table, r->pct, "%.1f", r->pct);
 	fmt_duration_ns(buf, sizeof(buf), r->oncpu_ns);
 	table_cell(&m->table, r->oncpu_ns, "%s", buf);
+	trend(buf, sizeof(buf), r, o->blocks);
+	table_cell(&m->table, 0, "%s", buf);
 	if (o->cmdline) {
 		table_cell(&m->table, 0, "%s%s", indent, r->cmdline ? r->cmdline : r->comm);
 		return;
@@ -226,12 +257,36 @@ static cJSON *cpu_json(const struct snapshot *s, bool history)
 		json_num(p, "uid", r->uid);
 		if (r->ppid)
 			json_num(p, "ppid", r->ppid);
+		if (r->ntrend) {
+			cJSON *t = cJSON_AddArrayToObject(p, "trend");
+			int known = r->ntrend < CPU_TREND ? r->ntrend : CPU_TREND;
+
+			for (int k = CPU_TREND - known; k < CPU_TREND; k++)
+				cJSON_AddItemToArray(t, cJSON_CreateNumber(r->trend[k]));
+		}
 		json_add_text(p, "user", r->user);
 		json_num(p, "threads", r->threads);
 		cJSON_AddItemToArray(arr, p);
 	}
 	cJSON_AddItemToObject(o, "processes", arr);
 	return o;
+}
+
+/* "trend": the newest last; more than CPU_TREND keeps the newest */
+static void trend_parse(const cJSON *arr, struct cpu_row *r)
+{
+	int n = cJSON_GetArraySize(arr), k = 0;
+	const cJSON *v;
+
+	if (n > CPU_TREND)
+		n = CPU_TREND;
+	cJSON_ArrayForEach(v, arr) {
+		if (k++ < cJSON_GetArraySize(arr) - n)
+			continue;
+		r->trend[CPU_TREND - n + r->ntrend++] =
+			cJSON_IsNumber(v) && isfinite(v->valuedouble)
+				? (float)fmin(fmax(v->valuedouble, 0), 1e6) : 0;
+	}
 }
 
 static int cpu_parse(const cJSON *o, struct snapshot *s)
@@ -251,6 +306,7 @@ static int cpu_parse(const cJSON *o, struct snapshot *s)
 		r->pid = json_get_u32(it, "pid");
 		r->uid = json_get_u32(it, "uid");
 		r->ppid = json_get_u32(it, "ppid");
+		trend_parse(json_get_array(it, "trend"), r);
 		user_from(it, r->uid, r->user, sizeof(r->user));
 		r->threads = json_get_u32(it, "threads");
 		r->oncpu_ns = json_get_u64(it, "oncpu_ns");

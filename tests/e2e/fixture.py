@@ -32,7 +32,8 @@ def processes(i):
     rows = [
         dict(pid=HOT, comm="fx-hot", uid=0, threads=4, cpu_pct=90 + i * 0.5,
              cgroup="/system.slice/fx-hot.service",
-             cmdline="/usr/sbin/fx-hot --workers=4 --listen 0.0.0.0:443"),
+             cmdline="/usr/sbin/fx-hot --workers=4 --listen 0.0.0.0:443",
+             trend=[90 + j * 0.5 for j in range(max(0, i - 7), i + 1)]),
         dict(pid=NEEDLE, comm="fx-needle", uid=1000, threads=1, cpu_pct=0.1, ppid=HOT,
              cgroup="/user.slice/user-1000.slice/session-3.scope"),
         dict(pid=WIDE, comm="fx-\u00e9l\u00e8ve", uid=65534, threads=1, cpu_pct=0.2,
@@ -45,6 +46,8 @@ def processes(i):
                          cgroup="/system.slice/fx-web.service"))
     for r in rows:
         r["oncpu_ns"] = int(r["cpu_pct"] * 1e7)
+        if r["pid"] != HOT:  # its share is the same every frame
+            r["trend"] = [r["cpu_pct"]] * min(i + 1, 8)
         r["user"] = USERS[r["uid"]]
     return rows
 

@@ -30,18 +30,18 @@ tm send-keys T Home
 check "T: the list again, sorted" wait_for '^ +PID +USER +THR +CPU%▼ ' 3
 tm send-keys a
 check "a: COMMAND LINE, the recorded arguments, to the edge" \
-	wait_for '^ +4242 root +4 +90\.0 +900\.0ms /usr/sbin/fx-hot --workers=4 --listen 0\.0\.$' 3
-check "a row with none recorded shows its name" screen_has '^ +2000 www-data +2 +40\.0 +400\.0ms fx-web-00 *$'
-check "and the header says which" screen_has '^ +PID +USER +THR +CPU%▼ +ONCPU +COMMAND LINE *$'
+	wait_for '^ +4242 root +4 +90\.0 +900\.0ms +▇ /usr/sbin/fx-hot --workers=4 --li$' 3
+check "a row with none recorded shows its name" screen_has '^ +2000 www-data +2 +40\.0 +400\.0ms +▄ fx-web-00 *$'
+check "and the header says which" screen_has '^ +PID +USER +THR +CPU%▼ +ONCPU +TREND +COMMAND LINE *$'
 tm send-keys a
-check "a again: the name and the cgroup" wait_for '^ +PID +USER +THR +CPU%▼ +ONCPU +COMMAND +CGROUP' 3
+check "a again: the name and the cgroup" wait_for '^ +PID +USER +THR +CPU%▼ +ONCPU +TREND +COMMAND +CGROUP' 3
 tm send-keys m
 check "m hides the header" wait_gone '^Load ' 3
 check "and the pane moves up under the tabs" eval "screen | sed -n 2p | grep -q '^CPU 16 cpus'"
 tm send-keys m
 check "m shows it again" wait_for '^Load 1\.50' 3
-check "$AT: the cpu header, sorted by CPU%" screen_has '^ +PID +USER +THR +CPU%▼ +ONCPU +COMMAND +CGROUP'
-check "$AT: the busiest process on top" screen_has '^ +4242 root +4 +90\.0 +900\.0ms fx-hot +/system\.slice/fx-hot\.servi$'
+check "$AT: the cpu header, sorted by CPU%" screen_has '^ +PID +USER +THR +CPU%▼ +ONCPU +TREND +COMMAND +CGROUP'
+check "$AT: the busiest process on top" screen_has '^ +4242 root +4 +90\.0 +900\.0ms +▇ fx-hot +/system\.slice/fx-$'
 check "$AT: the key line at the bottom" eval "screen | tail -1 | grep -q '^pPid cCgroup xClear'"
 check "$AT: a long cgroup is cut to the width" eval "! screen | grep -q '.\{81\}'"
 tm send-keys 2
@@ -69,6 +69,9 @@ check "] the next frame: its own numbers" wait_for '^ +4242 root +4 +90\.5 ' 3
 check "and the status line follows" screen_has 'frame 2/20'
 tm send-keys '}'
 check "} a minute on: the last frame" wait_for 'frame 20/20' 3
+check "TREND: eight refreshes of CPU, a steady one level, a rising one to the top" \
+	eval "screen_has '^ +4242 root +4 +99\\.5 +995\\.0ms ████████ fx-hot ' &&
+	screen_has '^ +2000 www-data +2 +40\\.0 +400\\.0ms ▄{8} fx-web-00 '"
 tm send-keys '{'
 check "{ a minute back: the first" wait_for 'frame 1/20' 3
 tm send-keys b
@@ -207,6 +210,7 @@ LANG_E2E=C start_shell 80 24
 type_line "$run; echo EXIT=\$?"
 check "LANG=C: drawn" wait_for '^ REPLAY 10:00:00' 10
 check "LANG=C: no byte outside ASCII on screen" eval "! screen | LC_ALL=C grep -q '[^ -~]'"
+check "LANG=C: TREND in characters" screen_has '^ +2000 www-data +2 +40\.0 +400\.0ms +- fx-web-00 '
 tm send-keys 2
 check "LANG=C: runq bars in characters" wait_for '^   4\.0us \.\. 8\.0us +30 \|\*{40}$' 3
 check "LANG=C: no byte outside ASCII on the runq pane" eval "! screen | LC_ALL=C grep -q '[^ -~]'"

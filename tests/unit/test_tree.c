@@ -12,7 +12,7 @@
 #include <cmocka.h>
 #include "views/view.h"
 
-enum { COMM = 5 }; /* the COMMAND column */
+enum { COMM = 6 }; /* the COMMAND column */
 
 static void build(struct cpu_row *rows, size_t n, bool blocks, struct pane_model *m)
 {

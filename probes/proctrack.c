@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "probes/cmdline.h"
+#include "probes/proctrack.h"
 #include "probes/snapshot.h"
 
 /* what is kept of a command line: the screen shows less */
@@ -13,6 +13,8 @@ struct entry {
 	uint32_t pid, ppid;
 	char comm[16];
 	char *cmd;
+	float trend[CPU_TREND];
+	uint8_t ntrend;
 };
 
 /* the processes of the last refresh, by pid */
@@ -80,7 +82,7 @@ static uint32_t read_ppid(uint32_t pid)
 	return stat_ppid(buf);
 }
 
-void cmdline_fill(struct snapshot *s)
+void proctrack_fill(struct snapshot *s)
 {
 	struct entry *next = s->cpu.n ? calloc(s->cpu.n, sizeof(*next)) : NULL;
 	size_t n = 0;
@@ -95,29 +97,36 @@ void cmdline_fill(struct snapshot *s)
 			cmd = old->cmd;
 			old->cmd = NULL; /* moved on */
 			r->ppid = old->ppid;
+			memcpy(r->trend, old->trend + 1, sizeof(r->trend) - sizeof(r->trend[0]));
+			r->ntrend = old->ntrend < CPU_TREND ? old->ntrend + 1 : CPU_TREND;
 		} else {
 			cmd = read_cmdline(r->pid, r->comm);
 			r->ppid = read_ppid(r->pid);
+			memset(r->trend, 0, sizeof(r->trend));
+			r->ntrend = 1;
 		}
+		r->trend[CPU_TREND - 1] = (float)r->pct; /* oldest first, this refresh last */
 		free(r->cmdline);
 		r->cmdline = cmd ? strdup(cmd) : NULL;
 		if (next && cmd) {
 			next[n].pid = r->pid;
 			next[n].ppid = r->ppid;
+			memcpy(next[n].trend, r->trend, sizeof(r->trend));
+			next[n].ntrend = r->ntrend;
 			memcpy(next[n].comm, r->comm, sizeof(next[n].comm));
 			next[n++].cmd = (char *)cmd;
 		} else {
 			free((char *)cmd);
 		}
 	}
-	cmdline_free();
+	proctrack_free();
 	cache = next;
 	ncache = n;
 	if (ncache)
 		qsort(cache, ncache, sizeof(*cache), by_pid);
 }
 
-void cmdline_free(void)
+void proctrack_free(void)
 {
 	for (size_t i = 0; i < ncache; i++)
 		free(cache[i].cmd);
