@@ -129,6 +129,7 @@ void collector_free(struct collector *c)
 	system_reader_free(c->system);
 	users_free();
 	proctrack_free();
+	proctrack_free_owners();
 	cgroup_cache_free();
 	free(c);
 }
@@ -178,6 +179,7 @@ int collector_collect(struct collector *c, struct snapshot *s)
 	}
 	users_fill(s);
 	proctrack_fill(s);
+	proctrack_owners(s);
 	return err;
 }
 

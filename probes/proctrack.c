@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "probes/procfs.h"
 #include "probes/proctrack.h"
 #include "probes/snapshot.h"
 
@@ -20,6 +21,11 @@ struct entry {
 /* the processes of the last refresh, by pid */
 static struct entry *cache;
 static size_t ncache;
+
+/* the owners' cgroups of the last refresh, by pid: a connection's owner
+ * is read from /proc once, not every refresh */
+static struct pid_cgroup *owners;
+static size_t nowners;
 
 static int by_pid(const void *a, const void *b)
 {
@@ -133,4 +139,69 @@ void proctrack_free(void)
 	free(cache);
 	cache = NULL;
 	ncache = 0;
+}
+
+void proctrack_free_owners(void)
+{
+	for (size_t i = 0; i < nowners; i++)
+		free(owners[i].path);
+	free(owners);
+	owners = NULL;
+	nowners = 0;
+}
+
+static int by_owner(const void *a, const void *b)
+{
+	uint32_t x = ((const struct pid_cgroup *)a)->pid, y = ((const struct pid_cgroup *)b)->pid;
+
+	return (x > y) - (x < y);
+}
+
+static bool has_cpu_row(const struct snapshot *s, uint32_t pid)
+{
+	for (size_t i = 0; i < s->cpu.n; i++)
+		if (s->cpu.rows[i].pid == pid)
+			return true;
+	return false;
+}
+
+void proctrack_owners(struct snapshot *s)
+{
+	struct pid_cgroup *next = calloc(s->tcp.n + 1, sizeof(*next));
+	size_t n = 0;
+
+	for (size_t i = 0; next && i < s->tcp.n; i++) {
+		uint32_t pid = s->tcp.rows[i].pid;
+		struct pid_cgroup key = { .pid = pid }, *old;
+		char path[4096];
+		bool seen = false;
+
+		for (size_t k = 0; k < n && !seen; k++)
+			seen = next[k].pid == pid;
+		if (!pid || seen || has_cpu_row(s, pid))
+			continue;
+		old = nowners ? bsearch(&key, owners, nowners, sizeof(key), by_owner) : NULL;
+		if (old && old->path) {
+			next[n].path = old->path;
+			old->path = NULL;
+		} else if (!procfs_cgroup(pid, path, sizeof(path))) {
+			next[n].path = strdup(path);
+		}
+		if (next[n].path)
+			next[n++].pid = pid;
+	}
+	for (size_t i = 0; i < nowners; i++)
+		free(owners[i].path);
+	free(owners);
+	owners = next;
+	nowners = n;
+	if (n)
+		qsort(owners, n, sizeof(*owners), by_owner);
+	/* the snapshot gets its own copy: it may outlive this refresh */
+	s->owners = n ? calloc(n, sizeof(*s->owners)) : NULL;
+	for (size_t i = 0; s->owners && i < n; i++) {
+		s->owners[s->nowners].pid = owners[i].pid;
+		if ((s->owners[s->nowners].path = strdup(owners[i].path)))
+			s->nowners++;
+	}
 }

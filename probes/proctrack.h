@@ -19,5 +19,9 @@ void proctrack_fill(struct snapshot *s);
  * (which may hold spaces and parentheses itself); 0 when unknown. */
 unsigned stat_ppid(const char *stat);
 void proctrack_free(void);
+/* The owners' cgroups of the connections whose owner has no cpu row
+ * (s->owners), from /proc, read once per owner. */
+void proctrack_owners(struct snapshot *s);
+void proctrack_free_owners(void);
 
 #endif

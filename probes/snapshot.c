@@ -45,6 +45,11 @@ void snapshot_free(struct snapshot *s)
 	free(s->exec.recs);
 	s->exec.recs = NULL;
 	s->exec.n = 0;
+	for (size_t i = 0; i < s->nowners; i++)
+		free(s->owners[i].path);
+	free(s->owners);
+	s->owners = NULL;
+	s->nowners = 0;
 }
 
 void exec_rec_put(struct exec_rec *r)
@@ -56,4 +61,33 @@ void exec_rec_put(struct exec_rec *r)
 	free(r->argv);
 	free(r->filename);
 	free(r);
+}
+
+static int owner_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const struct pid_cgroup *)a)->pid, y = ((const struct pid_cgroup *)b)->pid;
+
+	return (x > y) - (x < y);
+}
+
+const char *snapshot_cgroup_of(const struct snapshot *s, uint32_t pid)
+{
+	struct pid_cgroup key = { .pid = pid }, *o;
+
+	for (size_t i = 0; i < s->cpu.n; i++)
+		if (s->cpu.rows[i].pid == pid)
+			return s->cpu.rows[i].cgroup;
+	o = s->nowners ? bsearch(&key, s->owners, s->nowners, sizeof(key), owner_cmp) : NULL;
+	return o ? o->path : NULL;
+}
+
+void snapshot_set_owners(struct snapshot *s, struct pid_cgroup *v, size_t n)
+{
+	for (size_t i = 0; i < s->nowners; i++)
+		free(s->owners[i].path);
+	free(s->owners);
+	if (n)
+		qsort(v, n, sizeof(*v), owner_cmp);
+	s->owners = v;
+	s->nowners = n;
 }

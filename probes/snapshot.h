@@ -155,12 +155,21 @@ struct tcp_snap {
 	char note[NOTE_LEN];
 };
 
+/* A process's cgroup v2 path, for the owners of connections that did not
+ * run in the interval (so have no cpu row to say it). */
+struct pid_cgroup {
+	uint32_t pid;
+	char *path;              /* owned */
+};
+
 struct snapshot {
 	bool baseline;          /* first reading: no interval yet */
 	double interval_s;      /* measured length of the interval */
 	struct timespec wall;   /* CLOCK_REALTIME when it was taken */
 	char error[NPANES][NOTE_LEN]; /* non-empty: the pane is unavailable, and why */
 	struct system_snap system;    /* the header's figures of the machine */
+	size_t nowners;
+	struct pid_cgroup *owners;    /* by pid */
 	struct cpu_snap cpu;
 	struct runq_snap runq;
 	struct sys_snap sys;
@@ -169,6 +178,12 @@ struct snapshot {
 };
 
 void snapshot_free(struct snapshot *s);
+/* The cgroup path of pid: from its cpu row, else from the owners table;
+ * NULL when neither knows it. */
+const char *snapshot_cgroup_of(const struct snapshot *s, uint32_t pid);
+/* Take v (n entries, malloc'd, paths owned) as the owners table, sorted
+ * by pid here. */
+void snapshot_set_owners(struct snapshot *s, struct pid_cgroup *v, size_t n);
 /* A new heat map column of RUNQ_HEAT_COLS, from one interval's histogram
  * folded into powers of two; the oldest scrolls out. */
 void runq_heat_push(uint32_t (*heat)[RUNQ_HEAT_ROWS], int *ncols, const uint64_t *hist);

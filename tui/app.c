@@ -14,6 +14,7 @@
 #include "tui/recorder.h"
 #include "tui/replay.h"
 #include "tui/rowfilter.h"
+#include "views/groups.h"
 #include "tui/settings.h"
 #include "tui/term.h"
 #include "tui/snapfile.h"
@@ -160,6 +161,93 @@ void app_json_meta(const struct app *a, struct json_meta *m)
 	if (!*m->cgroup)
 		m->cgroup = NULL;
 	m->history = false;
+}
+
+static int column_named(const struct table *t, const char *name)
+{
+	for (int c = 0; c < t->ncol; c++)
+		if (!strcmp(t->col[c].name, name))
+			return c;
+	return -1;
+}
+
+int app_drill_in(struct app *a)
+{
+	struct pane_state *ps = &a->ps[a->pane];
+	const struct table *t = &a->model.table;
+	struct drill d;
+	char err[NOTE_LEN], text[4200];
+	const struct row *row;
+	int col;
+
+	if (a->help || !t->nrow)
+		return R_NONE;
+	row = &t->row[ps->selected];
+	memset(&d, 0, sizeof(d));
+	snprintf(d.cgroup, sizeof(d.cgroup), "%s", a->cgroup);
+	memcpy(d.pids, a->pids, a->npids * sizeof(*a->pids));
+	d.npids = a->npids;
+	d.group = a->vopts.group;
+	d.pane = a->pane;
+	d.ps = *ps;
+	if (a->vopts.group) {
+		const char *path, *mnt = cgroup_mount();
+
+		if ((col = column_named(t, GROUP_PATH_COLUMN)) < 0 || !(path = row->cell[col]))
+			return R_NONE;
+		if (!strcmp(path, "?")) {
+			log_msg("the cgroup of these is not known");
+			return R_REDRAW;
+		}
+		/* live, a path below the mount; a replay's rows know no mount */
+		snprintf(text, sizeof(text), "%s%s", a->replay || !mnt ? "" : mnt,
+			 a->replay || strcmp(path, "/") ? path : "");
+		if (app_set_cgroup(a, text, err, sizeof(err))) {
+			log_msg("%s", err);
+			return R_REDRAW;
+		}
+		snprintf(d.label, sizeof(d.label), "%s", row->cell[0] ? row->cell[0] : path);
+		a->vopts.group = GROUP_OFF;
+	} else {
+		if (!row->pid)
+			return R_NONE;
+		snprintf(text, sizeof(text), "%u", row->pid);
+		if (app_set_pids(a, text, err, sizeof(err))) {
+			log_msg("%s", err);
+			return R_REDRAW;
+		}
+		if (a->pane == PANE_SYS && !a->replay) /* a recording has no per-process table */
+			a->vopts.sys_procs = false; /* show the process's own syscalls */
+		snprintf(d.label, sizeof(d.label), "pid %u", row->pid);
+	}
+	if (a->ndrill == DRILL_MAX) { /* the oldest goes: the way back is that long */
+		memmove(a->drill, a->drill + 1, (DRILL_MAX - 1) * sizeof(*a->drill));
+		a->ndrill--;
+	}
+	a->drill[a->ndrill++] = d;
+	return R_REBUILD;
+}
+
+int app_drill_out(struct app *a)
+{
+	char err[NOTE_LEN], list[MAX_FILTER_PIDS * 12] = "";
+	struct drill *d;
+	size_t len = 0;
+
+	if (!a->ndrill) {
+		log_msg("nothing to go back to (Enter on a group or a process goes in)");
+		return R_REDRAW;
+	}
+	d = &a->drill[--a->ndrill];
+	for (size_t i = 0; i < d->npids; i++)
+		len += snprintf(list + len, sizeof(list) - len, "%s%u", i ? "," : "", d->pids[i]);
+	if (app_set_pids(a, list, err, sizeof(err)) || app_set_cgroup(a, d->cgroup, err, sizeof(err)))
+		log_msg("%s", err);
+	a->vopts.group = d->group;
+	a->pane = d->pane;
+	a->ps[d->pane] = d->ps;
+	app_view_changed(a);
+	return R_REBUILD;
 }
 
 bool app_replay_filtered(const struct app *a)

@@ -27,6 +27,20 @@ struct pane_state {
 
 enum prompt_kind { PROMPT_NONE, PROMPT_PID, PROMPT_CGROUP, PROMPT_SEARCH, PROMPT_TIME, PROMPT_ROWS };
 
+/* Enter into a group or a process pushes what was on screen; Backspace
+ * pops it back: the filter, the grouping and the pane's sort and
+ * selection. */
+#define DRILL_MAX 8
+struct drill {
+	char label[64];               /* for the breadcrumb */
+	char cgroup[512];
+	unsigned pids[MAX_FILTER_PIDS];
+	size_t npids;
+	int group;
+	int pane;
+	struct pane_state ps;
+};
+
 /* Where paint put things, for the mouse (tui/mouse.c). */
 #define SCREEN_MAX_COLS 16
 struct screen_map {
@@ -75,6 +89,8 @@ struct app {
 	unsigned pids[MAX_FILTER_PIDS];
 	size_t npids;
 	char cgroup[512];
+	struct drill drill[DRILL_MAX];
+	int ndrill;
 	struct signal_menu sigmenu;
 	struct menu menu;             /* k, F6: open over the pane */
 	struct screen_map map;        /* set by paint */
@@ -124,6 +140,11 @@ int app_parse_time(const struct app *a, const char *text, uint64_t *want, char *
 		   size_t errlen);
 /* R: start recording the live view to a new file, or stop. */
 void app_toggle_record(struct app *a);
+/* Enter on the selected row: a group (g) filters to its cgroup, a process
+ * to its pid; either is pushed on the drill stack. Returns reactions. */
+int app_drill_in(struct app *a);
+/* Backspace: back to what was on screen before the last drill. */
+int app_drill_out(struct app *a);
 /* A replay with the user's own filter on its rows. */
 bool app_replay_filtered(const struct app *a);
 int app_set_pids(struct app *a, const char *text, char *err, size_t errlen);

@@ -10,6 +10,7 @@
 #include "tui/replay.h"
 #include "tui/rowfilter.h"
 #include "tui/sigmenu.h"
+#include "views/groups.h"
 #include "probes/cgroup.h"
 #include "probes/procfs.h"
 #include "tui/theme.h"
@@ -95,17 +96,27 @@ static int act_hscroll(struct app *a, int ch)
 
 static int act_enter(struct app *a, int ch)
 {
-	char buf[16], err[NOTE_LEN];
-	struct pane_state *ps = cur(a);
+	(void)ch;
+	return app_drill_in(a);
+}
+
+static int act_back(struct app *a, int ch)
+{
+	(void)ch;
+	return app_drill_out(a);
+}
+
+static int act_group(struct app *a, int ch)
+{
+	static const char *const what[] = { "off", "by cgroup", "by slice" };
 
 	(void)ch;
-	if (!a->model.table.nrow || !a->model.table.row[ps->selected].pid)
-		return R_NONE;
-	snprintf(buf, sizeof(buf), "%u", a->model.table.row[ps->selected].pid);
-	if (app_set_pids(a, buf, err, sizeof(err)))
-		log_msg("%s", err);
-	else if (a->pane == PANE_SYS && !a->replay) /* a recording has no per-process table */
-		a->vopts.sys_procs = false; /* show the process's own syscalls */
+	if (a->pane != PANE_CPU && a->pane != PANE_RUNQ && a->pane != PANE_SYS && a->pane != PANE_TCP) {
+		log_msg("g groups the cpu, runq, sys and tcp panes");
+		return R_REDRAW;
+	}
+	a->vopts.group = (a->vopts.group + 1) % GROUP_LEVELS;
+	log_msg("groups: %s", what[a->vopts.group]);
 	return R_REBUILD;
 }
 
@@ -121,7 +132,7 @@ static int act_enter_cgroup(struct app *a, int ch)
 	if (!a->model.table.nrow || !(pid = a->model.table.row[ps->selected].pid))
 		return R_NONE;
 	if (a->replay) { /* the process ran where it was recorded: its row knows */
-		const char *cg = rowfilter_cgroup_of(&a->snap, pid);
+		const char *cg = snapshot_cgroup_of(&a->snap, pid);
 
 		if (!cg) {
 			log_msg("no cgroup recorded for pid %u (it had no cpu row then)", pid);
@@ -169,6 +180,7 @@ static int act_clear(struct app *a, int ch)
 	app_set_pids(a, "", err, sizeof(err));
 	app_set_cgroup(a, "", err, sizeof(err));
 	a->rows_matching[0] = '\0';
+	a->ndrill = 0; /* nothing to go back to */
 	log_msg("filters cleared");
 	return R_REBUILD;
 }
@@ -423,7 +435,9 @@ static const struct binding table[] = {
 	  NULL, "move the selection / scroll; End follows a stream", act_move },
 	{ { KEY_LEFT, KEY_RIGHT }, "Left Right", NULL, "scroll the table sideways when columns do not fit",
 	  act_hscroll },
-	{ { '\n', '\r', KEY_ENTER }, "Enter", NULL, "filter to the selected process", act_enter },
+	{ { '\n', '\r', KEY_ENTER }, "Enter", NULL, "into the selected group (its cgroup) or process (its pid)", act_enter },
+	{ { KEY_BACKSPACE, 127, 8 }, "Backspace", NULL, "back out of the last Enter: filter, grouping, sort, selection", act_back },
+	{ { 'g' }, "g", NULL, "rows by cgroup; again: by slice; again: processes", act_group },
 	{ { 'C' }, "C", NULL, "filter to the selected process's cgroup", act_enter_cgroup },
 	{ { 'p' }, "p", "Pid", "PID filter prompt (comma list; empty clears)", act_prompt_pid },
 	{ { 'c' }, "c", "Cgroup", "cgroup filter prompt (empty clears)", act_prompt_cgroup },

@@ -179,6 +179,11 @@ static void filter_segs(const struct app *a, struct pane_model *m, const char *l
 
 static void rows_segs(const struct app *a, struct pane_model *m)
 {
+	if (a->ndrill) {
+		model_seg(m, ROLE_STATUS, " | all");
+		for (int i = 0; i < a->ndrill; i++)
+			model_seg(m, ROLE_STATUS, " > %s", a->drill[i].label);
+	}
 	if (a->rows_matching[0])
 		model_seg(m, ROLE_WARN, " | rows matching '%s'", a->rows_matching);
 }

@@ -34,14 +34,6 @@ static bool under(const char *path, const char *cg)
 	return !strncmp(path, cg, n) && (path[n] == '/' || !path[n]);
 }
 
-const char *rowfilter_cgroup_of(const struct snapshot *s, uint32_t pid)
-{
-	for (size_t i = 0; i < s->cpu.n; i++)
-		if (s->cpu.rows[i].pid == pid)
-			return s->cpu.rows[i].cgroup;
-	return NULL;
-}
-
 struct keep {
 	const struct rowfilter *f;
 	char cg[4096];

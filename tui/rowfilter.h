@@ -23,7 +23,5 @@ void rowfilter_cgroup(const char *text, char *out, size_t len);
 /* Drop the rows of processes the filter leaves out, in every pane. A
  * process's cgroup is known from the cpu pane's rows of the same frame. */
 void rowfilter_apply(struct snapshot *s, const struct rowfilter *f);
-/* The cgroup path the frame's cpu rows give pid, or NULL. */
-const char *rowfilter_cgroup_of(const struct snapshot *s, uint32_t pid);
 
 #endif

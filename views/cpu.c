@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "views/groups.h"
 #include "views/view.h"
 
 enum { COL_PID, COL_USER, COL_THR, COL_CPU, COL_ONCPU, COL_TREND, COL_COMM, COL_CGROUP, NCOL };
@@ -226,6 +227,10 @@ static void cpu_build(const struct snapshot *s, const struct view_opts *o, struc
 	model_seg(m, ROLE_DIM, "[");
 	used = model_bar(m, ROLE_BAR, cap > 0 ? busy / cap : 0, 40, o->blocks, '|');
 	model_seg(m, ROLE_DIM, "%*s]", 40 - used, "");
+	if (o->group) {
+		groups_view(s, PANE_CPU, o->group, m);
+		return;
+	}
 	if (o->tree) {
 		model_seg(m, ROLE_DIM, " tree: F5");
 		tree(c, o, m);
@@ -269,6 +274,7 @@ static cJSON *cpu_json(const struct snapshot *s, bool history)
 		cJSON_AddItemToArray(arr, p);
 	}
 	cJSON_AddItemToObject(o, "processes", arr);
+	cJSON_AddItemToObject(o, "groups", groups_json(s, PANE_CPU));
 	return o;
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "probes/histogram.h"
+#include "views/groups.h"
 #include "views/view.h"
 
 enum { COL_PID, COL_COMM, COL_COUNT, COL_P50, COL_P99, COL_MAX, NCOL };
@@ -159,6 +160,11 @@ static void runq_build(const struct snapshot *s, const struct view_opts *o, stru
 	model_seg(m, ROLE_NORMAL, "  max %s", d);
 	histogram(q, o, m);
 	heat_map(q, o, m);
+	if (o->group) {
+		model_line(m);
+		groups_view(s, PANE_RUNQ, o->group, m);
+		return;
+	}
 	for (size_t i = 0; i < q->np; i++) {
 		const struct runq_proc_row *r = &q->procs[i];
 
@@ -241,6 +247,7 @@ static cJSON *runq_json(const struct snapshot *s, bool history)
 			cJSON_AddItemToArray(arr, pair);
 		}
 	}
+	cJSON_AddItemToObject(o, "groups", groups_json(s, PANE_RUNQ));
 	return o;
 }
 

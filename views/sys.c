@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "views/groups.h"
 #include "views/view.h"
 
 enum { COL_NR, COL_NAME, COL_RATE, COL_COUNT, COL_ERR, COL_AVG, COL_MAX, NCOL };
@@ -68,6 +69,11 @@ static void sys_build(const struct snapshot *s, const struct view_opts *o, struc
 		model_seg(m, ROLE_BAR, "%s/s", a);
 	}
 	model_line(m);
+	if (o->group) {
+		model_seg(m, ROLE_DIM, "per cgroup, of the busiest %d processes", SYS_TOP_PROCS);
+		groups_view(s, PANE_SYS, o->group, m);
+		return;
+	}
 	model_seg(m, ROLE_DIM, o->sys_procs ? "per process (P: per syscall; Enter: that process's own mix)"
 					    : "per syscall (P: per process)");
 	if (o->sys_procs) {
@@ -129,6 +135,7 @@ static cJSON *sys_json(const struct snapshot *s, bool history)
 		json_num(e, "errors", r->errors);
 		cJSON_AddItemToArray(arr, e);
 	}
+	cJSON_AddItemToObject(o, "groups", groups_json(s, PANE_SYS));
 	return o;
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include "views/groups.h"
 #include "views/view.h"
 
 #define RECENT_S 60   /* closed connections the pane lists: the last minute */
@@ -119,7 +120,7 @@ static void tcp_build(const struct snapshot *s, const struct view_opts *o, struc
 		listen += t->rows[i].state == ST_LISTEN;
 		tx += t->rows[i].tx_per_s;
 		rx += t->rows[i].rx_per_s;
-		if (shown(&t->rows[i], false, o))
+		if (!o->group && shown(&t->rows[i], false, o))
 			add_row(&m->table, &t->rows[i], false);
 	}
 	for (size_t i = 0; i < t->nclosed; i++) {
@@ -128,7 +129,7 @@ static void tcp_build(const struct snapshot *s, const struct view_opts *o, struc
 		if (s->wall.tv_sec - r->closed_at.tv_sec > RECENT_S)
 			continue;
 		recent++;
-		if (shown(r, true, o))
+		if (!o->group && shown(r, true, o))
 			add_row(&m->table, r, true);
 	}
 	model_line(m);
@@ -148,9 +149,15 @@ static void tcp_build(const struct snapshot *s, const struct view_opts *o, struc
 		model_line(m);
 		model_seg(m, ROLE_WARN, "%s", t->note);
 	}
+	if (o->group) {
+		model_line(m);
+		model_seg(m, ROLE_DIM, "live connections per cgroup of their owner");
+		groups_view(s, PANE_TCP, o->group, m);
+	}
 }
 
-static cJSON *row_json(const struct tcp_row *r, bool closed)
+/* cgroup: the owner's, when known (a live connection) */
+static cJSON *row_json(const struct tcp_row *r, bool closed, const char *cgroup)
 {
 	cJSON *o = cJSON_CreateObject(), *states;
 	char ip[INET6_ADDRSTRLEN], when[48];
@@ -158,6 +165,8 @@ static cJSON *row_json(const struct tcp_row *r, bool closed)
 
 	json_num(o, "pid", r->pid);
 	json_add_text(o, "comm", r->pid ? r->comm : "");
+	if (cgroup)
+		json_add_text(o, "cgroup", cgroup);
 	json_str(o, "family", v6 ? "ipv6" : "ipv4");
 	inet_ntop(v6 ? AF_INET6 : AF_INET, r->saddr, ip, sizeof(ip));
 	json_str(o, "saddr", ip);
@@ -200,10 +209,13 @@ static cJSON *tcp_json(const struct snapshot *s, bool history)
 		json_add_text(o, "note", t->note);
 	live = cJSON_AddArrayToObject(o, "connections");
 	for (size_t i = 0; i < t->n; i++)
-		cJSON_AddItemToArray(live, row_json(&t->rows[i], false));
+		cJSON_AddItemToArray(live, row_json(&t->rows[i], false,
+						    t->rows[i].pid ? snapshot_cgroup_of(s, t->rows[i].pid)
+								   : NULL));
 	closed = cJSON_AddArrayToObject(o, "closed");
 	for (size_t i = 0; i < nlist; i++)
-		cJSON_AddItemToArray(closed, row_json(&list[i], true));
+		cJSON_AddItemToArray(closed, row_json(&list[i], true, NULL));
+	cJSON_AddItemToObject(o, "groups", groups_json(s, PANE_TCP));
 	return o;
 }
 
@@ -264,6 +276,36 @@ static int rows_parse(const cJSON *arr, struct tcp_row **rows, size_t *n, bool c
 	return 0;
 }
 
+/* The recorded owners' cgroups, for those the cpu rows do not name (the
+ * cpu pane is parsed first). */
+static int owners_parse(const cJSON *arr, struct snapshot *s)
+{
+	size_t n = 0, cap = cJSON_GetArraySize(arr);
+	struct pid_cgroup *v = cap ? calloc(cap, sizeof(*v)) : NULL;
+	const cJSON *it;
+
+	if (cap && !v)
+		return -ENOMEM;
+	cJSON_ArrayForEach(it, arr) {
+		uint32_t pid = json_get_u32(it, "pid");
+		char path[4096];
+		bool seen = false;
+
+		json_get_text(it, "cgroup", path, sizeof(path));
+		for (size_t k = 0; k < n && !seen; k++)
+			seen = v[k].pid == pid;
+		if (!pid || !path[0] || seen || snapshot_cgroup_of(s, pid))
+			continue;
+		if (!(v[n].path = strdup(path))) {
+			snapshot_set_owners(s, v, n);
+			return -ENOMEM;
+		}
+		v[n++].pid = pid;
+	}
+	snapshot_set_owners(s, v, n);
+	return 0;
+}
+
 static int tcp_parse(const cJSON *o, struct snapshot *s)
 {
 	struct tcp_snap *t = &s->tcp;
@@ -276,6 +318,8 @@ static int tcp_parse(const cJSON *o, struct snapshot *s)
 	err = rows_parse(json_get_array(o, "connections"), &t->rows, &t->n, false);
 	if (!err)
 		err = rows_parse(json_get_array(o, "closed"), &t->closed, &t->nclosed, true);
+	if (!err)
+		err = owners_parse(json_get_array(o, "connections"), s);
 	return err;
 }
 

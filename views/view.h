@@ -17,6 +17,7 @@ struct view_opts {
 	bool sys_procs;         /* the sys pane lists processes, not syscalls */
 	bool cmdline;           /* the cpu pane's COMMAND is the full command line */
 	bool tree;              /* the cpu pane's rows as a process tree */
+	int group;              /* g: enum group_level, rows by cgroup or slice */
 	/* what the screen can show: columns (0: not a screen, e.g. --batch)
 	 * and whether it draws block graphics (tui/term.h) */
 	int width;

@@ -155,16 +155,16 @@ check "again reverses" wait_for '^ +PID▲ ' 3
 tm send-keys Home
 click 20 11 # the third row
 tm send-keys Enter
-check "a click selects a row (Enter filters to it)" wait_for 'filter \(replay\): pid 2002$' 3
+check "a click selects a row (Enter filters to it)" wait_for 'filter \(replay\): pid 2002 \| all > ' 3
 tm send-keys x
 wait_gone 'filter \(replay\)' 3 >/dev/null
 tm send-keys -l $'\e[<0;20;10M\e[<0;20;10m\e[<0;20;10M\e[<0;20;10m'
-check "a double click is Enter" wait_for 'filter \(replay\): pid 2001$' 3
+check "a double click is Enter" wait_for 'filter \(replay\): pid 2001 \| all > ' 3
 tm send-keys x Home
 wait_gone 'filter \(replay\)' 3 >/dev/null
 tm send-keys -l $'\e[<65;20;12M'
 tm send-keys Enter
-check "the wheel scrolls three rows a notch" wait_for 'filter \(replay\): pid 2003$' 3
+check "the wheel scrolls three rows a notch" wait_for 'filter \(replay\): pid 2003 \| all > ' 3
 tm send-keys x
 
 # sizes

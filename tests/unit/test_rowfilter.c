@@ -97,8 +97,8 @@ static void by_cgroup(void **state)
 
 	(void)state;
 	load(&s);
-	assert_string_equal(rowfilter_cgroup_of(&s, 3), "/a.slicer");
-	assert_null(rowfilter_cgroup_of(&s, 4));
+	assert_string_equal(snapshot_cgroup_of(&s, 3), "/a.slicer");
+	assert_null(snapshot_cgroup_of(&s, 4));
 	rowfilter_apply(&s, &f);
 	/* 1 and 2, not 3: "/a.slicer" only shares the prefix */
 	assert_int_equal(s.cpu.n, 2);
