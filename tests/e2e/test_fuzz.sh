@@ -1,9 +1,9 @@
 #!/bin/bash
 # Every parser fuzzed briefly with libFuzzer (ASan+UBSan): theme files,
-# settings files, the
-# command line and the PID filter input, and files given to --replay (the
-# frame reader and the document parser). A crash, leak or sanitizer report
-# fails; the crashing input is kept in the log directory.
+# settings files, the command line and the PID filter input, and files
+# given to --replay (the frame reader and the document parser). A crash,
+# leak or sanitizer report fails; the crashing input is kept in the log
+# directory.
 . "$(dirname "$0")/lib.sh"
 
 FUZZBIN=$(dirname "$TESTBIN")/fuzz
