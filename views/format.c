@@ -35,6 +35,11 @@ void fmt_count(char *buf, size_t len, double n)
 	scaled(buf, len, n, 1000, units);
 }
 
+void fmt_us(char *buf, size_t len, double us)
+{
+	fmt_duration_ns(buf, len, us * 1e3);
+}
+
 void fmt_bytes(char *buf, size_t len, double n)
 {
 	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", NULL };
@@ -48,4 +53,13 @@ void fmt_user(char *buf, size_t len, const char *name)
 		snprintf(buf, len, "%.*s+", USER_COLS - 1, name);
 	else
 		snprintf(buf, len, "%s", name);
+}
+
+uint64_t fnv1a(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char *b = p;
+
+	while (n--)
+		h = (h ^ *b++) * 0x100000001b3ull;
+	return h;
 }

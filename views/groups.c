@@ -14,11 +14,7 @@ struct index {
 
 static uint64_t hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ull;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
+	return fnv1a(s, strlen(s), FNV1A_SEED);
 }
 
 /* The group of a process in path (NULL: unknown), made if new. */
@@ -230,11 +226,6 @@ static const struct column tcp_cols[] = {
 	{ GROUP_PATH_COLUMN, 6, ALIGN_LEFT, false, 4 },
 };
 
-static void us(char *buf, size_t len, double v)
-{
-	fmt_duration_ns(buf, len, v * 1e3);
-}
-
 void groups_view(const struct snapshot *s, enum pane_id pane, enum group_level level,
 		 struct pane_model *m)
 {
@@ -274,11 +265,11 @@ void groups_view(const struct snapshot *s, enum pane_id pane, enum group_level l
 			double p99 = hist_percentile(r->hist, HIST_BUCKETS, 99);
 
 			table_cell(&m->table, r->waits, "%llu", (unsigned long long)r->waits);
-			us(a, sizeof(a), p50);
+			fmt_us(a, sizeof(a), p50);
 			table_cell(&m->table, p50, "%s", a);
-			us(b, sizeof(b), p99);
+			fmt_us(b, sizeof(b), p99);
 			table_cell(&m->table, p99, "%s", b);
-			us(a, sizeof(a), r->max_us);
+			fmt_us(a, sizeof(a), r->max_us);
 			table_cell(&m->table, r->max_us, "%s", a);
 			break;
 		}

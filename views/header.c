@@ -35,7 +35,6 @@ static void shares(const struct cpu_share *c, double out[4])
 static const enum role part_role[4] = { ROLE_BAR, ROLE_WARN, ROLE_HEAT3, ROLE_CRIT };
 static const char *const part_utf8[4] = { "█", "▓", "▒", "░" };
 static const char part_ascii[4] = { '|', '+', '*', '!' };
-static const char *const eighths[8] = { " ", "▏", "▎", "▍", "▌", "▋", "▊", "▉" };
 
 /* "0[██▓▒   12.5%]" in width columns */
 static void meter(struct pane_model *m, int cpu, int digits, const struct cpu_share *c,
@@ -74,7 +73,7 @@ static void meter(struct pane_model *m, int cpu, int digits, const struct cpu_sh
 		else if (filled > (long)x * 8)
 			model_seg(m, part_role[3 - (edge[3] == edge[2]) - (edge[2] == edge[1]) -
 					       (edge[1] == edge[0])],
-				  "%s", eighths[filled - (long)x * 8]);
+				  "%s", model_eighths[filled - (long)x * 8]);
 		else
 			model_seg(m, ROLE_NORMAL, " ");
 	}

@@ -89,10 +89,11 @@ void model_seg(struct pane_model *m, enum role role, const char *fmt, ...)
 	va_end(ap);
 }
 
+const char *const model_eighths[8] = { "", "▏", "▎", "▍", "▌", "▋", "▊", "▉" };
+
 int model_bar(struct pane_model *m, enum role role, double frac, int cells, bool utf8,
 	      char ascii)
 {
-	static const char *const eighth[8] = { "", "▏", "▎", "▍", "▌", "▋", "▊", "▉" };
 	long e = lround((frac > 1 ? 1 : frac > 0 ? frac : 0) * cells * 8);
 	int full, used;
 	char buf[4 * 512 + 8];
@@ -107,7 +108,7 @@ int model_bar(struct pane_model *m, enum role role, double frac, int cells, bool
 		n += snprintf(buf + n, sizeof(buf) - n, "%s", utf8 ? "█" : (char[]){ ascii, 0 });
 	used = full;
 	if (utf8 && e % 8) {
-		n += snprintf(buf + n, sizeof(buf) - n, "%s", eighth[e % 8]);
+		n += snprintf(buf + n, sizeof(buf) - n, "%s", model_eighths[e % 8]);
 		used++;
 	}
 	buf[n] = '\0';

@@ -65,6 +65,9 @@ void model_line(struct pane_model *m);
 void model_seg(struct pane_model *m, enum role role, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* A cell filled 1/8 to 7/8 from the left, by eighths (▏ .. ▉); [0] is "". */
+extern const char *const model_eighths[8];
+
 /* A bar of frac (0..1) of cells columns: full blocks and an eighth block
  * in UTF-8, the ascii character otherwise. Returns the columns it took. */
 int model_bar(struct pane_model *m, enum role role, double frac, int cells, bool utf8,

@@ -23,11 +23,6 @@ static const struct column cols[NCOL] = {
 #define HEAT_WIDTH 60 /* intervals shown when the width is not known */
 #define HEAT_LABEL 10 /* the "   1.0ms+ " before each line */
 
-static void us(char *buf, size_t len, double v)
-{
-	fmt_duration_ns(buf, len, v * 1e3);
-}
-
 /* power-of-two rows: row r holds [2^r, 2^(r+1)) us (row 0 also holds 0) */
 static void fold(const uint64_t *hist, uint64_t *rows, int nrows)
 {
@@ -52,8 +47,8 @@ static void histogram(const struct runq_snap *q, const struct view_opts *o, stru
 				top = rows[r];
 		}
 	for (int r = first; r >= 0 && r <= last; r++) {
-		us(lo, sizeof(lo), r ? (double)(1u << r) : 0);
-		us(hi, sizeof(hi), (double)(2u << r));
+		fmt_us(lo, sizeof(lo), r ? (double)(1u << r) : 0);
+		fmt_us(hi, sizeof(hi), (double)(2u << r));
 		model_line(m);
 		model_seg(m, ROLE_DIM, "%8s .. %-8s", lo, hi);
 		model_seg(m, ROLE_NORMAL, " %9llu |", (unsigned long long)rows[r]);
@@ -127,7 +122,7 @@ static void heat_map(const struct runq_snap *q, const struct view_opts *o, struc
 	model_seg(m, ROLE_DIM, " (last %d intervals, newest right)", q->heat_cols - from);
 	for (int r = hi; r >= lo; r--) {
 		model_line(m);
-		us(label, sizeof(label), (double)(1u << r));
+		fmt_us(label, sizeof(label), (double)(1u << r));
 		model_seg(m, ROLE_DIM, "%8s+ ", label);
 		for (int c = from; c < q->heat_cols; c++) {
 			uint32_t v = q->heat[c][r];
@@ -148,10 +143,10 @@ static void runq_build(const struct snapshot *s, const struct view_opts *o, stru
 	char a[16], b[16], c[16], d[16];
 
 	model_init(m, cols, NCOL, -1);
-	us(a, sizeof(a), q->p50_us);
-	us(b, sizeof(b), q->p90_us);
-	us(c, sizeof(c), q->p99_us);
-	us(d, sizeof(d), q->max_us);
+	fmt_us(a, sizeof(a), q->p50_us);
+	fmt_us(b, sizeof(b), q->p90_us);
+	fmt_us(c, sizeof(c), q->p99_us);
+	fmt_us(d, sizeof(d), q->max_us);
 	model_line(m);
 	model_seg(m, ROLE_TITLE, "RUNQ ");
 	model_seg(m, ROLE_NORMAL, "%llu waits  p50 %s  p90 %s  ", (unsigned long long)q->count, a, b);
@@ -172,9 +167,9 @@ static void runq_build(const struct snapshot *s, const struct view_opts *o, stru
 		table_cell(&m->table, r->pid, "%u", r->pid);
 		table_cell(&m->table, 0, "%s", r->comm);
 		table_cell(&m->table, r->count, "%llu", (unsigned long long)r->count);
-		us(a, sizeof(a), r->p50_us);
-		us(b, sizeof(b), r->p99_us);
-		us(c, sizeof(c), r->max_us);
+		fmt_us(a, sizeof(a), r->p50_us);
+		fmt_us(b, sizeof(b), r->p99_us);
+		fmt_us(c, sizeof(c), r->max_us);
 		table_cell(&m->table, r->p50_us, "%s", a);
 		table_cell(&m->table, r->p99_us, "%s", b);
 		table_cell(&m->table, r->max_us, "%s", c);

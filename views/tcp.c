@@ -220,12 +220,6 @@ static cJSON *tcp_json(const struct snapshot *s, bool history)
 }
 
 /* FNV-1a: a replayed connection's identity from its addresses */
-static uint64_t fnv(const uint8_t *p, size_t n, uint64_t h)
-{
-	while (n--)
-		h = (h ^ *p++) * 0x100000001b3ull;
-	return h;
-}
 
 static void row_parse(const cJSON *o, struct tcp_row *r, bool closed)
 {
@@ -258,7 +252,7 @@ static void row_parse(const cJSON *o, struct tcp_row *r, bool closed)
 	r->preexisting = cJSON_IsTrue(cJSON_GetObjectItem(o, "preexisting"));
 	r->age_s = json_get_num(o, closed ? "duration_ms" : "age_ms") / 1e3;
 	/* the selection follows a connection by its 4-tuple */
-	r->id = fnv(r->daddr, sizeof(r->daddr), fnv(r->saddr, sizeof(r->saddr), 0xcbf29ce484222325ull)) ^
+	r->id = fnv1a(r->daddr, sizeof(r->daddr), fnv1a(r->saddr, sizeof(r->saddr), FNV1A_SEED)) ^
 		((uint64_t)r->sport << 16 | r->dport);
 	if (closed)
 		json_get_time(o, "closed_at", &r->closed_at);

@@ -116,6 +116,11 @@ void header_parse(const cJSON *o, struct system_snap *s);
 void fmt_duration_ns(char *buf, size_t len, double ns);
 void fmt_count(char *buf, size_t len, double n);
 void fmt_bytes(char *buf, size_t len, double n);
+/* FNV-1a over n bytes, from h (FNV1A_SEED to start): stable row ids. */
+#define FNV1A_SEED 0xcbf29ce484222325ull
+uint64_t fnv1a(const void *p, size_t n, uint64_t h);
+/* A duration given in microseconds, as fmt_duration_ns writes it. */
+void fmt_us(char *buf, size_t len, double us);
 /* A user name in the USER column: past USER_COLS it is cut and ends in
  * '+', as ps does. */
 #define USER_COLS 8
