@@ -157,49 +157,34 @@ static int by_owner(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static bool has_cpu_row(const struct snapshot *s, uint32_t pid)
-{
-	for (size_t i = 0; i < s->cpu.n; i++)
-		if (s->cpu.rows[i].pid == pid)
-			return true;
-	return false;
-}
-
 void proctrack_owners(struct snapshot *s)
 {
 	struct pid_cgroup *next = calloc(s->tcp.n + 1, sizeof(*next));
-	size_t n = 0;
+	size_t n = 0, kept = 0;
 
-	for (size_t i = 0; next && i < s->tcp.n; i++) {
-		uint32_t pid = s->tcp.rows[i].pid;
-		struct pid_cgroup key = { .pid = pid }, *old;
+	for (size_t i = 0; next && i < s->tcp.n; i++)
+		next[n++].pid = s->tcp.rows[i].pid;
+	n = next ? snapshot_owners_needed(s, next, n) : 0;
+	for (size_t i = 0; i < n; i++) {
+		struct pid_cgroup *old = nowners ? bsearch(&next[i], owners, nowners, sizeof(*owners),
+							   by_owner) : NULL;
 		char path[4096];
-		bool seen = false;
 
-		for (size_t k = 0; k < n && !seen; k++)
-			seen = next[k].pid == pid;
-		if (!pid || seen || has_cpu_row(s, pid))
-			continue;
-		old = nowners ? bsearch(&key, owners, nowners, sizeof(key), by_owner) : NULL;
 		if (old && old->path) {
-			next[n].path = old->path;
+			next[i].path = old->path;
 			old->path = NULL;
-		} else if (!procfs_cgroup(pid, path, sizeof(path))) {
-			next[n].path = strdup(path);
+		} else if (!procfs_cgroup(next[i].pid, path, sizeof(path))) {
+			next[i].path = strdup(path);
 		}
-		if (next[n].path)
-			next[n++].pid = pid;
+		if (next[i].path) /* gone since: left out */
+			next[kept++] = next[i];
 	}
-	for (size_t i = 0; i < nowners; i++)
-		free(owners[i].path);
-	free(owners);
+	proctrack_free_owners();
 	owners = next;
-	nowners = n;
-	if (n)
-		qsort(owners, n, sizeof(*owners), by_owner);
+	nowners = kept;
 	/* the snapshot gets its own copy: it may outlive this refresh */
-	s->owners = n ? calloc(n, sizeof(*s->owners)) : NULL;
-	for (size_t i = 0; s->owners && i < n; i++) {
+	s->owners = kept ? calloc(kept, sizeof(*s->owners)) : NULL;
+	for (size_t i = 0; s->owners && i < kept; i++) {
 		s->owners[s->nowners].pid = owners[i].pid;
 		if ((s->owners[s->nowners].path = strdup(owners[i].path)))
 			s->nowners++;

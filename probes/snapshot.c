@@ -81,13 +81,44 @@ const char *snapshot_cgroup_of(const struct snapshot *s, uint32_t pid)
 	return o ? o->path : NULL;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+size_t snapshot_owners_needed(const struct snapshot *s, struct pid_cgroup *v, size_t n)
+{
+	uint32_t *cpu = malloc((s->cpu.n + 1) * sizeof(*cpu));
+	size_t kept = 0;
+
+	for (size_t i = 0; cpu && i < s->cpu.n; i++)
+		cpu[i] = s->cpu.rows[i].pid;
+	if (cpu)
+		qsort(cpu, s->cpu.n, sizeof(*cpu), cmp_u32);
+	if (n)
+		qsort(v, n, sizeof(*v), owner_cmp);
+	for (size_t i = 0; i < n; i++) {
+		bool dup = kept && v[kept - 1].pid == v[i].pid;
+		bool ran = cpu ? bsearch(&v[i].pid, cpu, s->cpu.n, sizeof(*cpu), cmp_u32) != NULL
+			       : snapshot_cgroup_of(s, v[i].pid) != NULL;
+
+		if (!v[i].pid || dup || ran)
+			free(v[i].path);
+		else
+			v[kept++] = v[i];
+	}
+	free(cpu);
+	return kept;
+}
+
 void snapshot_set_owners(struct snapshot *s, struct pid_cgroup *v, size_t n)
 {
 	for (size_t i = 0; i < s->nowners; i++)
 		free(s->owners[i].path);
 	free(s->owners);
-	if (n)
-		qsort(v, n, sizeof(*v), owner_cmp);
+	n = snapshot_owners_needed(s, v, n);
 	s->owners = v;
 	s->nowners = n;
 }

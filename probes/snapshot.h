@@ -181,8 +181,12 @@ void snapshot_free(struct snapshot *s);
 /* The cgroup path of pid: from its cpu row, else from the owners table;
  * NULL when neither knows it. */
 const char *snapshot_cgroup_of(const struct snapshot *s, uint32_t pid);
-/* Take v (n entries, malloc'd, paths owned) as the owners table, sorted
- * by pid here. */
+/* Keep of v (n entries, paths owned or NULL) the pids the owners table
+ * needs: each once, sorted, none that has a cpu row; the paths of those
+ * dropped are freed. Returns how many are kept. */
+size_t snapshot_owners_needed(const struct snapshot *s, struct pid_cgroup *v, size_t n);
+/* Take v (n entries, malloc'd, paths owned) as the owners table, after
+ * snapshot_owners_needed. */
 void snapshot_set_owners(struct snapshot *s, struct pid_cgroup *v, size_t n);
 /* A new heat map column of RUNQ_HEAT_COLS, from one interval's histogram
  * folded into powers of two; the oldest scrolls out. */

@@ -270,8 +270,8 @@ static int rows_parse(const cJSON *arr, struct tcp_row **rows, size_t *n, bool c
 	return 0;
 }
 
-/* The recorded owners' cgroups, for those the cpu rows do not name (the
- * cpu pane is parsed first). */
+/* The recorded owners' cgroups; the table keeps those the cpu rows do
+ * not name (the cpu pane is parsed first). */
 static int owners_parse(const cJSON *arr, struct snapshot *s)
 {
 	size_t n = 0, cap = cJSON_GetArraySize(arr);
@@ -283,12 +283,9 @@ static int owners_parse(const cJSON *arr, struct snapshot *s)
 	cJSON_ArrayForEach(it, arr) {
 		uint32_t pid = json_get_u32(it, "pid");
 		char path[4096];
-		bool seen = false;
 
 		json_get_text(it, "cgroup", path, sizeof(path));
-		for (size_t k = 0; k < n && !seen; k++)
-			seen = v[k].pid == pid;
-		if (!pid || !path[0] || seen || snapshot_cgroup_of(s, pid))
+		if (!pid || !path[0])
 			continue;
 		if (!(v[n].path = strdup(path))) {
 			snapshot_set_owners(s, v, n);
