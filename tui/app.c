@@ -150,6 +150,21 @@ char *app_settings_text(const struct app *a)
 	return settings_format(&s);
 }
 
+int app_set_cgroup_below(struct app *a, const char *rel, char *err, size_t errlen)
+{
+	const char *mnt = cgroup_mount();
+	char path[4200];
+
+	if (a->replay)
+		return app_set_cgroup(a, rel, err, errlen);
+	if (!mnt) {
+		snprintf(err, errlen, "no cgroup v2 mount to filter by");
+		return -ENOENT;
+	}
+	snprintf(path, sizeof(path), "%s%s", mnt, strcmp(rel, "/") ? rel : "");
+	return app_set_cgroup(a, path, err, errlen);
+}
+
 void app_json_meta(const struct app *a, struct json_meta *m)
 {
 	bool recorded = a->replay && !app_replay_filtered(a);
@@ -191,7 +206,7 @@ int app_drill_in(struct app *a)
 	d.pane = a->pane;
 	d.ps = *ps;
 	if (a->vopts.group) {
-		const char *path, *mnt = cgroup_mount();
+		const char *path;
 
 		if ((col = column_named(t, GROUP_PATH_COLUMN)) < 0 || !(path = row->cell[col]))
 			return R_NONE;
@@ -199,10 +214,7 @@ int app_drill_in(struct app *a)
 			log_msg("the cgroup of these is not known");
 			return R_REDRAW;
 		}
-		/* live, a path below the mount; a replay's rows know no mount */
-		snprintf(text, sizeof(text), "%s%s", a->replay || !mnt ? "" : mnt,
-			 a->replay || strcmp(path, "/") ? path : "");
-		if (app_set_cgroup(a, text, err, sizeof(err))) {
+		if (app_set_cgroup_below(a, path, err, sizeof(err))) {
 			log_msg("%s", err);
 			return R_REDRAW;
 		}

@@ -149,6 +149,10 @@ int app_drill_out(struct app *a);
 bool app_replay_filtered(const struct app *a);
 int app_set_pids(struct app *a, const char *text, char *err, size_t errlen);
 int app_set_cgroup(struct app *a, const char *text, char *err, size_t errlen);
+/* The cgroup filter from a path below the cgroup2 mount, as rows name
+ * cgroups: live, made absolute (so "/" is the cgroup2 root, not the file
+ * system's); in a replay, as it is. */
+int app_set_cgroup_below(struct app *a, const char *rel, char *err, size_t errlen);
 /* The user chose the sort column of the table on screen: remember it by
  * name, for the settings file. */
 void app_sort_chosen(struct app *a);

@@ -124,8 +124,7 @@ static int act_group(struct app *a, int ch)
 static int act_enter_cgroup(struct app *a, int ch)
 {
 	struct pane_state *ps = cur(a);
-	char err[NOTE_LEN], rel[4096], path[4200];
-	const char *mnt = cgroup_mount();
+	char err[NOTE_LEN], rel[4096];
 	unsigned pid;
 
 	(void)ch;
@@ -138,17 +137,12 @@ static int act_enter_cgroup(struct app *a, int ch)
 			log_msg("no cgroup recorded for pid %u (it had no cpu row then)", pid);
 			return R_REDRAW;
 		}
-		snprintf(path, sizeof(path), "%s", cg);
-		app_set_cgroup(a, path, err, sizeof(err));
-		return R_REBUILD;
-	}
-	if (!mnt || procfs_cgroup(pid, rel, sizeof(rel))) {
+		snprintf(rel, sizeof(rel), "%s", cg);
+	} else if (!cgroup_mount() || procfs_cgroup(pid, rel, sizeof(rel))) {
 		log_msg("no cgroup v2 known for pid %u (it may have exited)", pid);
 		return R_REDRAW;
 	}
-	/* absolute, so "/" means the cgroup2 root, not the file system's */
-	snprintf(path, sizeof(path), "%s%s", mnt, strcmp(rel, "/") ? rel : "");
-	if (app_set_cgroup(a, path, err, sizeof(err)))
+	if (app_set_cgroup_below(a, rel, err, sizeof(err)))
 		log_msg("%s", err);
 	return R_REBUILD;
 }
