@@ -71,6 +71,24 @@ static __always_inline bool task_wanted(struct task_struct *t)
 	return true;
 }
 
+/* The run queue of the CPU a task is on: its fair-class queue points back
+ * to it (CONFIG_FAIR_GROUP_SCHED); 0 where that link is not there. The
+ * symbol runqueues would be simpler, but kernels without KALLSYMS_ALL (as
+ * the one ebtop is tested on) have no address for it. */
+static __always_inline __u64 rq_of(struct task_struct *t)
+{
+	if (!bpf_core_field_exists(t->se.cfs_rq))
+		return 0;
+	return (__u64)BPF_CORE_READ(t, se.cfs_rq, rq);
+}
+
+/* A task's field: a plain load where the pointer is typed (tp_btf's
+ * arguments, current), a probe read where it is not (raw_tp's, one read
+ * from memory). typed is a constant at each call, so each program keeps
+ * one of the two; a plain load costs a few ns, a probe read a helper
+ * call, and the scheduler path makes several a switch. */
+#define TASK_RD(typed, t, field) ((typed) ? (t)->field : BPF_CORE_READ(t, field))
+
 /* A process is gone once its last thread has passed do_exit's group_dead
  * point; sched_process_exit fires after it. */
 static __always_inline bool group_dead(struct task_struct *t)

@@ -53,17 +53,26 @@ const volatile __u32 unseen_tgid = 0;
 /* possible CPUs, set before load: the slots cpu_now reads */
 const volatile __u32 nr_cpus = 1;
 
-static __always_inline void proc_fill(struct cpu_proc *p, struct task_struct *t)
+/* typed: t is a pointer the verifier knows (see TASK_RD) */
+static __always_inline void proc_fill(struct cpu_proc *p, struct task_struct *t, bool typed)
 {
-	p->cgroup_id = BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
-	p->uid = BPF_CORE_READ(t, real_cred, uid.val);
-	p->nr_threads = BPF_CORE_READ(t, signal, nr_threads);
-	struct task_struct *leader = BPF_CORE_READ(t, group_leader);
+	struct task_struct *leader;
 
+	if (typed) {
+		p->cgroup_id = t->cgroups->dfl_cgrp->kn->id;
+		p->uid = t->real_cred->uid.val;
+		p->nr_threads = t->signal->nr_threads;
+		leader = t->group_leader;
+	} else {
+		p->cgroup_id = BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
+		p->uid = BPF_CORE_READ(t, real_cred, uid.val);
+		p->nr_threads = BPF_CORE_READ(t, signal, nr_threads);
+		leader = BPF_CORE_READ(t, group_leader);
+	}
 	bpf_probe_read_kernel_str(p->comm, sizeof(p->comm), &leader->comm);
 }
 
-static __always_inline void account(struct task_struct *t, __u32 tgid, __u64 delta)
+static __always_inline void account(struct task_struct *t, __u32 tgid, __u64 delta, bool typed)
 {
 	struct cpu_proc *p = bpf_map_lookup_elem(&cpu_procs, &tgid);
 
@@ -72,7 +81,7 @@ static __always_inline void account(struct task_struct *t, __u32 tgid, __u64 del
 
 		/* A dying task's last switch must not recreate the entry
 		 * userspace is about to remove. */
-		if (tgid && (BPF_CORE_READ(t, flags) & PF_EXITING))
+		if (tgid && (TASK_RD(typed, t, flags) & PF_EXITING))
 			return;
 		bpf_map_update_elem(&cpu_procs, &tgid, &fresh, BPF_NOEXIST);
 		p = bpf_map_lookup_elem(&cpu_procs, &tgid);
@@ -81,7 +90,7 @@ static __always_inline void account(struct task_struct *t, __u32 tgid, __u64 del
 	}
 	__sync_fetch_and_add(&p->oncpu_ns, delta);
 	if (tgid)
-		proc_fill(p, t);
+		proc_fill(p, t, typed);
 	else
 		__builtin_memcpy(p->comm, "[idle]", 7);
 	touch(&p->epoch, tgid);
@@ -105,6 +114,9 @@ static __always_inline __u64 slice_began(struct task_struct *prev, struct cpu_ru
 {
 	if (own_slot)
 		return run->rt_start;
+	/* probe reads: a task's first switch only, and a plain load here
+	 * would share an instruction with the map value's (the verifier
+	 * refuses one load from two kinds of pointer) */
 	if (fair(BPF_CORE_READ(prev, policy)))
 		return BPF_CORE_READ(prev, se.prev_sum_exec_runtime);
 	return rt;
@@ -114,7 +126,7 @@ static __always_inline __u64 slice_began(struct task_struct *prev, struct cpu_ru
  * time, since this slice began. */
 static __always_inline __u64 ran(struct task_struct *prev, struct cpu_running *run, bool own_slot)
 {
-	__u64 rt = BPF_CORE_READ(prev, se.sum_exec_runtime), since;
+	__u64 rt = prev->se.sum_exec_runtime, since;
 	__u64 *last = bpf_task_storage_get(&accounted, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 
 	if (!last) /* out of memory: no time rather than time from nowhere */
@@ -124,24 +136,14 @@ static __always_inline __u64 ran(struct task_struct *prev, struct cpu_running *r
 	return rt > since ? rt - since : 0;
 }
 
-/* The run queue of the CPU a task is on: its fair-class queue points back
- * to it (CONFIG_FAIR_GROUP_SCHED); 0 where that link is not there. The
- * symbol runqueues would be simpler, but kernels without KALLSYMS_ALL (as
- * the one ebtop is tested on) have no address for it. */
-static __always_inline __u64 rq_of(struct task_struct *t)
-{
-	if (!bpf_core_field_exists(t->se.cfs_rq))
-		return 0;
-	return (__u64)BPF_CORE_READ(t, se.cfs_rq, rq);
-}
-
-static __always_inline int on_switch(struct task_struct *prev, struct task_struct *next)
+/* prev is typed in both programs (raw_tp passes current); next in tp_btf only */
+static __always_inline int on_switch(struct task_struct *prev, struct task_struct *next, bool typed)
 {
 	__u64 now = bpf_ktime_get_ns();
-	__u32 zero = 0, pid = BPF_CORE_READ(prev, pid);
+	__u32 zero = 0, pid = prev->pid;
 	struct cpu_running *run = bpf_map_lookup_elem(&running, &zero);
 
-	if (!run || (unseen_tgid && BPF_CORE_READ(prev, tgid) == unseen_tgid))
+	if (!run || (unseen_tgid && prev->tgid == unseen_tgid))
 		return 0;
 	if (!pid) {
 		/* The idle task: wall time since the CPU's last seen switch. If
@@ -149,19 +151,19 @@ static __always_inline int on_switch(struct task_struct *prev, struct task_struc
 		 * task's last run (counted for it too, from its runtime); such
 		 * runs are short here, idle stretches are not. */
 		if (run->start_ns)
-			account(prev, 0, now - run->start_ns);
+			account(prev, 0, now - run->start_ns, true);
 	} else {
 		/* the slot is prev's own if its switch-in was seen */
 		bool own_slot = run->start_ns && run->pid == pid;
 		__u64 ns = ran(prev, run, own_slot);
 
 		if (ns && (own_slot ? run->wanted : task_wanted(prev)))
-			account(prev, BPF_CORE_READ(prev, tgid), ns);
+			account(prev, prev->tgid, ns, true);
 	}
 	run->start_ns = now;
-	run->pid = BPF_CORE_READ(next, pid);
-	run->tgid = BPF_CORE_READ(next, tgid);
-	run->rt_start = BPF_CORE_READ(next, se.sum_exec_runtime);
+	run->pid = TASK_RD(typed, next, pid);
+	run->tgid = TASK_RD(typed, next, tgid);
+	run->rt_start = TASK_RD(typed, next, se.sum_exec_runtime);
 	/* idle is always accounted: it is what the percentages add up against */
 	run->wanted = run->tgid == 0 || task_wanted(next);
 	if (!run->rq)
@@ -201,7 +203,7 @@ static long read_cpu(__u64 c, void *ctx)
 	 * row to go to (else a new spinner alone on a CPU showed nothing,
 	 * then everything since its start in one interval). */
 	if (out->read && out->tgid && out->wanted)
-		account(t, out->tgid, 0);
+		account(t, out->tgid, 0, false);
 	return 0;
 }
 
@@ -220,7 +222,7 @@ static __always_inline int on_exit(struct task_struct *t)
 SEC("tp_btf/sched_switch")
 int BPF_PROG(cpu_switch_btf, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
-	return on_switch(prev, next);
+	return on_switch(prev, next, true);
 }
 
 SEC("raw_tp/sched_switch")
@@ -228,7 +230,7 @@ int BPF_PROG(cpu_switch_raw, bool preempt, struct task_struct *prev, struct task
 {
 	/* prev is an untyped pointer here; the switch runs as prev, so
 	 * current is the same task with a type the verifier trusts */
-	return on_switch(bpf_get_current_task_btf(), next);
+	return on_switch(bpf_get_current_task_btf(), next, false);
 }
 
 SEC("tp_btf/sched_process_exit")

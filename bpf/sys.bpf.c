@@ -39,6 +39,13 @@ struct {
 	__type(value, struct sys_proc);
 } sys_procs SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sys_last);
+} sys_last SEC(".maps");
+
 /* Syscall entry time per task, for latency. */
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -60,15 +67,35 @@ static __always_inline void add(struct sys_stat *st, long ret, __u64 lat)
 	st->lat_ns += lat;
 }
 
+/* The slot's counts into their process's entry (none: it exited and was
+ * reported, and its last calls were read from the slot). */
+static __always_inline void flush(struct sys_last *last)
+{
+	__u32 old = last->tgid;
+	struct sys_proc *p;
+
+	if (old && (last->count || last->errors) && (p = bpf_map_lookup_elem(&sys_procs, &old))) {
+		p->count += last->count;
+		p->errors += last->errors;
+		touch(&p->epoch, old);
+	}
+	last->tgid = 0;
+	last->count = last->errors = 0;
+}
+
 /* nr comes from the saved registers: a plain load under tp_btf, a probe
  * read under raw_tp. */
 static __always_inline int on_exit(__u32 nr, long ret)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	__u32 tgid = t->tgid; /* a trusted pointer: a load, not a helper call */
+	__u64 born;
 	struct sys_stat *st;
 	struct sys_proc *p;
+	struct sys_last *last;
 	__u64 lat = 0, *start;
+	__u32 zero = 0;
+	bool exec;
 
 	if (!task_wanted(t))
 		return 0;
@@ -88,6 +115,26 @@ static __always_inline int on_exit(__u32 nr, long ret)
 				*max = lat;
 		}
 	}
+	/* most calls come from the process that made the last one on this
+	 * CPU: a plain add to this CPU's slot, no hash lookup */
+	last = bpf_map_lookup_elem(&sys_last, &zero);
+	if (!last)
+		return 0;
+	born = t->group_leader->start_time; /* with tgid, a process; read past the filter */
+	exec = ret == 0 && (nr == nr_execve || nr == nr_execveat);
+	if (last->tgid == tgid && last->start == born && !exec) {
+		last->count++;
+		if (ret < 0)
+			last->errors++;
+		return 0;
+	}
+	/* another process: the slot's counts go to their entry, the slot
+	 * to this one; seq odd meanwhile, for the reader */
+	last->seq++;
+	barrier();
+	flush(last);
+	last->tgid = tgid;
+	last->start = born;
 	p = bpf_map_lookup_elem(&sys_procs, &tgid);
 	if (!p) {
 		struct sys_proc fresh = {};
@@ -96,17 +143,21 @@ static __always_inline int on_exit(__u32 nr, long ret)
 		fresh.comm_ns = bpf_ktime_get_ns();
 		bpf_map_update_elem(&sys_procs, &tgid, &fresh, BPF_NOEXIST);
 		p = bpf_map_lookup_elem(&sys_procs, &tgid);
-		if (!p)
-			return 0;
-	} else if (ret == 0 && (nr == nr_execve || nr == nr_execveat)) {
+	} else if (exec) {
 		/* a new image, a new comm; rare, so the clock read is cheap */
 		bpf_get_current_comm(p->comm, sizeof(p->comm));
 		p->comm_ns = bpf_ktime_get_ns();
 	}
-	p->count++;
-	if (ret < 0)
-		p->errors++;
-	touch(&p->epoch, tgid);
+	if (p) {
+		p->count++;
+		if (ret < 0)
+			p->errors++;
+		touch(&p->epoch, tgid);
+	} else {
+		last->tgid = 0; /* the map is full: nowhere to move counts to */
+	}
+	barrier();
+	last->seq++;
 	return 0;
 }
 
@@ -120,8 +171,20 @@ static __always_inline int on_enter(void)
 	return 0;
 }
 
+/* At the end of a process this CPU's slot gives its counts back, so the
+ * report of the exit has them (other CPUs' slots are read with it). */
 static __always_inline int on_proc_exit(struct task_struct *t)
 {
+	__u32 zero = 0, tgid = BPF_CORE_READ(t, tgid);
+	struct sys_last *last = bpf_map_lookup_elem(&sys_last, &zero);
+
+	if (last && last->tgid == tgid && group_dead(t)) {
+		last->seq++;
+		barrier();
+		flush(last);
+		barrier();
+		last->seq++;
+	}
 	return MARK_EXITED(sys_procs, struct sys_proc, t);
 }
 

@@ -16,6 +16,20 @@ struct sys_stat {
 /* lat_max (per-CPU array, index = nr, __u64): the longest call since
  * userspace last cleared it; kept apart so clearing it cannot race a count. */
 
+/* per-CPU array of one: the process whose calls this CPU counts here,
+ * in a plain add, until another process calls on it; its counts then go
+ * into its sys_procs entry (probes/sys.c reads both, see there). */
+struct sys_last {
+	/* odd while the program moves the counts; the stores around it are
+	 * kept in order by the compiler and, on x86, by the CPU (arm64 would
+	 * want release stores here and acquire loads in the reader) */
+	__u32 seq;
+	__u32 tgid;         /* 0: none */
+	__u64 start;        /* its start time: a reused tgid is another process */
+	__u64 count;
+	__u64 errors;
+};
+
 /* per-CPU hash value, key = tgid */
 struct sys_proc {
 	__u64 count;

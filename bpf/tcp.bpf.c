@@ -133,15 +133,23 @@ static __always_inline void fill(struct tcp_conn *c, struct tcp_sock *tp, const 
 	if (c->rx_bytes && (sk->__sk_common.skc_flags & (1UL << bpf_core_enum_value(enum sock_flags, SOCK_DONE))))
 		c->rx_bytes--;
 	c->uid = sk->sk_uid.val;
+	c->srtt_us = tp->srtt_us >> 3;
+	c->rttvar_us = tp->mdev_us >> 2;
+	c->cwnd = tp->snd_cwnd;
+	c->total_retrans = tp->total_retrans;
+	c->err = sk->sk_err;
 	if (o) {
 		c->born_ns = o->born_ns;
+		c->connect_ns = o->connect_ns;
+		c->retransmits = o->retransmits;
 		c->tgid = o->tgid;
 		c->flags = o->flags;
 		__builtin_memcpy(c->comm, o->comm, sizeof(c->comm));
 	}
 }
 
-static __always_inline void send_closed(struct tcp_sock *tp, const struct tcp_owner *o, int state)
+static __always_inline void send_closed(struct tcp_sock *tp, const struct tcp_owner *o, int state,
+					__u32 flags)
 {
 	struct tcp_conn *c = bpf_ringbuf_reserve(&closed, sizeof(*c), 0);
 
@@ -151,6 +159,7 @@ static __always_inline void send_closed(struct tcp_sock *tp, const struct tcp_ow
 	}
 	fill(c, tp, o);
 	c->state = state; /* the socket's own field changes after the tracepoint */
+	c->flags |= flags;
 	c->end_ns = bpf_ktime_get_ns();
 	bpf_ringbuf_submit(c, wakeup_flags(&closed));
 }
@@ -170,10 +179,17 @@ int BPF_PROG(tcp_state, const struct sock *sk, int oldstate, int newstate)
 	switch (newstate) {
 	case TCP_SYN_SENT: /* connect(): process context */
 	case TCP_LISTEN:   /* listen(): process context */
+		/* a socket may connect again after a close: a new connection */
 		o->born_ns = bpf_ktime_get_ns();
+		o->connect_ns = 0;
+		o->retransmits = 0;
 		o->states = 0;
-		o->flags &= ~TCP_PREEXISTING;
+		o->flags &= ~(TCP_PREEXISTING | TCP_RESET_SENT | TCP_RESET_RECEIVED | TCP_CLOSE_SENT);
 		take_ownership(o);
+		break;
+	case TCP_ESTABLISHED:
+		if (oldstate == TCP_SYN_SENT && o->born_ns)
+			o->connect_ns = bpf_ktime_get_ns() - o->born_ns;
 		break;
 	case TCP_SYN_RECV: /* a new child of a listener: its storage is a clone */
 		o->born_ns = bpf_ktime_get_ns();
@@ -183,12 +199,56 @@ int BPF_PROG(tcp_state, const struct sock *sk, int oldstate, int newstate)
 	case TCP_CLOSE:
 		o->states |= 1u << oldstate;
 		tp = bpf_skc_to_tcp_sock((void *)sk);
-		if (tp && oldstate != TCP_LISTEN && conn_wanted(sk, o))
-			send_closed(tp, o, TCP_CLOSE);
-		bpf_sk_storage_delete(&owners, (struct sock *)sk);
+		if (tp && oldstate != TCP_LISTEN && conn_wanted(sk, o)) {
+			send_closed(tp, o, TCP_CLOSE, 0);
+			/* kept, with the socket, for a reset that follows */
+			o->flags |= TCP_CLOSE_SENT;
+		}
 		return 0;
 	}
 	o->states |= (1u << oldstate) | (1u << newstate);
+	return 0;
+}
+
+/* Resets, counted on the socket's owner. An abort (a close with data
+ * unread, a zero linger) sends its reset after the socket went to CLOSE,
+ * so after its close record: a second record, flagged, follows it. */
+SEC("tp_btf/tcp_send_reset")
+int BPF_PROG(tcp_reset_sent, const struct sock *sk, const struct sk_buff *skb, int reason)
+{
+	/* sk: none for a reply to a segment no socket wanted */
+	struct tcp_sock *tp = sk ? bpf_skc_to_tcp_sock((void *)sk) : NULL;
+	struct tcp_owner *o = tp ? owner_of((struct sock *)tp, false) : NULL;
+
+	if (!o)
+		return 0;
+	if (o->flags & TCP_CLOSE_SENT)
+		send_closed(tp, o, TCP_CLOSE, TCP_LATE_RESET);
+	o->flags |= TCP_RESET_SENT;
+	return 0;
+}
+
+SEC("tp_btf/tcp_receive_reset")
+int BPF_PROG(tcp_reset_received, struct sock *sk)
+{
+	struct tcp_sock *tp = bpf_skc_to_tcp_sock(sk);
+	struct tcp_owner *o = tp ? owner_of((struct sock *)tp, false) : NULL;
+
+	if (o)
+		o->flags |= TCP_RESET_RECEIVED;
+	return 0;
+}
+
+/* Retransmissions, for the rate; the kernel's total_retrans is the count.
+ * Timers and softirqs run this: the socket is known, current is not. */
+SEC("tp_btf/tcp_retransmit_skb")
+int BPF_PROG(tcp_retransmit, const struct sock *sk, const struct sk_buff *skb, int err)
+{
+	struct tcp_sock *tp = err ? NULL : bpf_skc_to_tcp_sock((void *)sk);
+	struct tcp_owner *o = tp ? owner_of((struct sock *)tp, false) : NULL;
+
+	if (o)
+		__sync_fetch_and_add(&o->retransmits, 1);
 	return 0;
 }
 

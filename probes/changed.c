@@ -3,6 +3,7 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include "probes/changed.h"
+#include "probes/snapshot.h"
 #include "probes/gather.h"
 #include "probes/mapread.h"
 #include "bpf/touched.h"
@@ -21,18 +22,11 @@ void changed_fini(struct changed *c)
 	c->gather = NULL;
 }
 
-static int by_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 static size_t sort_unique(uint32_t *k, size_t n)
 {
 	size_t m = 0;
 
-	qsort(k, n, sizeof(*k), by_u32);
+	qsort(k, n, sizeof(*k), cmp_u32);
 	for (size_t i = 0; i < n; i++)
 		if (!m || k[m - 1] != k[i])
 			k[m++] = k[i];

@@ -33,6 +33,10 @@ struct collector {
 	bool have_last;
 	bool active[NPROBES];
 	struct system_reader *system; /* the header's /proc figures */
+	struct selfcost *self;        /* ebtop's own cost, read while wanted */
+	bool want_self;
+	unsigned since_self;          /* refreshes since self was read */
+	bool prof;                    /* headless: the on-request probes too */
 };
 
 static void *start_one(size_t i, const struct probe_env *env, char *why, size_t len)
@@ -112,9 +116,15 @@ struct collector *collector_new(const struct collector_opts *opts)
 		c->filter = filter_open(c->filter_why, sizeof(c->filter_why));
 	env.filter = c->filter;
 	env.sys_latency = opts->sys_latency;
+	env.runq_slow_us = opts->runq_slow_us ? opts->runq_slow_us : 1000;
+	env.prof_hz = opts->prof_hz;
+	env.offcpu = opts->offcpu;
+	env.offcpu_min_us = opts->offcpu_min_us;
+	c->prof = opts->prof;
 	start_all(c, &env);
 	vmlinux_btf_release(); /* every object is loaded */
 	c->system = system_reader_new("/proc"); /* NULL: no header, nothing else lost */
+	c->self = selfcost_new(); /* NULL: no self cost, likewise */
 	return c;
 }
 
@@ -127,6 +137,7 @@ void collector_free(struct collector *c)
 			all_probes[i]->stop(c->state[i]);
 	filter_close(c->filter);
 	system_reader_free(c->system);
+	selfcost_free(c->self);
 	users_free();
 	proctrack_free();
 	proctrack_free_owners();
@@ -180,7 +191,23 @@ int collector_collect(struct collector *c, struct snapshot *s)
 	users_fill(s);
 	proctrack_fill(s);
 	proctrack_owners(s);
+	c->since_self++;
+	if (c->want_self && c->self) {
+		selfcost_read(c->self, &s->self, c->since_self);
+		s->self.lost = s->exec.lost_total + s->tcp.lost_total;
+		c->since_self = 0;
+	}
 	return err;
+}
+
+void collector_set_self(struct collector *c, bool on)
+{
+	c->want_self = on;
+}
+
+int collector_self_stats(struct collector *c)
+{
+	return c->self ? selfcost_enable_stats(c->self) : -ENOMEM;
 }
 
 void collector_reset(struct collector *c)
@@ -237,6 +264,24 @@ void collector_drain(struct collector *c, size_t idx)
 		all_probes[idx]->drain(c->state[idx]);
 }
 
+int collector_set_threads(struct collector *c, bool on, char *why, size_t len)
+{
+	snprintf(why, len, "threads: the cpu probe is not running");
+	for (size_t i = 0; i < NPROBES; i++)
+		if (c->state[i] && all_probes[i]->set_threads)
+			return all_probes[i]->set_threads(c->state[i], on, why, len) ? -1 : 0;
+	return -1;
+}
+
+int collector_set_mode(struct collector *c, int pane, int mode, char *why, size_t len)
+{
+	if (pane < 0 || pane >= NPANES || !c->state[pane] || !all_probes[pane]->set_mode) {
+		snprintf(why, len, "no probe of that pane runs, or it has no modes");
+		return -1;
+	}
+	return all_probes[pane]->set_mode(c->state[pane], mode, why, len) ? -1 : 0;
+}
+
 int collector_set_view(struct collector *c, int pane, bool headless, char *msg, size_t len)
 {
 	int changed = 0;
@@ -244,7 +289,7 @@ int collector_set_view(struct collector *c, int pane, bool headless, char *msg, 
 	msg[0] = '\0';
 	for (size_t i = 0; i < NPROBES; i++) {
 		const struct probe_ops *ops = all_probes[i];
-		bool on = headless || (int)i == pane;
+		bool on = headless ? !ops->on_request || c->prof : (int)i == pane;
 		int err;
 
 		if (!c->state[i] || !ops->set_active || on == c->active[i])

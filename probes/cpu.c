@@ -16,6 +16,7 @@
 #include "probes/probe.h"
 #include "probes/procfs.h"
 #include "probes/slices.h"
+#include "probes/threads.h"
 #include "bpf/cpu.h"
 #include "cpu.skel.h"
 
@@ -32,6 +33,8 @@ struct cpu_probe {
 	struct cpu_now *before, *after;
 	uint32_t *tgids;
 	struct slice *slices;
+	struct filter *filter;
+	struct threads *threads; /* while threads are wanted */
 };
 
 static void cpu_stop(void *state);
@@ -53,6 +56,7 @@ static void *cpu_start(const struct probe_env *env, char *why, size_t whylen)
 	if (!p)
 		return NULL;
 	p->possible = libbpf_num_possible_cpus();
+	p->filter = env->filter;
 	/* cpu_now is a syscall program with bpf_loop over per-CPU maps (5.19);
 	 * without it the slots alone are read, and a slice whose switch-in
 	 * was not seen waits for its switch-out. */
@@ -307,6 +311,20 @@ static int cpu_collect(void *state, struct snapshot *s, double interval_s)
 	qsort(cs->rows, cs->n, sizeof(*cs->rows), by_oncpu);
 	free(keys);
 	free(vals);
+	return p->threads ? threads_read(p->threads, cs, cs->interval_s, report) : 0;
+}
+
+static int cpu_set_threads(void *state, bool on, char *why, size_t whylen)
+{
+	struct cpu_probe *p = state;
+
+	if (!on) {
+		threads_close(p->threads);
+		p->threads = NULL;
+		return 0;
+	}
+	if (!p->threads && !(p->threads = threads_open(p->filter, why, whylen)))
+		return -errno;
 	return 0;
 }
 
@@ -315,6 +333,8 @@ static void cpu_reset(void *state)
 	struct cpu_probe *p = state;
 
 	baseline_reset(&p->prev);
+	if (p->threads)
+		threads_reset(p->threads);
 }
 
 static void cpu_stop(void *state)
@@ -324,6 +344,7 @@ static void cpu_stop(void *state)
 	if (!p)
 		return;
 	changed_fini(&p->changed);
+	threads_close(p->threads);
 	cpu_bpf__destroy(p->skel);
 	baseline_free(&p->prev);
 	free(p->before);
@@ -338,4 +359,5 @@ const struct probe_ops cpu_probe_ops = {
 	.collect = cpu_collect,
 	.reset = cpu_reset,
 	.stop = cpu_stop,
+	.set_threads = cpu_set_threads,
 };

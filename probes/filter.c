@@ -4,6 +4,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "probes/filter.h"
+#include "probes/mapread.h"
 #include "probes/probe.h"
 #include "bpf/filter_cfg.h"
 #include "filter.skel.h"
@@ -80,7 +81,6 @@ static int write_cfg(struct filter *f)
 int filter_set_pids(struct filter *f, const uint32_t *pids, size_t n)
 {
 	int fd, err;
-	__u32 key;
 	__u8 one = 1;
 
 	if (!f)
@@ -92,9 +92,7 @@ int filter_set_pids(struct filter *f, const uint32_t *pids, size_t n)
 	f->cfg.pids_on = 0;
 	if ((err = write_cfg(f)))
 		return err;
-	while (bpf_map_get_next_key(fd, NULL, &key) == 0)
-		if (bpf_map_delete_elem(fd, &key))
-			break;
+	map_clear(fd, sizeof(uint32_t));
 	for (size_t i = 0; i < n; i++)
 		if (bpf_map_update_elem(fd, &pids[i], &one, BPF_ANY))
 			return -errno;

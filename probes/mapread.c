@@ -90,3 +90,14 @@ long map_read_all(int fd, size_t key_size, size_t value_size, void **keys, void 
 	}
 	return n;
 }
+
+void map_clear(int fd, size_t key_size)
+{
+	char key[64];
+
+	if (key_size > sizeof(key))
+		return;
+	while (!bpf_map_get_next_key(fd, NULL, key))
+		if (bpf_map_delete_elem(fd, key))
+			break;
+}

@@ -12,7 +12,8 @@
 	X(RUNQ, runq)  \
 	X(SYS, sys)    \
 	X(TCP, tcp)    \
-	X(EXEC, exec)
+	X(EXEC, exec)  \
+	X(STACK, stack)
 
 #define EBTOP_PANE_ID(ID, name) PANE_##ID,
 enum pane_id { EBTOP_PANES(EBTOP_PANE_ID) NPANES };

@@ -24,6 +24,13 @@ void probe_pick_variant(struct bpf_object *obj, bool btf)
 	}
 }
 
+struct bpf_program *probe_pick(struct bpf_object *obj, const char *btf, const char *raw)
+{
+	struct bpf_program *a = bpf_object__find_program_by_name(obj, btf);
+
+	return bpf_program__autoload(a) ? a : bpf_object__find_program_by_name(obj, raw);
+}
+
 /* libbpf has one print hook for the process; objects load on several
  * threads at once, so muting is a flag of the loading thread that the
  * hook consults, in front of whatever hook was installed before. */

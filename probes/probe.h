@@ -16,6 +16,10 @@ struct filter;
 struct probe_env {
 	struct filter *filter;
 	bool sys_latency;      /* time syscalls too (sys_enter + a clock read) */
+	uint64_t runq_slow_us; /* a run-queue wait this long is slow */
+	unsigned prof_hz;      /* stack samples per second per CPU (0: default) */
+	bool offcpu;           /* the stack probe starts off-CPU */
+	uint64_t offcpu_min_us; /* off-CPU: shorter blocks are not counted (0: default) */
 };
 
 /* A pane's data source; which pane, and its name, come from the pane
@@ -38,6 +42,14 @@ struct probe_ops {
 	void (*drain)(void *p);
 	/* Optional: costly probes attach only while their data is consumed. */
 	int (*set_active)(void *p, bool on);
+	/* Headless, active only when asked for (--prof), not always. */
+	bool on_request;
+	/* Optional: the pane's data in another mode (stack: enum stack_mode);
+	 * 0 or -errno with the reason in why. */
+	int (*set_mode)(void *p, int mode, char *why, size_t whylen);
+	/* Optional: per-thread rows too (H, --threads); 0 or -errno with the
+	 * reason in why. */
+	int (*set_threads)(void *p, bool on, char *why, size_t whylen);
 };
 
 #define EBTOP_PROBE_DECL(ID, name) extern const struct probe_ops name##_probe_ops;
@@ -47,6 +59,8 @@ EBTOP_PANES(EBTOP_PROBE_DECL)
 /* Enable exactly one variant of each program pair: tp_btf/ when btf is
  * true, raw_tp/ otherwise. */
 void probe_pick_variant(struct bpf_object *obj, bool btf);
+/* Of a loaded object's pair, the program that was loaded. */
+struct bpf_program *probe_pick(struct bpf_object *obj, const char *btf, const char *raw);
 
 /* Open, configure and load a skeleton, trying the tp_btf variant first and
  * the raw_tp one second; configure (a statement) runs after each open, with

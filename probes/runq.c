@@ -17,12 +17,15 @@
 #include "runq.skel.h"
 
 #define COUNT_KEY HIST_BUCKETS /* baseline key tgid * 256 + this: the count */
+#define SLOW_KEY (HIST_BUCKETS + 1) /* and the slow waits */
 
 struct runq_probe {
 	struct runq_bpf *skel;
 	struct changed changed;
 	struct ring_buffer *samples_rb;
 	struct baseline sys, procs;
+	struct baseline caused, waits;  /* per (culprit, victim) */
+	uint64_t slow_us;
 	int ncpus;
 	uint32_t heat[RUNQ_HEAT_COLS][RUNQ_HEAT_ROWS];
 	int heat_cols;
@@ -41,6 +44,8 @@ static void runq_stop(void *state)
 	runq_bpf__destroy(p->skel);
 	baseline_free(&p->sys);
 	baseline_free(&p->procs);
+	baseline_free(&p->caused);
+	baseline_free(&p->waits);
 	free(p->samples);
 	free(p);
 }
@@ -72,8 +77,10 @@ static void *runq_start(const struct probe_env *env, char *why, size_t whylen)
 
 	if (!p)
 		return NULL;
+	p->slow_us = env->runq_slow_us;
 	PROBE_OPEN_LOAD_CONFIGURED(runq_bpf, p->skel, env->filter, err, ({
 		p->skel->rodata->samples_on = samples;
+		p->skel->rodata->slow_ns = p->slow_us * 1000;
 		if (samples)
 			bpf_map__set_max_entries(p->skel->maps.samples, 16 << 20);
 	}));
@@ -145,18 +152,21 @@ static int read_system(struct runq_probe *p, struct runq_snap *rs, bool report)
 	return 0;
 }
 
-static int by_p99(const void *a, const void *b)
+/* The slow waits first: two 8 ms waits among 900 short ones do not move
+ * a p99, and are what a victim of a noisy neighbour has. */
+static int by_slow_p99(const void *a, const void *b)
 {
-	double x = ((const struct runq_proc_row *)a)->p99_us;
-	double y = ((const struct runq_proc_row *)b)->p99_us;
+	const struct runq_proc_row *x = a, *y = b;
 
-	return (x < y) - (x > y);
+	if (x->slow != y->slow)
+		return x->slow < y->slow ? 1 : -1;
+	return (x->p99_us < y->p99_us) - (x->p99_us > y->p99_us);
 }
 
 /* Forget every key of an exited process: its count and its buckets. */
 static void forget_proc(struct baseline *b, uint32_t pid)
 {
-	for (unsigned k = 0; k <= COUNT_KEY; k++)
+	for (unsigned k = 0; k <= SLOW_KEY; k++)
 		baseline_forget(b, (uint64_t)pid * 256 + k);
 }
 
@@ -178,6 +188,7 @@ static int read_procs(struct runq_probe *p, struct runq_snap *rs, bool report)
 		uint64_t base = (uint64_t)pid * 256;
 
 		r.count = baseline_step(&p->procs, base + COUNT_KEY, v->count);
+		r.slow = baseline_step(&p->procs, base + SLOW_KEY, v->slow);
 		r.max_us = 0;
 		for (unsigned b = 0; b < HIST_BUCKETS; b++) {
 			r.hist[b] = v->bucket[b] ? baseline_step(&p->procs, base + b, v->bucket[b]) : 0;
@@ -203,6 +214,7 @@ static int read_procs(struct runq_probe *p, struct runq_snap *rs, bool report)
 			snprintf(r.comm, sizeof(r.comm), "%.15s", v->comm);
 			r.p50_us = hist_percentile(r.hist, HIST_BUCKETS, 50);
 			r.p99_us = hist_percentile(r.hist, HIST_BUCKETS, 99);
+			r.p999_us = hist_percentile(r.hist, HIST_BUCKETS, 99.9);
 			rows[nr++] = r;
 		}
 		if (v->exited) { /* reported above for the last time */
@@ -212,12 +224,90 @@ static int read_procs(struct runq_probe *p, struct runq_snap *rs, bool report)
 	}
 	baseline_complete(&p->procs);
 	if (nr)
-		qsort(rows, nr, sizeof(*rows), by_p99);
+		qsort(rows, nr, sizeof(*rows), by_slow_p99);
 	rs->np = nr < RUNQ_TOP_PROCS ? nr : RUNQ_TOP_PROCS;
 	rs->procs = rows;
 	free(keys);
 	free(vals);
 	return 0;
+}
+
+static int by_delay(const void *a, const void *b)
+{
+	uint64_t x = ((const struct runq_delay_row *)a)->caused_ns;
+	uint64_t y = ((const struct runq_delay_row *)b)->caused_ns;
+
+	return (x < y) - (x > y);
+}
+
+static bool gone(const uint32_t *pids, size_t n, uint32_t pid)
+{
+	return n && bsearch(&pid, pids, n, sizeof(*pids), cmp_u32);
+}
+
+/* Who made whom wait in the interval: the pairs' counters diffed like
+ * every other. The longest wait is kept per epoch, in the slot of the one
+ * that just closed. The map stays bounded as processes come and go: a pair
+ * goes once it is reported after either process exited (the cpu probe,
+ * collected first, lists those), or once it was quiet through a read (a
+ * charge racing that delete is lost; one after it starts a new pair). */
+static int read_delays(struct runq_probe *p, const struct cpu_snap *cs, struct runq_snap *rs,
+		       bool report)
+{
+	uint32_t *exited = NULL;
+	size_t nexited = cs->ngone;
+	int fd = bpf_map__fd(p->skel->maps.delays);
+	__u32 closed = *p->changed.epoch - 1;
+	struct runq_pair_key *keys;
+	struct runq_pair *vals;
+	long n = map_read_all(fd, sizeof(*keys), sizeof(*vals), (void **)&keys, (void **)&vals);
+	size_t nr = 0;
+
+	if (n < 0)
+		return n;
+	rs->delays = calloc(n + 1, sizeof(*rs->delays));
+	if (nexited && (exited = malloc(nexited * sizeof(*exited)))) {
+		memcpy(exited, cs->gone, nexited * sizeof(*exited));
+		qsort(exited, nexited, sizeof(*exited), cmp_u32);
+	} else {
+		nexited = 0;
+	}
+	if (!rs->delays) {
+		free(keys), free(vals), free(exited);
+		return -ENOMEM;
+	}
+	for (long i = 0; i < n; i++) {
+		uint64_t key = (uint64_t)keys[i].culprit << 32 | keys[i].victim;
+		uint64_t caused = baseline_step(&p->caused, key, vals[i].caused_ns);
+		uint64_t waits = baseline_step(&p->waits, key, vals[i].waits);
+		struct runq_delay_row *d = &rs->delays[nr];
+
+		if (!waits || gone(exited, nexited, keys[i].culprit) || gone(exited, nexited, keys[i].victim)) {
+			bpf_map_delete_elem(fd, &keys[i]);
+			baseline_forget(&p->caused, key);
+			baseline_forget(&p->waits, key);
+		}
+		if (!waits || !report)
+			continue;
+		d->culprit = keys[i].culprit;
+		d->victim = keys[i].victim;
+		memcpy(d->culprit_comm, vals[i].culprit_comm, sizeof(d->culprit_comm));
+		memcpy(d->victim_comm, vals[i].victim_comm, sizeof(d->victim_comm));
+		d->culprit_comm[sizeof(d->culprit_comm) - 1] = d->victim_comm[sizeof(d->victim_comm) - 1] = 0;
+		d->caused_ns = caused;
+		d->waits = waits;
+		d->worst_us = vals[i].worst_epoch[closed & 1] == closed ? vals[i].worst_ns[closed & 1] / 1e3 : 0;
+		nr++;
+	}
+	baseline_complete(&p->caused);
+	baseline_complete(&p->waits);
+	free(keys);
+	free(vals);
+	free(exited);
+	qsort(rs->delays, nr, sizeof(*rs->delays), by_delay);
+	rs->ndelays = nr;
+	rs->delays_lost = p->skel->bss->pairs_lost;
+	return runq_culprits(rs);
 }
 
 static int runq_collect(void *state, struct snapshot *s, double interval_s)
@@ -228,6 +318,9 @@ static int runq_collect(void *state, struct snapshot *s, double interval_s)
 
 	if (!err)
 		err = read_procs(p, &s->runq, report);
+	if (!err)
+		err = read_delays(p, &s->cpu, &s->runq, report);
+	s->runq.slow_us = p->slow_us;
 	if (p->samples_rb) {
 		ring_buffer__consume(p->samples_rb);
 		s->runq.samples = p->samples;
@@ -244,6 +337,8 @@ static void runq_reset(void *state)
 
 	baseline_reset(&p->sys);
 	baseline_reset(&p->procs);
+	baseline_reset(&p->caused);
+	baseline_reset(&p->waits);
 }
 
 const struct probe_ops runq_probe_ops = {

@@ -1,7 +1,58 @@
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "probes/histogram.h"
 #include "probes/snapshot.h"
+
+static int by_culprit(const void *a, const void *b)
+{
+	uint32_t x = ((const struct runq_delay_row *)a)->culprit, y = ((const struct runq_delay_row *)b)->culprit;
+
+	return (x > y) - (x < y);
+}
+
+static int by_caused(const void *a, const void *b)
+{
+	uint64_t x = ((const struct runq_culprit_row *)a)->caused_ns;
+	uint64_t y = ((const struct runq_culprit_row *)b)->caused_ns;
+
+	return (x < y) - (x > y);
+}
+
+int runq_culprits(struct runq_snap *q)
+{
+	struct runq_delay_row *d = malloc((q->ndelays + 1) * sizeof(*d));
+	size_t n = 0;
+
+	free(q->culprits);
+	q->culprits = NULL;
+	q->nculprits = 0;
+	if (!d || !(q->culprits = calloc(q->ndelays + 1, sizeof(*q->culprits)))) {
+		free(d);
+		return -ENOMEM;
+	}
+	if (q->ndelays)
+		memcpy(d, q->delays, q->ndelays * sizeof(*d));
+	qsort(d, q->ndelays, sizeof(*d), by_culprit);
+	for (size_t i = 0; i < q->ndelays; i++) {
+		struct runq_culprit_row *c = n ? &q->culprits[n - 1] : NULL;
+
+		if (!c || c->pid != d[i].culprit) {
+			c = &q->culprits[n++];
+			c->pid = d[i].culprit;
+			memcpy(c->comm, d[i].culprit_comm, sizeof(c->comm));
+		}
+		c->caused_ns += d[i].caused_ns;
+		c->waits += d[i].waits;
+		c->victims++;
+		if (d[i].worst_us > c->worst_us)
+			c->worst_us = d[i].worst_us;
+	}
+	free(d);
+	qsort(q->culprits, n, sizeof(*q->culprits), by_caused);
+	q->nculprits = n;
+	return 0;
+}
 
 void runq_heat_push(uint32_t (*heat)[RUNQ_HEAT_ROWS], int *ncols, const uint64_t *hist)
 {
@@ -28,6 +79,11 @@ void snapshot_free(struct snapshot *s)
 	free(s->runq.procs);
 	free(s->runq.samples);
 	s->runq.procs = NULL;
+	free(s->runq.delays);
+	free(s->runq.culprits);
+	s->runq.delays = NULL;
+	s->runq.culprits = NULL;
+	s->runq.ndelays = s->runq.nculprits = 0;
 	s->runq.samples = NULL;
 	s->runq.np = s->runq.nsamples = 0;
 	free(s->sys.rows);
@@ -35,9 +91,15 @@ void snapshot_free(struct snapshot *s)
 	s->sys.rows = NULL;
 	s->sys.procs = NULL;
 	s->sys.n = s->sys.np = 0;
+	free(s->cpu.threads);
+	s->cpu.threads = NULL;
+	s->cpu.nthreads = 0;
 	free(s->tcp.rows);
 	free(s->tcp.closed);
 	free(s->tcp.fresh);
+	free(s->tcp.procs);
+	s->tcp.procs = NULL;
+	s->tcp.np = 0;
 	s->tcp.rows = s->tcp.closed = s->tcp.fresh = NULL;
 	s->tcp.n = s->tcp.nclosed = s->tcp.nfresh = 0;
 	for (size_t i = 0; i < s->exec.n; i++)
@@ -45,6 +107,11 @@ void snapshot_free(struct snapshot *s)
 	free(s->exec.recs);
 	s->exec.recs = NULL;
 	s->exec.n = 0;
+	for (size_t i = 0; i < s->stack.n; i++)
+		free(s->stack.rows[i].frames);
+	free(s->stack.rows);
+	s->stack.rows = NULL;
+	s->stack.n = 0;
 	for (size_t i = 0; i < s->nowners; i++)
 		free(s->owners[i].path);
 	free(s->owners);
@@ -81,7 +148,7 @@ const char *snapshot_cgroup_of(const struct snapshot *s, uint32_t pid)
 	return o ? o->path : NULL;
 }
 
-static int cmp_u32(const void *a, const void *b)
+int cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
@@ -121,4 +188,33 @@ void snapshot_set_owners(struct snapshot *s, struct pid_cgroup *v, size_t n)
 	n = snapshot_owners_needed(s, v, n);
 	s->owners = v;
 	s->nowners = n;
+}
+
+int stack_frames_add(struct stack_frames *f, const char *name, size_t n, const char *suffix)
+{
+	size_t need = n + strlen(suffix) + 1;
+
+	if (f->len + need > f->cap) {
+		size_t cap = (f->len + need) * 2;
+		char *b = realloc(f->buf, cap);
+
+		if (!b)
+			return -ENOMEM;
+		f->buf = b;
+		f->cap = cap;
+	}
+	memcpy(f->buf + f->len, name, n);
+	strcpy(f->buf + f->len + n, suffix);
+	f->len += need;
+	f->n++;
+	return 0;
+}
+
+size_t stack_frames_len(const struct stack_row *r)
+{
+	size_t len = 0;
+
+	for (uint32_t i = 0; i < r->nframes; i++)
+		len += strlen(r->frames + len) + 1;
+	return len;
 }

@@ -10,6 +10,7 @@
 #include "bpf/hist.h"
 #include "probes/note.h"
 #include "probes/pane_list.h"
+#include "probes/selfcost.h"
 #include "probes/system.h"
 
 #define CPU_TREND 8     /* refreshes of CPU history each process row carries */
@@ -30,6 +31,16 @@ struct cpu_row {
 	uint8_t ntrend;      /* how many of them are known (the newest ones) */
 };
 
+/* A thread in the interval (H, --threads). */
+struct cpu_thread_row {
+	uint32_t tid, pid;
+	char comm[16];       /* the thread's own name */
+	uint64_t oncpu_ns;
+	double pct;          /* % of one CPU */
+	uint64_t waits;      /* run-queue waits */
+	uint64_t wait_ns;    /* their time added up */
+};
+
 struct cpu_snap {
 	int ncpus;
 	double interval_s;   /* the accounting window of these numbers */
@@ -38,6 +49,9 @@ struct cpu_snap {
 	struct cpu_row *rows;
 	size_t ngone;
 	uint32_t *gone;      /* processes that exited in the interval */
+	bool threads_on;     /* threads were read (they may be none) */
+	size_t nthreads;
+	struct cpu_thread_row *threads; /* by on-CPU time, largest first */
 };
 
 #define RUNQ_HEAT_COLS 180  /* intervals kept for the heat map */
@@ -48,8 +62,28 @@ struct runq_proc_row {
 	uint32_t pid;
 	char comm[16];
 	uint64_t count;
-	double p50_us, p99_us, max_us; /* max: upper bound of its highest bucket */
+	uint64_t slow;                 /* waits of at least --runq-slow */
+	double p50_us, p99_us, p999_us, max_us; /* max: upper bound of its highest bucket */
 	uint64_t hist[HIST_BUCKETS];
+};
+
+/* Who made whom wait in the interval: the culprit's shares of the
+ * victim's waits (bpf/runq.bpf.c). */
+struct runq_delay_row {
+	uint32_t culprit, victim;
+	char culprit_comm[16], victim_comm[16];
+	uint64_t caused_ns;
+	uint64_t waits;                /* the victim's waits it had a share in */
+	double worst_us;               /* the longest of them */
+};
+
+/* A culprit: its delays added up over its victims. */
+struct runq_culprit_row {
+	uint32_t pid;
+	char comm[16];
+	uint64_t caused_ns, waits;
+	double worst_us;
+	uint32_t victims;              /* processes it delayed */
 };
 
 struct runq_snap {
@@ -58,7 +92,13 @@ struct runq_snap {
 	double p50_us, p90_us, p99_us, max_us;
 	uint64_t hist[HIST_BUCKETS];
 	size_t np;
-	struct runq_proc_row *procs;   /* by p99, largest first */
+	struct runq_proc_row *procs;   /* slow ones first, then by p99 */
+	size_t ndelays;
+	struct runq_delay_row *delays; /* by caused_ns, largest first */
+	size_t nculprits;
+	struct runq_culprit_row *culprits; /* by caused_ns, largest first */
+	uint64_t slow_us;              /* the --runq-slow threshold */
+	uint64_t delays_lost;          /* pairs not kept since start: the map was full */
 	/* heat map, oldest column first: waits per interval per power of two */
 	uint32_t heat[RUNQ_HEAT_COLS][RUNQ_HEAT_ROWS];
 	int heat_cols;
@@ -123,6 +163,8 @@ struct exec_snap {
 	char note[NOTE_LEN];          /* partial coverage, e.g. failed execs not seen */
 };
 
+enum tcp_reset { TCP_RESET_NONE, TCP_RESET_BY_US, TCP_RESET_BY_PEER };
+
 /* One TCP connection, live or closed. */
 struct tcp_row {
 	uint64_t id;             /* stable across refreshes: the selection follows it */
@@ -140,6 +182,27 @@ struct tcp_row {
 	double tx_per_s, rx_per_s;
 	double age_s;            /* live: since connect/accept; closed: lifetime */
 	struct timespec closed_at;
+	uint32_t srtt_us, rttvar_us;  /* smoothed RTT and its deviation */
+	uint32_t cwnd;           /* congestion window, segments */
+	uint32_t retrans;        /* segments retransmitted, the kernel's count */
+	uint32_t retrans_new;    /* retransmissions since the previous refresh */
+	double retrans_per_s;
+	double connect_ms;       /* an active open's SYN_SENT -> ESTABLISHED; -1: none */
+	enum tcp_reset reset;    /* which side reset it */
+	int err;                 /* the errno it ended with; 0: none */
+	bool failed;             /* an active open that never got established */
+	bool opened;             /* an active open begun in this interval */
+};
+
+/* A process's TCP in one interval, from its live connections and those
+ * closed in the interval. */
+struct tcp_proc_row {
+	uint32_t pid;
+	char comm[16];
+	uint32_t connections;    /* live, listeners not counted */
+	double tx_per_s, rx_per_s, retrans_per_s;
+	uint32_t connects;       /* active opens begun */
+	uint32_t failed_connects;
 };
 
 struct tcp_snap {
@@ -149,10 +212,57 @@ struct tcp_snap {
 	struct tcp_row *closed;  /* recently closed, oldest first, bounded */
 	size_t nfresh;
 	struct tcp_row *fresh;   /* every one closed in this interval (--json) */
+	size_t np;
+	struct tcp_proc_row *procs;  /* by pid */
 	uint64_t closed_total;
 	uint64_t lost;           /* close events dropped since the previous snapshot */
 	uint64_t lost_total;
 	char note[NOTE_LEN];
+};
+
+#define STACK_TOP 500      /* stacks a snapshot keeps, the most sampled */
+#define STACK_FRAME_MAX 160 /* bytes of one frame's name */
+#define STACK_FRAMES_MAX 256 /* frames of one row: a user and a kernel stack, each
+			     * of the kernel's 127 at most, and their markers */
+
+/* One stack of one process in the interval. Frames are root first, user
+ * then kernel; kernel ones end in "_[k]" (as flamegraph.pl colours them);
+ * "[unknown]" is a frame no mapping names, "[lost]" a stack the kernel's
+ * stack map could not keep. */
+struct stack_row {
+	uint32_t pid;
+	char comm[16];
+	uint64_t count;          /* samples, or off-CPU ns blocked */
+	uint32_t nframes;
+	char *frames;            /* nframes NUL-terminated names back to back, owned */
+};
+
+enum stack_mode { STACK_ONCPU, STACK_OFFCPU };
+
+/* A row's frames as they are built, one name after another. */
+struct stack_frames {
+	char *buf;
+	size_t len, cap;
+	uint32_t n;
+};
+/* n bytes of name, then suffix, as the next frame; 0, or -ENOMEM with f
+ * as it was. */
+int stack_frames_add(struct stack_frames *f, const char *name, size_t n, const char *suffix);
+/* The bytes a row's frames take, their NULs included. */
+size_t stack_frames_len(const struct stack_row *r);
+
+struct stack_snap {
+	bool collecting;         /* sampling during this interval */
+	bool offcpu;             /* counts are ns blocked, not samples */
+	uint64_t min_us;         /* off-CPU: blocks shorter than this are not counted */
+	unsigned hz;             /* samples per second per CPU */
+	uint64_t samples;        /* of the processes shown, in the interval (off-CPU:
+				  * blocks counted) */
+	uint64_t lost;           /* of them, not counted under a stack (map full) */
+	uint64_t others;         /* the count (samples or ns) of stacks past STACK_TOP */
+	uint64_t total;          /* the count of every stack, STACK_TOP's and others */
+	size_t n;
+	struct stack_row *rows;  /* by count, largest first */
 };
 
 /* A process's cgroup v2 path, for the owners of connections that did not
@@ -175,6 +285,8 @@ struct snapshot {
 	struct sys_snap sys;
 	struct tcp_snap tcp;
 	struct exec_snap exec;
+	struct stack_snap stack;
+	struct self_snap self;        /* with --self, or while help shows it */
 };
 
 void snapshot_free(struct snapshot *s);
@@ -188,6 +300,12 @@ size_t snapshot_owners_needed(const struct snapshot *s, struct pid_cgroup *v, si
 /* Take v (n entries, malloc'd, paths owned) as the owners table, after
  * snapshot_owners_needed. */
 void snapshot_set_owners(struct snapshot *s, struct pid_cgroup *v, size_t n);
+/* qsort and bsearch order of pids and other u32 keys, and of records
+ * that begin with one. */
+int cmp_u32(const void *a, const void *b);
+/* The culprits table from the delays: one row per culprit, by delay
+ * caused. Returns 0 or -ENOMEM (the table left empty). */
+int runq_culprits(struct runq_snap *q);
 /* A new heat map column of RUNQ_HEAT_COLS, from one interval's histogram
  * folded into powers of two; the oldest scrolls out. */
 void runq_heat_push(uint32_t (*heat)[RUNQ_HEAT_ROWS], int *ncols, const uint64_t *hist);

@@ -18,6 +18,12 @@
 
 enum { F_COUNT, F_ERRORS, F_LAT, NFIELDS }; /* baseline key = id * NFIELDS + field */
 
+/* A CPU's slot as read (read_slots) */
+struct slot_read {
+	bool ok;
+	struct sys_last v;
+};
+
 struct sys_probe {
 	struct sys_bpf *skel;
 	struct bpf_program *exit_prog, *enter_prog, *pexit_prog;
@@ -27,6 +33,12 @@ struct sys_probe {
 	int ncpus;
 	struct baseline per_nr, per_proc;
 	char *names[SYS_NR_MAX];
+	/* reading the CPUs' slots: two copies, before and after */
+	struct sys_last *slot_copies;
+	struct slot_read *slots;
+	/* processes seen exited at the last refresh, not yet deleted (sorted) */
+	uint32_t *dying;
+	size_t ndying;
 };
 
 /* Names from libseccomp's table for the running architecture. */
@@ -40,13 +52,6 @@ static const char *sys_name(struct sys_probe *p, uint32_t nr)
 		p->names[nr] = n;
 	}
 	return p->names[nr];
-}
-
-static struct bpf_program *pick(struct bpf_object *obj, const char *btf, const char *raw)
-{
-	struct bpf_program *a = bpf_object__find_program_by_name(obj, btf);
-
-	return bpf_program__autoload(a) ? a : bpf_object__find_program_by_name(obj, raw);
 }
 
 static void sys_stop(void *state)
@@ -64,6 +69,9 @@ static void sys_stop(void *state)
 	baseline_free(&p->per_proc);
 	for (int i = 0; i < SYS_NR_MAX; i++)
 		free(p->names[i]);
+	free(p->slot_copies);
+	free(p->slots);
+	free(p->dying);
 	free(p);
 }
 
@@ -80,9 +88,9 @@ static void *sys_start(const struct probe_env *env, char *why, size_t whylen)
 		p->skel->rodata->nr_execveat = seccomp_syscall_resolve_name("execveat");
 	}));
 	if (!err) {
-		p->exit_prog = pick(p->skel->obj, "sys_exit_btf", "sys_exit_raw");
-		p->enter_prog = pick(p->skel->obj, "sys_enter_btf", "sys_enter_raw");
-		p->pexit_prog = pick(p->skel->obj, "sys_pexit_btf", "sys_pexit_raw");
+		p->exit_prog = probe_pick(p->skel->obj, "sys_exit_btf", "sys_exit_raw");
+		p->enter_prog = probe_pick(p->skel->obj, "sys_enter_btf", "sys_enter_raw");
+		p->pexit_prog = probe_pick(p->skel->obj, "sys_pexit_btf", "sys_pexit_raw");
 		/* exits are marked even while hidden, so no stale entry outlives a process */
 		p->pexit_link = bpf_program__attach(p->pexit_prog);
 		if (!p->pexit_link)
@@ -96,6 +104,16 @@ static void *sys_start(const struct probe_env *env, char *why, size_t whylen)
 	}
 	p->latency = env->sys_latency;
 	p->ncpus = libbpf_num_possible_cpus();
+	/* a count moved between two reads shows a refresh late: lower
+	 * totals meanwhile count nothing (add_slots) */
+	p->per_proc.hold = 1;
+	p->slot_copies = calloc(2 * p->ncpus, sizeof(*p->slot_copies));
+	p->slots = calloc(2 * p->ncpus, sizeof(*p->slots));
+	if (!p->slot_copies || !p->slots) {
+		sys_stop(p);
+		errno = ENOMEM;
+		return NULL;
+	}
 	changed_init(&p->changed, &p->skel->bss->epoch, &p->skel->bss->touched_head,
 		     p->skel->bss->touched, bpf_map__fd(p->skel->maps.sys_procs));
 	return p;
@@ -218,22 +236,152 @@ static int collect_nr(struct sys_probe *p, struct sys_snap *ss, double secs, boo
 	return 0;
 }
 
+/* Reads the CPUs' slots (bpf/sys.h) whole, twice: a CPU's is kept (ok)
+ * where both copies have the same even seq, the program not moving counts
+ * between them. */
+static void read_slots(struct sys_probe *p, struct slot_read *out)
+{
+	int fd = bpf_map__fd(p->skel->maps.sys_last);
+	struct sys_last *x = p->slot_copies, *y = x + p->ncpus;
+	uint32_t zero = 0;
+
+	memset(out, 0, p->ncpus * sizeof(*out));
+	if (bpf_map_lookup_elem(fd, &zero, x) || bpf_map_lookup_elem(fd, &zero, y))
+		return;
+	for (int c = 0; c < p->ncpus; c++)
+		out[c] = (struct slot_read){ x[c].seq == y[c].seq && !(y[c].seq & 1), y[c] };
+}
+
+/* Did CPU c's program move counts between the two reads (or could one of
+ * them not be read whole)? */
+static bool slot_moved(const struct slot_read *before, const struct slot_read *after, int c)
+{
+	return !after[c].ok || !before[c].ok || after[c].v.seq != before[c].v.seq;
+}
+
+/* The row of pid in keys (n of them, sorted copy in order[]: pid, index). */
+static long row_of(const uint32_t (*order)[2], long n, uint32_t pid)
+{
+	const uint32_t(*hit)[2] = bsearch(&pid, order, n, sizeof(*order), cmp_u32);
+
+	return hit ? (long)(*hit)[1] : -1;
+}
+
+/* A process's calls are in its sys_procs entry and, since it last began
+ * calling on a CPU where another process called before, in that CPU's
+ * slot, until the next other process calls there and moves them. Counted
+ * twice they must never be: each total is an entry read before the slots
+ * it adds, so what a slot held when read had not been moved yet. What was
+ * moved between the two reads is in neither: the slots read before the
+ * entries tell which processes had counts moved (a CPU whose seq went on),
+ * and their entries are read again, then the slots again, until no CPU
+ * moved any (three rounds at most; the rest shows at the next refresh,
+ * the baselines holding meanwhile). */
+static void add_slots(struct sys_probe *p, int fd, uint32_t *keys, char *vals, long n,
+		      struct slot_read *before, struct slot_read *after)
+{
+	size_t vsz = sizeof(struct sys_proc) * p->ncpus;
+	uint32_t(*order)[2] = malloc((n ? n : 1) * sizeof(*order));
+
+	if (!order) {
+		memset(after, 0, p->ncpus * sizeof(*after)); /* no slot added */
+		return;
+	}
+	for (long i = 0; i < n; i++) {
+		order[i][0] = keys[i];
+		order[i][1] = (uint32_t)i;
+	}
+	qsort(order, n, sizeof(*order), cmp_u32);
+	for (int round = 0; round < 3; round++) {
+		bool moved = false;
+
+		read_slots(p, after);
+		for (int c = 0; c < p->ncpus; c++)
+			moved |= slot_moved(before, after, c);
+		if (!moved)
+			break;
+		if (round == 2) /* no entry is read after the last slots */
+			break;
+		for (int c = 0; c < p->ncpus; c++) {
+			long i;
+
+			if (!slot_moved(before, after, c) || !before[c].v.tgid ||
+			    (i = row_of(order, n, before[c].v.tgid)) < 0)
+				continue;
+			if (bpf_map_lookup_elem(fd, &keys[i], vals + i * vsz))
+				memset(vals + i * vsz, 0, vsz); /* gone: reported at its exit */
+		}
+		memcpy(before, after, p->ncpus * sizeof(*after));
+	}
+	for (int c = 0; c < p->ncpus; c++) {
+		long i;
+
+		if (!after[c].ok || !after[c].v.tgid || (i = row_of(order, n, after[c].v.tgid)) < 0)
+			continue;
+		struct sys_proc *pc = (struct sys_proc *)(vals + i * vsz);
+
+		pc[c].count += after[c].v.count;
+		pc[c].errors += after[c].v.errors;
+	}
+	free(order);
+}
+
+/* May an exited process's entry go? Its counts are final once it is dead
+ * and in no CPU's slot: no call adds to it then and no slot moves counts
+ * into it. Dead before this refresh's first read of the slots it was if
+ * seen exited at the last refresh; in no slot if that read, whole, holds
+ * other processes (one still in a slot waits until another process calls
+ * on that CPU and moves its counts). */
+static bool entry_final(const struct sys_probe *p, uint32_t pid, const uint32_t *in_slots,
+			size_t nslots, bool slots_whole)
+{
+	if (!slots_whole || !p->ndying || /* none yet: p->dying may be NULL */
+	    !bsearch(&pid, p->dying, p->ndying, sizeof(*p->dying), cmp_u32))
+		return false;
+	for (size_t i = 0; i < nslots; i++)
+		if (in_slots[i] == pid)
+			return false;
+	return true;
+}
+
 static int collect_procs(struct sys_probe *p, struct sys_snap *ss, double secs, bool report)
 {
 	int fd = bpf_map__fd(p->skel->maps.sys_procs);
 	size_t vsz = sizeof(struct sys_proc) * p->ncpus;
+	struct slot_read *before = p->slots, *after = before + p->ncpus;
+	uint32_t *extra, *dying = NULL;
+	size_t nslots = 0, ndying = 0;
 	struct sys_proc_row *rows;
+	bool slots_whole = true;
 	size_t nr = 0;
 	uint32_t *keys;
 	char *vals;
-	long n = changed_read(&p->changed, fd, !p->per_proc.valid, NULL, 0, vsz, &keys,
-			      (void **)&vals);
+	long n;
 
-	if (n < 0)
+	/* read besides the entries changed this epoch: the processes in the
+	 * slots (their entries may not have changed) and the dying ones */
+	extra = malloc((p->ncpus + p->ndying) * sizeof(*extra));
+	if (!extra)
+		return -ENOMEM;
+	read_slots(p, before);
+	for (int c = 0; c < p->ncpus; c++) {
+		if (before[c].v.tgid)
+			extra[nslots++] = before[c].v.tgid;
+		slots_whole &= before[c].ok;
+	}
+	if (p->ndying)
+		memcpy(extra + nslots, p->dying, p->ndying * sizeof(*extra));
+	n = changed_read(&p->changed, fd, !p->per_proc.valid, extra, nslots + p->ndying, vsz, &keys,
+			 (void **)&vals);
+	if (n < 0) {
+		free(extra);
 		return n;
+	}
+	add_slots(p, fd, keys, vals, n, before, after);
 	rows = calloc(n ? n : 1, sizeof(*rows));
-	if (!rows) {
-		free(keys), free(vals);
+	dying = malloc((n ? n : 1) * sizeof(*dying));
+	if (!rows || !dying) {
+		free(extra), free(keys), free(vals), free(rows), free(dying);
 		return -ENOMEM;
 	}
 	for (long i = 0; i < n; i++) {
@@ -260,16 +408,27 @@ static int collect_procs(struct sys_probe *p, struct sys_snap *ss, double secs, 
 			snprintf(rows[nr].comm, sizeof(rows[nr].comm), "%.15s", comm);
 			nr++;
 		}
-		if (exited) { /* reported above for the last time */
+		if (!exited)
+			continue;
+		/* reported above for the last time once final; until then
+		 * read at each refresh */
+		if (entry_final(p, pid, extra, nslots, slots_whole)) {
 			bpf_map_delete_elem(fd, &pid);
 			baseline_forget(&p->per_proc, (uint64_t)pid * 2);
 			baseline_forget(&p->per_proc, (uint64_t)pid * 2 + 1);
+		} else {
+			dying[ndying++] = pid;
 		}
 	}
 	qsort(rows, nr, sizeof(*rows), proc_by_count);
+	qsort(dying, ndying, sizeof(*dying), cmp_u32);
+	free(p->dying);
+	p->dying = dying;
+	p->ndying = ndying;
 	ss->np = nr < SYS_TOP_PROCS ? nr : SYS_TOP_PROCS;
 	ss->procs = rows;
 	baseline_complete(&p->per_proc);
+	free(extra);
 	free(keys);
 	free(vals);
 	return 0;

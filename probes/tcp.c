@@ -24,11 +24,12 @@
 struct seen {
 	uint64_t sk, born;
 	uint64_t tx, rx;
+	uint32_t retransmits;
 };
 
 struct tcp_probe {
 	struct tcp_bpf *skel;
-	struct bpf_link *links[3];
+	struct bpf_link *links[6];  /* the state changes, then the extra hooks */
 	struct bpf_link *iter;
 	struct ring_buffer *rb;
 	char note[NOTE_LEN];
@@ -56,8 +57,16 @@ static uint64_t conn_id(const struct tcp_conn *c)
 	return c->sk ^ (c->born_ns * 0x9e3779b97f4a7c15ull);
 }
 
-static void to_row(const struct tcp_conn *c, struct tcp_row *r, uint64_t now_ns)
+#define BIT(st) (1u << (st))
+#define ST_ESTABLISHED 1
+#define ST_SYN_SENT 2
+#define ST_LISTEN 10
+
+/* since_ns: the previous dump, 0 when there was none (opened stays off) */
+static void to_row(const struct tcp_conn *c, struct tcp_row *r, uint64_t now_ns, uint64_t since_ns)
 {
+	bool active = c->states & BIT(ST_SYN_SENT);
+
 	memset(r, 0, sizeof(*r));
 	r->id = conn_id(c);
 	r->pid = c->tgid;
@@ -76,6 +85,23 @@ static void to_row(const struct tcp_conn *c, struct tcp_row *r, uint64_t now_ns)
 	r->rx_bytes = c->rx_bytes;
 	if (c->born_ns && now_ns > c->born_ns)
 		r->age_s = (now_ns - c->born_ns) / 1e9;
+	r->srtt_us = c->srtt_us;
+	r->rttvar_us = c->rttvar_us;
+	r->cwnd = c->cwnd;
+	r->retrans = c->total_retrans;
+	r->connect_ms = c->connect_ns ? c->connect_ns / 1e6 : -1;
+	r->opened = active && since_ns && c->born_ns > since_ns;
+	r->reset = c->flags & TCP_RESET_RECEIVED ? TCP_RESET_BY_PEER
+		   : c->flags & TCP_RESET_SENT   ? TCP_RESET_BY_US
+						 : TCP_RESET_NONE;
+}
+
+/* A connection's end: an active open that never got established failed,
+ * with the error the kernel gave it (refused by a reset, timed out). */
+static void ended(const struct tcp_conn *c, struct tcp_row *r)
+{
+	r->err = c->err;
+	r->failed = (c->states & BIT(ST_SYN_SENT)) && !(c->states & BIT(ST_ESTABLISHED));
 }
 
 static int cmp_seen(const void *a, const void *b)
@@ -100,13 +126,36 @@ static bool bytes_since(const struct tcp_probe *p, const struct tcp_conn *c, str
 	if (was) {
 		r->tx_new = c->tx_bytes >= was->tx ? c->tx_bytes - was->tx : 0;
 		r->rx_new = c->rx_bytes >= was->rx ? c->rx_bytes - was->rx : 0;
+		r->retrans_new = c->retransmits >= was->retransmits ? c->retransmits - was->retransmits : 0;
 		return true;
 	}
 	if (c->born_ns <= p->last_dump_ns)
 		return false;
 	r->tx_new = c->tx_bytes;
 	r->rx_new = c->rx_bytes;
+	r->retrans_new = c->retransmits;
 	return true;
+}
+
+/* The reset an abort sent after the close record went: that record,
+ * among the last ones, says so. */
+static void late_reset(struct tcp_probe *p, const struct tcp_conn *c)
+{
+	uint64_t id = conn_id(c);
+
+	for (size_t i = p->count; i-- > 0;) {
+		struct tcp_row *r = &p->closed[(p->head + i) % CLOSED_MAX];
+
+		if (r->id == id && !r->reset) {
+			r->reset = TCP_RESET_BY_US;
+			break;
+		}
+	}
+	for (size_t i = p->nfresh; i-- > 0;)
+		if (p->fresh[i].id == id && !p->fresh[i].reset) {
+			p->fresh[i].reset = TCP_RESET_BY_US;
+			break;
+		}
 }
 
 static int on_closed(void *ctx, void *data, size_t size)
@@ -118,12 +167,17 @@ static int on_closed(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(*c))
 		return 0;
+	if (c->flags & TCP_LATE_RESET) {
+		late_reset(p, c);
+		return 0;
+	}
 	if (p->count == CLOSED_MAX) {
 		p->head = (p->head + 1) % CLOSED_MAX;
 		p->count--;
 	}
 	r = &p->closed[(p->head + p->count++) % CLOSED_MAX];
-	to_row(c, r, c->end_ns);
+	to_row(c, r, c->end_ns, p->have_prev ? p->last_dump_ns : 0);
+	ended(c, r);
 	bytes_since(p, c, r); /* the last bytes, for per-process totals */
 	ns = c->end_ns + p->mono_to_real;
 	r->closed_at.tv_sec = ns / 1000000000;
@@ -175,24 +229,61 @@ static void tcp_stop(void *state)
 	free(p);
 }
 
-/* Which of the hooks this kernel lacks, for the pane's reason. */
-static const char *missing_hook(void)
+/* The hooks beside the state changes. Without one the pane still works
+ * with less in it, and its note says what is missing. */
+static const struct extra_hook {
+	const char *tracepoint, *prog, *without;
+} extras[] = {
+	{ "sock_send_length", "tcp_send", "owners only from connect/listen" },
+	{ "sock_recv_length", "tcp_recv", "owners only from connect/listen" },
+	{ "tcp_send_reset", "tcp_reset_sent", "resets sent unknown" },
+	{ "tcp_receive_reset", "tcp_reset_received", "resets received unknown" },
+	{ "tcp_retransmit_skb", "tcp_retransmit", "no retransmit rate" },
+};
+#define NEXTRA (sizeof(extras) / sizeof(extras[0]))
+_Static_assert(sizeof(((struct tcp_probe *)0)->links) == (1 + NEXTRA) * sizeof(struct bpf_link *),
+	       "a link for the state changes and each extra hook");
+
+static bool has_tracepoint(const struct btf *vmlinux, const char *tp)
 {
-	static const char *const need[] = { "inet_sock_set_state", "sock_send_length",
-					    "sock_recv_length" };
-	struct btf *vmlinux = btf__load_vmlinux_btf();
-	const char *missing = NULL;
 	char name[64];
 
-	if (!vmlinux)
-		return NULL;
-	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]) && !missing; i++) {
-		snprintf(name, sizeof(name), "btf_trace_%s", need[i]);
-		if (btf__find_by_name_kind(vmlinux, name, BTF_KIND_TYPEDEF) < 0)
-			missing = need[i];
-	}
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	return !vmlinux || btf__find_by_name_kind(vmlinux, name, BTF_KIND_TYPEDEF) >= 0;
+}
+
+/* Leaves out of the load the extra programs this kernel has no hook for;
+ * false if it lacks the one the probe needs. */
+static bool plan_hooks(struct tcp_probe *p, char *why, size_t whylen)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	bool ok = has_tracepoint(vmlinux, "inet_sock_set_state");
+
+	if (!ok)
+		snprintf(why, whylen, "tracepoint sock:inet_sock_set_state missing on this kernel");
+	for (size_t i = 0; i < NEXTRA && ok; i++)
+		if (!has_tracepoint(vmlinux, extras[i].tracepoint))
+			bpf_program__set_autoload(
+				bpf_object__find_program_by_name(p->skel->obj, extras[i].prog), false);
 	btf__free(vmlinux);
-	return missing;
+	return ok;
+}
+
+/* Attaches what was loaded; the note names what is not there and what
+ * that leaves out. */
+static void attach_extras(struct tcp_probe *p)
+{
+	size_t len = 0;
+
+	for (size_t i = 0; i < NEXTRA; i++) {
+		struct bpf_program *prog = bpf_object__find_program_by_name(p->skel->obj, extras[i].prog);
+
+		if (bpf_program__autoload(prog) && (p->links[1 + i] = bpf_program__attach(prog)))
+			continue;
+		if (len < sizeof(p->note))
+			len += snprintf(p->note + len, sizeof(p->note) - len, "%s%s not attached: %s",
+					len ? "; " : "", extras[i].tracepoint, extras[i].without);
+	}
 }
 
 /* Owners of the sockets already open: one pass of iter/task_file. */
@@ -203,8 +294,10 @@ static void seed_owners(struct tcp_probe *p)
 	char *out;
 
 	if (!link) {
-		snprintf(p->note, sizeof(p->note),
-			 "owners of connections older than ebtop unknown until they send or receive");
+		size_t len = strlen(p->note);
+
+		snprintf(p->note + len, sizeof(p->note) - len, "%sowners of connections older than "
+			 "ebtop unknown until they send or receive", len ? "; " : "");
 		return;
 	}
 	out = probe_run_iter(link, &len);
@@ -215,7 +308,6 @@ static void seed_owners(struct tcp_probe *p)
 static void *tcp_start(const struct probe_env *env, char *why, size_t whylen)
 {
 	struct tcp_probe *p = calloc(1, sizeof(*p));
-	struct bpf_program *io[] = { NULL, NULL };
 	const char *hook = "sock:inet_sock_set_state";
 	int err;
 
@@ -227,32 +319,22 @@ static void *tcp_start(const struct probe_env *env, char *why, size_t whylen)
 		err = -errno;
 		goto fail;
 	}
-	io[0] = p->skel->progs.tcp_send;
-	io[1] = p->skel->progs.tcp_recv;
+	if (!plan_hooks(p, why, whylen)) {
+		tcp_stop(p);
+		errno = ENOENT;
+		return NULL;
+	}
 	err = filter_reuse(env->filter, p->skel->obj);
 	if (!err)
 		err = tcp_bpf__load(p->skel) ? -errno : 0;
-	if (err) {
-		const char *m = missing_hook();
-
-		if (m) {
-			snprintf(why, whylen, "tracepoint sock:%s missing on this kernel", m);
-			tcp_stop(p);
-			errno = ENOENT;
-			return NULL;
-		}
+	if (err)
 		goto fail;
-	}
 	p->links[0] = bpf_program__attach(p->skel->progs.tcp_state);
 	if (!p->links[0]) {
 		err = -errno;
 		goto fail;
 	}
-	for (int i = 0; i < 2; i++)
-		p->links[1 + i] = bpf_program__attach(io[i]);
-	if (!p->links[1] || !p->links[2])
-		snprintf(p->note, sizeof(p->note),
-			 "sock_send/recv_length not attached: owners only from connect/listen");
+	attach_extras(p);
 	hook = "iter/tcp";
 	p->iter = bpf_program__attach_iter(p->skel->progs.dump_conns, NULL);
 	if (!p->iter) {
@@ -305,6 +387,69 @@ static bool tables_moved(struct tcp_probe *p)
 	return moved;
 }
 
+struct owned {
+	uint32_t pid;
+	bool closed;
+	const struct tcp_row *r;
+};
+
+static int cmp_owned(const void *a, const void *b)
+{
+	const struct owned *x = a, *y = b;
+
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/* The interval per process, from its live connections and those that
+ * closed in the interval (their last bytes and retransmissions). */
+static int tcp_processes(struct tcp_snap *ts, double interval_s)
+{
+	struct owned *v = malloc((ts->n + ts->nfresh + 1) * sizeof(*v));
+	size_t n = 0, np = 0;
+
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < ts->n; i++)
+		if (ts->rows[i].pid)
+			v[n++] = (struct owned){ ts->rows[i].pid, false, &ts->rows[i] };
+	for (size_t i = 0; i < ts->nfresh; i++)
+		if (ts->fresh[i].pid)
+			v[n++] = (struct owned){ ts->fresh[i].pid, true, &ts->fresh[i] };
+	qsort(v, n, sizeof(*v), cmp_owned);
+	ts->procs = calloc(n ? n : 1, sizeof(*ts->procs));
+	if (!ts->procs) {
+		free(v);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct tcp_row *r = v[i].r;
+		struct tcp_proc_row *p = np ? &ts->procs[np - 1] : NULL;
+
+		if (!p || p->pid != v[i].pid) {
+			p = &ts->procs[np++];
+			p->pid = r->pid;
+			memcpy(p->comm, r->comm, sizeof(p->comm));
+		}
+		p->connects += r->opened;
+		if (!v[i].closed) {
+			p->connections += r->state != ST_LISTEN;
+			p->tx_per_s += r->tx_per_s;
+			p->rx_per_s += r->rx_per_s;
+			p->retrans_per_s += r->retrans_per_s;
+			continue;
+		}
+		p->failed_connects += r->failed;
+		if (interval_s > 0) {
+			p->tx_per_s += r->tx_new / interval_s;
+			p->rx_per_s += r->rx_new / interval_s;
+			p->retrans_per_s += r->retrans_new / interval_s;
+		}
+	}
+	ts->np = np;
+	free(v);
+	return 0;
+}
+
 static int tcp_collect(void *state, struct snapshot *s, double interval_s)
 {
 	struct tcp_probe *p = state;
@@ -339,12 +484,14 @@ static int tcp_collect(void *state, struct snapshot *s, double interval_s)
 	for (size_t i = 0; i < n; i++) {
 		struct tcp_row *r = &ts->rows[i];
 
-		to_row(&c[i], r, now);
+		to_row(&c[i], r, now, p->have_prev ? p->last_dump_ns : 0);
 		if (bytes_since(p, &c[i], r) && interval_s > 0) {
 			r->tx_per_s = r->tx_new / interval_s;
 			r->rx_per_s = r->rx_new / interval_s;
+			r->retrans_per_s = r->retrans_new / interval_s;
 		}
-		now_seen[i] = (struct seen){ c[i].sk, c[i].born_ns, c[i].tx_bytes, c[i].rx_bytes };
+		now_seen[i] = (struct seen){ c[i].sk, c[i].born_ns, c[i].tx_bytes, c[i].rx_bytes,
+					     c[i].retransmits };
 	}
 	ts->n = n;
 	qsort(now_seen, n, sizeof(*now_seen), cmp_seen);
@@ -366,7 +513,7 @@ static int tcp_collect(void *state, struct snapshot *s, double interval_s)
 	ts->lost = p->lost_seen - p->lost_reported;
 	snprintf(ts->note, sizeof(ts->note), "%s", p->note);
 	p->lost_reported = p->lost_seen;
-	return 0;
+	return tcp_processes(ts, interval_s);
 }
 
 static void tcp_reset(void *state)

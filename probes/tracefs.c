@@ -21,8 +21,13 @@ int tracefs_ensure(char *why, size_t len)
 	if (state == 1) {
 		state = 0;
 		if (!events_readable()) {
-			/* Private: nothing we mount propagates back to the host. */
-			if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+			/* Private: nothing we mount propagates back to the host.
+			 * The mount holding /sys is the one a mount there would
+			 * propagate through; in a chroot "/" may be no mount at
+			 * all (EINVAL), and where /sys is none, "/" holds it. */
+			if (unshare(CLONE_NEWNS) ||
+			    (mount(NULL, "/sys", NULL, MS_REC | MS_PRIVATE, NULL) &&
+			     mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) ||
 			    mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL)) {
 				state = -errno;
 				snprintf(reason, sizeof(reason), "cannot mount tracefs privately: %s",

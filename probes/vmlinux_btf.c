@@ -16,7 +16,10 @@
  * it loads an object and drops it when done, so objects loading on several
  * threads at once can share it; the first parse is done under a lock.
  * Where the calls are not interposed (a libbpf linked -Bsymbolic), libbpf
- * does its own loading: slower, same result. */
+ * does its own loading: slower, same result. A static link cannot
+ * interpose: there -Wl,--wrap sends the calls between libbpf's objects
+ * (the ones that matter: loading an object, freeing its vmlinux BTF) to
+ * the __wrap_ names, and libbpf's own definitions are the __real_ ones. */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -31,17 +34,28 @@
 
 #define VMLINUX_BTF_PATH "/sys/kernel/btf/vmlinux"
 
+#if EBTOP_STATIC
+#define LEND_LOAD __wrap_btf__load_vmlinux_btf
+#define LEND_FREE __wrap_btf__free
+struct btf *__real_btf__load_vmlinux_btf(void);
+void __real_btf__free(struct btf *btf);
+struct btf *__wrap_btf__load_vmlinux_btf(void);
+void __wrap_btf__free(struct btf *btf);
+#define libbpf_load() __real_btf__load_vmlinux_btf
+#define libbpf_free() __real_btf__free
+#else
+#define LEND_LOAD btf__load_vmlinux_btf
+#define LEND_FREE btf__free
+/* libbpf's own definitions, which ours stand in front of */
+#define libbpf_load() ((struct btf * (*)(void)) dlsym(RTLD_NEXT, "btf__load_vmlinux_btf"))
+#define libbpf_free() ((void (*)(struct btf *))dlsym(RTLD_NEXT, "btf__free"))
+#endif
+
 static struct {
 	pthread_mutex_t lock; /* over the parse and the count */
 	struct btf *lent;     /* parsed once, lent until vmlinux_btf_release */
 	size_t served;
 } cache = { .lock = PTHREAD_MUTEX_INITIALIZER };
-
-/* libbpf's own definitions, which ours stand in front of. */
-static void *libbpf_own(const char *name)
-{
-	return dlsym(RTLD_NEXT, name);
-}
 
 /* The file parsed: from a mapping of it, or from one read into memory.
  * btf__new copies what it parses, so the bytes are dropped at once. */
@@ -73,7 +87,7 @@ static struct btf *parse_file(void)
 	return btf;
 }
 
-struct btf *btf__load_vmlinux_btf(void)
+struct btf *LEND_LOAD(void)
 {
 	struct btf *(*load)(void), *btf;
 
@@ -87,7 +101,7 @@ struct btf *btf__load_vmlinux_btf(void)
 	if (btf)
 		return btf;
 	/* Not where we look (BTF from /boot, say): libbpf knows more places. */
-	load = (struct btf * (*)(void)) libbpf_own("btf__load_vmlinux_btf");
+	load = libbpf_load();
 	if (!load) {
 		errno = ENOENT;
 		return NULL;
@@ -95,7 +109,7 @@ struct btf *btf__load_vmlinux_btf(void)
 	return load();
 }
 
-void btf__free(struct btf *btf)
+void LEND_FREE(struct btf *btf)
 {
 	static void (*free_btf)(struct btf *);
 	bool lent;
@@ -103,7 +117,7 @@ void btf__free(struct btf *btf)
 	pthread_mutex_lock(&cache.lock);
 	lent = btf == cache.lent;
 	if (!free_btf)
-		free_btf = (void (*)(struct btf *))libbpf_own("btf__free");
+		free_btf = libbpf_free();
 	pthread_mutex_unlock(&cache.lock);
 	if (!btf || lent) /* lent: vmlinux_btf_release frees it */
 		return;
@@ -119,7 +133,7 @@ void vmlinux_btf_release(void)
 	lent = cache.lent;
 	cache.lent = NULL;
 	pthread_mutex_unlock(&cache.lock);
-	btf__free(lent);
+	LEND_FREE(lent);
 }
 
 size_t vmlinux_btf_served(void)

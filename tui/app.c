@@ -27,6 +27,7 @@ void app_rebuild(struct app *a)
 
 	model_free(&a->model);
 	a->vopts.width = a->interactive ? COLS : 0;
+	a->vopts.height = a->interactive ? LINES - 3 : 0; /* tabs, status, hints */
 	a->vopts.blocks = a->interactive && term_blocks();
 	if (!a->have_snap) {
 		model_init(&a->model, NULL, 0, -1);
@@ -203,6 +204,10 @@ int app_drill_in(struct app *a)
 	memcpy(d.pids, a->pids, a->npids * sizeof(*a->pids));
 	d.npids = a->npids;
 	d.group = a->vopts.group;
+	d.sys_procs = a->vopts.sys_procs;
+	d.tcp_procs = a->vopts.tcp_procs;
+	d.runq_table = a->vopts.runq_table;
+	d.runq_culprit = a->vopts.runq_culprit;
 	d.pane = a->pane;
 	d.ps = *ps;
 	if (a->vopts.group) {
@@ -220,6 +225,14 @@ int app_drill_in(struct app *a)
 		}
 		snprintf(d.label, sizeof(d.label), "%s", row->cell[0] ? row->cell[0] : path);
 		a->vopts.group = GROUP_OFF;
+	} else if (a->pane == PANE_RUNQ && a->vopts.runq_table != RUNQ_WAITED) {
+		/* a culprit: whom it delayed, from this interval's pairs; its
+		 * victims have no filter of their own to set */
+		if (!row->pid || a->vopts.runq_table == RUNQ_VICTIMS)
+			return R_NONE;
+		a->vopts.runq_table = RUNQ_VICTIMS;
+		a->vopts.runq_culprit = row->pid;
+		snprintf(d.label, sizeof(d.label), "delayed by %u", row->pid);
 	} else {
 		if (!row->pid)
 			return R_NONE;
@@ -230,7 +243,16 @@ int app_drill_in(struct app *a)
 		}
 		if (a->pane == PANE_SYS && !a->replay) /* a recording has no per-process table */
 			a->vopts.sys_procs = false; /* show the process's own syscalls */
+		a->vopts.tcp_procs = false;     /* and its own connections */
+		if (a->pane == PANE_RUNQ)       /* a victim: who delayed it */
+			a->vopts.runq_table = RUNQ_CULPRITS;
 		snprintf(d.label, sizeof(d.label), "pid %u", row->pid);
+	}
+	if ((int)a->vopts.runq_table != d.runq_table) { /* another table: by delay caused */
+		ps->sort_col = 2;
+		ps->reverse = false;
+		ps->selected = 0;
+		ps->selected_id = 0;
 	}
 	if (a->ndrill == DRILL_MAX) { /* the oldest goes: the way back is that long */
 		memmove(a->drill, a->drill + 1, (DRILL_MAX - 1) * sizeof(*a->drill));
@@ -256,6 +278,10 @@ int app_drill_out(struct app *a)
 	if (app_set_pids(a, list, err, sizeof(err)) || app_set_cgroup(a, d->cgroup, err, sizeof(err)))
 		log_msg("%s", err);
 	a->vopts.group = d->group;
+	a->vopts.sys_procs = d->sys_procs;
+	a->vopts.tcp_procs = d->tcp_procs;
+	a->vopts.runq_table = d->runq_table;
+	a->vopts.runq_culprit = d->runq_culprit;
 	a->pane = d->pane;
 	a->ps[d->pane] = d->ps;
 	app_view_changed(a);
@@ -296,6 +322,7 @@ void app_view_changed(struct app *a)
 
 	if (!a->col)
 		return;
+	collector_set_self(a->col, a->opt.self || a->help);
 	if (collector_set_view(a->col, a->pane, !a->interactive, msg, sizeof(msg)) || msg[0])
 		if (a->interactive && msg[0])
 			log_msg("%s", msg);

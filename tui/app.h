@@ -10,6 +10,7 @@
 #include "probes/snapshot.h"
 #include "views/view.h"
 #include "tui/menu.h"
+#include "tui/folded.h"
 
 struct pane_state {
 	int sort_col;
@@ -37,6 +38,9 @@ struct drill {
 	unsigned pids[MAX_FILTER_PIDS];
 	size_t npids;
 	int group;
+	bool sys_procs, tcp_procs;    /* which table the pane showed */
+	int runq_table;
+	uint32_t runq_culprit;
 	int pane;
 	struct pane_state ps;
 };
@@ -62,6 +66,7 @@ struct app {
 	struct options opt;
 	struct collector *col;
 	struct metrics *metrics;      /* --listen: counters since start */
+	struct folded *folded;        /* --folded: the run's stacks */
 	struct server *server;        /* --listen: the /metrics endpoint */
 	struct snapshot snap;         /* what is on screen (frozen while paused) */
 	struct replay *replay;        /* -r: frames instead of the collector */

@@ -12,6 +12,7 @@
 #include "tui/sigmenu.h"
 #include "views/groups.h"
 #include "probes/cgroup.h"
+#include "probes/collector.h"
 #include "probes/procfs.h"
 #include "tui/theme.h"
 #include "views/view.h"
@@ -367,15 +368,69 @@ static int act_header(struct app *a, int ch)
 	return R_REDRAW;
 }
 
-static int act_sys_procs(struct app *a, int ch)
+/* P: the sys and tcp panes' processes, or their syscalls / connections. */
+static int act_procs(struct app *a, int ch)
 {
+	struct pane_state *ps = &a->ps[a->pane];
+
 	(void)ch;
-	a->vopts.sys_procs = !a->vopts.sys_procs;
-	a->ps[PANE_SYS].sort_col = 2; /* calls/s in either table */
-	a->ps[PANE_SYS].reverse = false;
-	/* row ids differ between the tables (syscall nr + 1, pid): start at the top */
-	a->ps[PANE_SYS].selected = 0;
-	a->ps[PANE_SYS].selected_id = 0;
+	if (a->pane == PANE_SYS) {
+		a->vopts.sys_procs = !a->vopts.sys_procs;
+		ps->sort_col = 2; /* calls/s in either table */
+	} else if (a->pane == PANE_TCP) {
+		a->vopts.tcp_procs = !a->vopts.tcp_procs;
+		ps->sort_col = 3; /* TX/s in either table */
+	} else {
+		log_msg("P lists processes in the sys and tcp panes");
+		return R_REDRAW;
+	}
+	ps->reverse = false;
+	/* row ids differ between the tables: start at the top */
+	ps->selected = 0;
+	ps->selected_id = 0;
+	return R_REBUILD;
+}
+
+/* H: threads in the cpu and runq panes; live, the cpu probe reads them
+ * only while this is on. */
+static int act_threads(struct app *a, int ch)
+{
+	char why[NOTE_LEN];
+
+	(void)ch;
+	if (a->pane != PANE_CPU && a->pane != PANE_RUNQ) {
+		log_msg("H lists threads in the cpu and runq panes");
+		return R_REDRAW;
+	}
+	if (!a->replay && !a->opt.threads &&
+	    collector_set_threads(a->col, !a->vopts.threads, why, sizeof(why))) {
+		log_msg("%s", why);
+		return R_REDRAW;
+	}
+	a->vopts.threads = !a->vopts.threads;
+	a->ps[a->pane].selected = 0;
+	a->ps[a->pane].selected_id = 0;
+	a->ps[a->pane].sort_col = 3; /* CPU% or waits */
+	a->ps[a->pane].reverse = false;
+	return R_REBUILD;
+}
+
+/* w: the runq pane's "who waited" or "who made them wait". */
+static int act_runq_table(struct app *a, int ch)
+{
+	struct pane_state *ps = &a->ps[PANE_RUNQ];
+
+	(void)ch;
+	if (a->pane != PANE_RUNQ) {
+		log_msg("w switches the runq pane between who waited and who made them wait");
+		return R_REDRAW;
+	}
+	a->vopts.runq_table = a->vopts.runq_table == RUNQ_WAITED ? RUNQ_CULPRITS : RUNQ_WAITED;
+	/* by delay caused, or slow waits then p99: each table's own order */
+	ps->sort_col = a->vopts.runq_table == RUNQ_WAITED ? panes[PANE_RUNQ]->default_sort : 2;
+	ps->reverse = false;
+	ps->selected = 0;
+	ps->selected_id = 0;
 	return R_REBUILD;
 }
 
@@ -395,10 +450,46 @@ static int act_tcp_show(struct app *a, int ch)
 	return R_REBUILD;
 }
 
+static int act_stack_flame(struct app *a, int ch)
+{
+	(void)ch;
+	if (a->pane != PANE_STACK) {
+		log_msg("F draws the stack pane as a flame graph");
+		return R_REDRAW;
+	}
+	a->vopts.stack_flame = !a->vopts.stack_flame;
+	return R_REBUILD;
+}
+
+/* o: the stack pane on-CPU / off-CPU; the probe switches, so live only. */
+static int act_stack_mode(struct app *a, int ch)
+{
+	char why[NOTE_LEN];
+	bool off = !a->snap.stack.offcpu;
+
+	(void)ch;
+	if (a->pane != PANE_STACK) {
+		log_msg("o switches the stack pane between on-CPU and off-CPU");
+		return R_REDRAW;
+	}
+	if (a->replay) {
+		log_msg("stack: a replay shows the mode it was recorded in");
+		return R_REDRAW;
+	}
+	if (collector_set_mode(a->col, PANE_STACK, off ? STACK_OFFCPU : STACK_ONCPU, why, sizeof(why))) {
+		log_msg("%s", why);
+		return R_REDRAW;
+	}
+	a->snap.stack.offcpu = off; /* until the next refresh says so itself */
+	log_msg("stack: %s from the next refresh", off ? "off-CPU (time blocked)" : "on-CPU (samples)");
+	return R_REBUILD;
+}
+
 static int act_help(struct app *a, int ch)
 {
 	(void)ch;
 	a->help = !a->help;
+	app_view_changed(a); /* help shows ebtop's own cost: read it while open */
 	return R_REBUILD;
 }
 
@@ -407,6 +498,7 @@ static int act_quit(struct app *a, int ch)
 	(void)ch;
 	if (a->help) { /* q leaves help first, like less */
 		a->help = false;
+		app_view_changed(a);
 		return R_REBUILD;
 	}
 	a->quit = true;
@@ -454,9 +546,15 @@ static const struct binding table[] = {
 	{ { 'a' }, "a", NULL, "cpu: COMMAND as the full command line (arguments) / the name", act_cmdline },
 	{ { 'm' }, "m", NULL, "header meters (CPUs, load, memory, pressure) on / off", act_header },
 	{ { 'k', KEY_F(9) }, "k F9", NULL, "send a signal to the selected process (asks first)", act_signal },
-	{ { 'P' }, "P", NULL, "sys: list processes / syscalls (Enter on a process: its own mix)", act_sys_procs },
+	{ { 'P' }, "P", NULL, "sys, tcp: list processes / syscalls or connections (Enter on one: its own)",
+	  act_procs },
+	{ { 'H' }, "H", NULL, "cpu, runq: threads / processes", act_threads },
+	{ { 'w' }, "w", NULL, "runq: who waited / who made them wait (Enter: who delayed one, whom one delayed)",
+	  act_runq_table },
 	{ { 'l' }, "l", NULL, "tcp: show / hide listening sockets", act_tcp_listeners },
 	{ { 'f' }, "f", NULL, "tcp: list all, live, established or closed connections", act_tcp_show },
+	{ { 'F' }, "F", NULL, "stack: a flame graph / the table of stacks", act_stack_flame },
+	{ { 'o' }, "o", NULL, "stack: on-CPU samples / off-CPU time blocked", act_stack_mode },
 	{ { '?', 'h', KEY_F(1) }, "? h F1", "Help", "this help", act_help },
 	{ { 'q', KEY_F(10), CTRL('c') }, "q F10 C-c", "Quit", "quit", act_quit },
 };

@@ -7,7 +7,7 @@
 #include <bpf/libbpf.h>
 #include "tui/log.h"
 
-static bool on_screen;
+static bool on_screen, keep;
 static char last[256];
 static int saved_stderr = -1, capture = -1;
 
@@ -19,6 +19,8 @@ void log_msg(const char *fmt, ...)
 	if (on_screen) {
 		vsnprintf(last, sizeof(last), fmt, ap);
 		last[strcspn(last, "\n")] = '\0';
+		if (keep) /* fd 2 is the capture, printed after endwin */
+			fprintf(stderr, "ebtop: %s\n", last);
 	} else {
 		fputs("ebtop: ", stderr);
 		vfprintf(stderr, fmt, ap);
@@ -26,6 +28,11 @@ void log_msg(const char *fmt, ...)
 			fputc('\n', stderr);
 	}
 	va_end(ap);
+}
+
+void log_keep(bool on)
+{
+	keep = on;
 }
 
 const char *log_last(void)

@@ -11,6 +11,9 @@
 void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Route messages to the status line (and capture fd 2) or back to stderr. */
 void log_to_screen(bool on);
+/* While on screen, also keep every message for stderr after endwin: the
+ * start-up's, so a start that fails on a drawn screen still says why. */
+void log_keep(bool on);
 /* The latest message while on screen, or "" */
 const char *log_last(void);
 void log_clear(void);

@@ -16,6 +16,7 @@
 #include "tui/input.h"
 #include "tui/keys.h"
 #include "tui/log.h"
+#include "tui/folded.h"
 #include "tui/loop.h"
 #include "tui/mouse.h"
 #include "tui/paint.h"
@@ -224,6 +225,8 @@ static int tick(struct app *a, FILE *out)
 	collector_collect(a->col, &fresh);
 	if (a->metrics && (err = metrics_add(a->metrics, &fresh)))
 		log_msg("metrics: %s", strerror(-err));
+	if (a->folded && !fresh.baseline && (err = folded_add(a->folded, &fresh.stack)))
+		log_msg("--folded: %s", strerror(-err));
 	if (a->interactive && !fresh.baseline && (a->history || a->recorder))
 		remember(a, &fresh);
 	if (fresh.baseline || (a->paused && a->interactive) || a->rewound) {
@@ -257,6 +260,7 @@ static void rebuild(struct app *a)
 	if (a->help) {
 		model_free(&a->model);
 		keys_help(&a->model);
+		self_lines(&a->snap.self, !a->replay, &a->model);
 	} else {
 		app_rebuild(a);
 	}
@@ -301,7 +305,7 @@ static void handle_keys(struct app *a, int timer_fd)
 		paint(a);
 }
 
-#define FIRST_INTERVAL 0.25
+#define FIRST_INTERVAL 0.2
 
 /* At start and after a filter change the old baselines are gone: take a
  * new one now so the next refresh shows an interval all under the new
@@ -323,6 +327,20 @@ static void rebaseline(struct app *a, int timer_fd)
 		arm_timer(timer_fd, period(a));
 }
 
+void loop_block_signals(sigset_t *mask)
+{
+	sigset_t m;
+
+	if (!mask)
+		mask = &m;
+	sigemptyset(mask);
+	sigaddset(mask, SIGINT);
+	sigaddset(mask, SIGTERM);
+	sigaddset(mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, mask, NULL);
+	signal(SIGPIPE, SIG_IGN); /* a write then fails with EPIPE, which ends ebtop */
+}
+
 int loop_run(struct app *a, FILE *out)
 {
 	struct epoll_event ev[8];
@@ -330,12 +348,7 @@ int loop_run(struct app *a, FILE *out)
 	int ep, sfd, tfd, err = 0, fds[16];
 	size_t nfds;
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	loop_block_signals(&mask);
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);

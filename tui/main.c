@@ -8,9 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 #include "tui/app.h"
+#include "tui/folded.h"
 #include "probes/cgroup.h"
 #include "tui/log.h"
 #include "tui/loop.h"
+#include "tui/paint.h"
 #include "views/metrics.h"
 #include "tui/privs.h"
 #include "tui/recorder.h"
@@ -69,6 +71,8 @@ static FILE *open_output(const struct options *o, char *err, size_t len)
  * status, 0 to go on. */
 static int start_live(struct app *a, struct listen_addr *la, char *err, size_t len)
 {
+	int e;
+
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
 		log_msg("this kernel has no BTF (/sys/kernel/btf/vmlinux): "
 			"ebtop needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
@@ -85,13 +89,23 @@ static int start_live(struct app *a, struct listen_addr *la, char *err, size_t l
 		return 1;
 	}
 	log_capture_libbpf();
-	struct collector_opts copts = { .sys_latency = a->opt.sys_latency };
+	struct collector_opts copts = { .sys_latency = a->opt.sys_latency,
+					.runq_slow_us = a->opt.runq_slow_us,
+					.prof_hz = (unsigned)a->opt.prof_hz,
+					.prof = a->opt.prof,
+					.offcpu = a->opt.offcpu,
+					.offcpu_min_us = a->opt.offcpu_min_us };
 
 	a->col = collector_new(&copts);
 	if (!a->col || collector_all_failed(a->col, err, len)) {
 		log_msg("cannot start any probe: %s", a->col ? err : strerror(errno));
 		return 1;
 	}
+	if (a->opt.threads && collector_set_threads(a->col, true, err, len))
+		log_msg("--threads: %s", err);
+	if (a->opt.self && (e = collector_self_stats(a->col)))
+		log_msg("--self: the kernel's BPF stats stay off (%s): no BPF time per probe",
+			strerror(-e));
 	/* loaded and attached (tracefs mounted if needed): shed the rest */
 	if (privs_drop())
 		log_msg("could not drop capabilities: %s", strerror(errno));
@@ -178,6 +192,14 @@ static int load_settings(struct app *a, struct settings *s, char *err, size_t le
 	return 0;
 }
 
+static int start_terminal(struct app *a)
+{
+	if (!term_start(!a->opt.no_mouse))
+		return 0;
+	log_msg("cannot start the terminal (TERM=%s)", getenv("TERM"));
+	return -1;
+}
+
 /* At exit: the file, if the session changed what it holds. */
 static void save_settings(struct app *a)
 {
@@ -203,7 +225,7 @@ int main(int argc, char **argv)
 	char err[512];
 	FILE *out = NULL;
 	bool no_tty;
-	int rc;
+	int rc, err_no;
 
 	/* Each refresh builds and frees the same few MB (snapshots, JSON);
 	 * glibc would hand them back to the kernel and fault them in again
@@ -255,19 +277,11 @@ int main(int argc, char **argv)
 	if (a.opt.record && !(a.recorder = recorder_open(a.opt.record, false, a.opt.record_max,
 							 a.opt.record_keep, err, sizeof(err))))
 		return usage_error(err);
-	rc = a.opt.replay ? start_replay(&a, err, sizeof(err)) : start_live(&a, &la, err, sizeof(err));
-	if (rc) {
-		shut_down(&a);
-		return rc;
-	}
-	if (a.interactive && !a.opt.replay && a.opt.history_s > 0 && !(a.history = replay_live()))
-		log_msg("history: out of memory: no rewind");
 	a.delay = a.opt.delay;
 	a.header = settings.header != 0;
 	a.vopts.cmdline = settings.cmdline == 1;
 	a.vopts.tree = settings.tree == 1;
 	a.pane = a.opt.view;
-	app_view_changed(&a);
 	a.help_ps.sort_col = -1; /* in key-table order, no sort marker */
 	for (int p = 0; p < NPANES; p++) {
 		a.ps[p].sort_col = panes[p]->default_sort;
@@ -276,6 +290,27 @@ int main(int argc, char **argv)
 		snprintf(a.ps[p].sort_name, sizeof(a.ps[p].sort_name), "%s", settings.sort[p]);
 		a.ps[p].sort_pending = settings.sort[p][0];
 	}
+	/* Loading the probes takes a tenth of a second or more (BTF, the
+	 * verifier): the screen is drawn first, so ebtop answers at once. A
+	 * signal meanwhile waits for the loop, which ends ebtop cleanly; its
+	 * default action would leave the terminal as curses set it. */
+	if (a.interactive && !a.opt.replay) {
+		loop_block_signals(NULL);
+		if (start_terminal(&a))
+			return 1;
+		log_keep(true);
+		paint(&a);
+	}
+	rc = a.opt.replay ? start_replay(&a, err, sizeof(err)) : start_live(&a, &la, err, sizeof(err));
+	log_keep(false);
+	if (rc) {
+		term_stop();
+		shut_down(&a);
+		return rc;
+	}
+	if (a.interactive && !a.opt.replay && a.opt.history_s > 0 && !(a.history = replay_live()))
+		log_msg("history: out of memory: no rewind");
+	app_view_changed(&a);
 	if (a.settings_path[0])
 		a.settings_start = app_settings_text(&a);
 	if (a.opt.npids || a.opt.cgroup) {
@@ -292,6 +327,7 @@ int main(int argc, char **argv)
 		else if (!a.opt.npids)
 			rc = app_set_cgroup(&a, a.opt.cgroup, err, sizeof(err));
 		if (rc) {
+			term_stop();
 			shut_down(&a);
 			if (rc != -ENOTSUP)
 				return usage_error(err);
@@ -299,13 +335,21 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (a.interactive && term_start(!a.opt.no_mouse)) {
-		log_msg("cannot start the terminal (TERM=%s)", getenv("TERM"));
+	if (a.interactive && a.opt.replay && start_terminal(&a)) {
+		shut_down(&a);
+		return 1;
+	}
+	if (a.opt.folded && !(a.folded = folded_new())) {
 		shut_down(&a);
 		return 1;
 	}
 	rc = loop_run(&a, out);
 	term_stop();
+	if (a.folded && (err_no = folded_write(a.folded, a.opt.folded))) {
+		log_msg("--folded %s: %s", a.opt.folded, strerror(-err_no));
+		rc = 1;
+	}
+	folded_free(a.folded);
 	save_settings(&a);
 	model_free(&a.model);
 	snapshot_free(&a.snap);

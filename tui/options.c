@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <bpf/libbpf_version.h>
+#include <linux/types.h>
+#include "bpf/stack.h"
 #include "views/metrics.h"
 #include "tui/options.h"
 #include "probes/procfs.h"
@@ -13,8 +16,8 @@
 /* a printf format: %s is the list of panes */
 static const char usage[] =
 	"Usage: ebtop [OPTION]...\n"
-	"Live system explorer: on-CPU time, run-queue latency, syscalls, TCP and execs,\n"
-	"collected in the kernel with eBPF.\n\n"
+	"Live system explorer: on-CPU time, run-queue latency, syscalls, TCP, execs and\n"
+	"stacks, collected in the kernel with eBPF.\n\n"
 	"  -d, --delay=SECS        refresh interval in seconds, 0.1 to 3600 (default 1)\n"
 	"  -p, --pid=PID[,PID...]  only these processes and the processes they start afterwards\n"
 	"  -c, --cgroup=PATH       only tasks in this cgroup v2 and its descendants\n"
@@ -27,10 +30,14 @@ static const char usage[] =
 	"                          one document per line; FILE \"-\" is stdout\n"
 	"      --snapshot-dir=DIR  where the s key writes snapshots (default: current dir)\n"
 	"      --sys-latency       also time syscalls (costs a sys_enter hook and a clock read)\n"
+	"      --runq-slow=LAT     a run-queue wait this long is slow (default 1ms; 250us, 2ms)\n"
+	"      --threads           read threads too (cpu.threads in JSON; H on screen)\n"
+	"      --self              ebtop's own cost (self in JSON, under ? on screen), with\n"
+	"                          the kernel's BPF stats on for the run (BPF time per probe)\n"
 	"      --listen=ADDR:PORT  no curses: serve Prometheus/OpenMetrics metrics at\n"
 	"                          http://ADDR:PORT/metrics (port 0: any free port)\n"
 	"      --allow-remote      let --listen use an address other than loopback\n"
-	"      --metrics-top=N     per-process series per metric, busiest first (default 50)\n"
+	"      --metrics-top=N     busiest N processes and cgroups per metric (default 50)\n"
 	"      --history=DUR       keep DUR of refreshes in memory for rewind ([ ] { }):\n"
 	"                          90s, 10m, 2h (default 10m; 0: off)\n"
 	"      --record=FILE       no curses: append every refresh to FILE as a frame\n"
@@ -43,6 +50,12 @@ static const char usage[] =
 	"                          space to play; with --json or --batch, re-emit it\n"
 	"      --at=TIME           where a replay starts: HH:MM[:SS], or -90s from its end\n"
 	"      --from=TIME, --to=TIME  the frames --replay with --batch or --json re-emits\n"
+	"      --prof              sample stacks headless too (stack in JSON; pane 6 on screen)\n"
+	"      --prof-hz=N         stack samples per second per CPU, 1 to 1000 (default 49)\n"
+	"      --folded=FILE       at exit, write the run's stacks in folded form\n"
+	"                          (comm;frame;frame count) for flamegraph.pl; implies --prof\n"
+	"      --offcpu            stacks off-CPU: time blocked, by stack (o on screen)\n"
+	"      --offcpu-min=LAT    off-CPU: the shortest block counted (default 1ms)\n"
 	"      --no-mouse          leave the mouse to the terminal (select and paste text)\n"
 	"      --config=FILE       settings file (default ~/.config/ebtop/ebtoprc): pane, sort,\n"
 	"                          theme, delay, header, mouse; read at start, written at exit\n"
@@ -52,9 +65,10 @@ static const char usage[] =
 	"Needs root (or CAP_BPF+CAP_PERFMON) and a kernel with BTF.\n"
 	"Exit status: 0 normal, 1 runtime failure, 2 bad usage.\n";
 
-enum { OPT_SNAPSHOT_DIR = 256, OPT_SYS_LATENCY, OPT_LISTEN, OPT_ALLOW_REMOTE, OPT_METRICS_TOP,
+enum { OPT_SNAPSHOT_DIR = 256, OPT_SYS_LATENCY, OPT_RUNQ_SLOW, OPT_THREADS, OPT_SELF, OPT_LISTEN, OPT_ALLOW_REMOTE, OPT_METRICS_TOP,
        OPT_RECORD, OPT_RECORD_MAX, OPT_RECORD_KEEP, OPT_HISTORY, OPT_AT, OPT_FROM, OPT_TO,
-       OPT_NO_MOUSE, OPT_CONFIG, OPT_NO_CONFIG };
+       OPT_NO_MOUSE, OPT_CONFIG, OPT_NO_CONFIG, OPT_PROF, OPT_PROF_HZ, OPT_FOLDED,
+       OPT_OFFCPU, OPT_OFFCPU_MIN };
 
 int options_parse_delay(const char *s, double *delay, char *err, size_t errlen)
 {
@@ -72,14 +86,20 @@ int options_parse_delay(const char *s, double *delay, char *err, size_t errlen)
 	return 0;
 }
 
+/* A finite number >= 0 at the start of s, *end after it; -1 if none. */
+static int leading_number(const char *s, double *v, char **end)
+{
+	errno = 0;
+	*v = strtod(s, end);
+	return errno || *end == s || !isfinite(*v) || *v < 0 ? -1 : 0;
+}
+
 int options_parse_duration(const char *s, double *secs)
 {
 	char *end;
 	double v;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || !isfinite(v) || v < 0)
+	if (leading_number(s, &v, &end))
 		return -1;
 	if (*end == 'm')
 		v *= 60, end++;
@@ -90,6 +110,27 @@ int options_parse_duration(const char *s, double *secs)
 	if (*end || v > 86400)
 		return -1;
 	*secs = v;
+	return 0;
+}
+
+int options_parse_latency(const char *s, uint64_t *us)
+{
+	char *end;
+	double v;
+
+	if (leading_number(s, &v, &end))
+		return -1;
+	if (!strcmp(end, "us"))
+		;
+	else if (!strcmp(end, "s"))
+		v *= 1e6;
+	else if (!*end || !strcmp(end, "ms"))
+		v *= 1e3;
+	else
+		return -1;
+	if (v < 1 || v > 1e7)
+		return -1;
+	*us = (uint64_t)(v + 0.5);
 	return 0;
 }
 
@@ -203,6 +244,9 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 		{ "json", required_argument, NULL, 'j' },
 		{ "snapshot-dir", required_argument, NULL, OPT_SNAPSHOT_DIR },
 		{ "sys-latency", no_argument, NULL, OPT_SYS_LATENCY },
+		{ "runq-slow", required_argument, NULL, OPT_RUNQ_SLOW },
+		{ "threads", no_argument, NULL, OPT_THREADS },
+		{ "self", no_argument, NULL, OPT_SELF },
 		{ "listen", required_argument, NULL, OPT_LISTEN },
 		{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
 		{ "metrics-top", required_argument, NULL, OPT_METRICS_TOP },
@@ -216,6 +260,11 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 		{ "to", required_argument, NULL, OPT_TO },
 		{ "history", required_argument, NULL, OPT_HISTORY },
 		{ "at", required_argument, NULL, OPT_AT },
+		{ "prof", no_argument, NULL, OPT_PROF },
+		{ "prof-hz", required_argument, NULL, OPT_PROF_HZ },
+		{ "folded", required_argument, NULL, OPT_FOLDED },
+		{ "offcpu", no_argument, NULL, OPT_OFFCPU },
+		{ "offcpu-min", required_argument, NULL, OPT_OFFCPU_MIN },
 		{ "replay", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -230,7 +279,9 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 	o->theme = "default";
 	o->metrics_top = METRICS_TOP_DEFAULT;
 	o->history_s = 600;
+	o->runq_slow_us = 1000;
 	o->record_keep = RECORD_KEEP_DEFAULT;
+	o->prof_hz = STACK_HZ_DEFAULT;
 	optind = 0; /* full reset, so tests can parse repeatedly */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":d:p:c:v:t:bn:j:r:hV", longopts, NULL)) != -1) {
@@ -289,6 +340,19 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 		case OPT_ALLOW_REMOTE:
 			o->allow_remote = true;
 			break;
+		case OPT_THREADS:
+			o->threads = true;
+			break;
+		case OPT_SELF:
+			o->self = true;
+			break;
+		case OPT_RUNQ_SLOW:
+			if (options_parse_latency(optarg, &o->runq_slow_us)) {
+				snprintf(err, errlen, "invalid --runq-slow '%s': give 250us, 1ms or 0.5s "
+						      "(1us to 10s)", optarg);
+				return PARSE_USAGE;
+			}
+			break;
 		case OPT_HISTORY:
 			if (options_parse_duration(optarg, &o->history_s)) {
 				snprintf(err, errlen, "invalid --history '%s': give 90s, 10m or 2h "
@@ -330,6 +394,28 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 		case OPT_TO:
 			o->to = optarg;
 			break;
+		case OPT_PROF:
+			o->prof = true;
+			break;
+		case OPT_PROF_HZ:
+			if (parse_count(optarg, "--prof-hz", STACK_HZ_MAX, &o->prof_hz, err, errlen))
+				return PARSE_USAGE;
+			break;
+		case OPT_FOLDED:
+			o->folded = optarg;
+			o->prof = true;
+			break;
+		case OPT_OFFCPU:
+			o->offcpu = true;
+			break;
+		case OPT_OFFCPU_MIN:
+			if (options_parse_latency(optarg, &o->offcpu_min_us)) {
+				snprintf(err, errlen,
+					 "invalid --offcpu-min '%s': give 1us to 10s (250us, 1ms, 0.5s)",
+					 optarg);
+				return PARSE_USAGE;
+			}
+			break;
 		case 'r':
 			o->replay = optarg;
 			break;
@@ -343,7 +429,8 @@ enum parse_result options_parse(int argc, char **argv, struct options *o, FILE *
 			fprintf(out, usage, names);
 			return PARSE_EXIT;
 		case 'V':
-			fprintf(out, "ebtop %s\n", EBTOP_VERSION);
+			fprintf(out, "ebtop %s (%s build, libbpf %d.%d)\n", EBTOP_VERSION, EBTOP_BUILD,
+				LIBBPF_MAJOR_VERSION, LIBBPF_MINOR_VERSION);
 			return PARSE_EXIT;
 		case ':':
 			snprintf(err, errlen, "option '%s' needs a value (see --help)",

@@ -21,6 +21,9 @@ struct options {
 	const char *json;             /* path, "-" for stdout, NULL */
 	const char *snapshot_dir;
 	bool sys_latency;
+	uint64_t runq_slow_us;        /* --runq-slow: a wait this long is slow */
+	bool threads;                 /* --threads: per-thread rows, always read */
+	bool self;                    /* --self: own cost, BPF stats on */
 	const char *listen;           /* ADDR:PORT for /metrics, or NULL */
 	bool allow_remote;            /* --listen may be a non-loopback address */
 	long metrics_top;             /* per-process series per metric */
@@ -34,6 +37,11 @@ struct options {
 	bool no_mouse;                /* --no-mouse: leave the mouse to the terminal */
 	const char *config;           /* --config: the settings file */
 	bool no_config;               /* --no-config: none read or written */
+	bool prof;                    /* --prof: sample stacks headless too */
+	long prof_hz;                 /* --prof-hz: samples per second per CPU */
+	const char *folded;           /* --folded: the run's stacks, folded, at exit */
+	bool offcpu;                  /* --offcpu: stacks off-CPU from the start */
+	uint64_t offcpu_min_us;       /* --offcpu-min: the shortest block counted */
 	/* given on the command line, so a settings file does not override them */
 	bool given_delay, given_view, given_theme;
 };
@@ -52,6 +60,9 @@ int options_parse_pid_list(const char *s, uint32_t *pids, size_t max, size_t *n,
 			   size_t errlen);
 /* "90s", "10m", "2h" or plain seconds, 0 to 24h. Returns 0 or -1. */
 int options_parse_duration(const char *s, double *secs);
+/* A latency: "250us", "1ms", "0.5s" or plain milliseconds, from 1 us to
+ * 10 s, into microseconds. Returns 0 or -1. */
+int options_parse_latency(const char *s, uint64_t *us);
 /* "500K", "64M", "2G" or plain bytes (K is 1024). Returns 0 or -1. */
 int options_parse_size(const char *s, uint64_t *bytes);
 /* Parse a refresh interval within DELAY_MIN..DELAY_MAX. */

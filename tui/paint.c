@@ -299,7 +299,8 @@ void paint(struct app *a)
 	}
 	if (rows > 0) {
 		if (!a->have_snap && !a->help) {
-			put(y, 0, "collecting first interval...", COLS, ROLE_DIM);
+			put(y, 0, a->col || a->replay ? "collecting first interval..." : "loading the probes...",
+			    COLS, ROLE_DIM);
 		} else {
 			int used = draw_lines(&a->model, y, rows, ROLE_NORMAL);
 			static const char held[] = "following off: End";

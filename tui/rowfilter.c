@@ -41,13 +41,6 @@ struct keep {
 	size_t n;
 };
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 static bool kept(const struct keep *k, uint32_t pid)
 {
 	bool listed = !k->f->npids;
@@ -85,7 +78,15 @@ static void drop_cpu(struct cpu_row *r)
 
 static void filter_runq(struct runq_snap *q, const struct keep *k)
 {
+	size_t nd = 0;
+
 	KEEP_ROWS(k, q->procs, q->np, drop_nothing);
+	/* the kernel filter keeps the victims; who delayed them stays */
+	for (size_t i = 0; i < q->ndelays; i++)
+		if (kept(k, q->delays[i].victim))
+			q->delays[nd++] = q->delays[i];
+	q->ndelays = nd;
+	runq_culprits(q); /* out of memory: no culprits shown */
 	memset(q->hist, 0, sizeof(q->hist));
 	q->count = 0;
 	q->max_us = 0;
@@ -130,12 +131,16 @@ void rowfilter_apply(struct snapshot *s, const struct rowfilter *f)
 		return;
 	if (f->cgroup && *f->cgroup) {
 		rowfilter_cgroup(f->cgroup, k.cg, sizeof(k.cg));
-		k.pids = malloc((s->cpu.n + 1) * sizeof(*k.pids));
+		k.pids = malloc((s->cpu.n + s->nowners + 1) * sizeof(*k.pids));
 		if (!k.pids)
 			return; /* out of memory: the rows stay whole */
+		/* the processes that ran, and the owners of connections that did not */
 		for (size_t i = 0; i < s->cpu.n; i++)
 			if (under(s->cpu.rows[i].cgroup, k.cg))
 				k.pids[k.n++] = s->cpu.rows[i].pid;
+		for (size_t i = 0; i < s->nowners; i++)
+			if (under(s->owners[i].path, k.cg))
+				k.pids[k.n++] = s->owners[i].pid;
 		qsort(k.pids, k.n, sizeof(*k.pids), cmp_u32);
 	}
 	KEEP_ROWS(&k, s->cpu.rows, s->cpu.n, drop_cpu);
@@ -144,6 +149,7 @@ void rowfilter_apply(struct snapshot *s, const struct rowfilter *f)
 	KEEP_ROWS(&k, s->tcp.rows, s->tcp.n, drop_nothing);
 	KEEP_ROWS(&k, s->tcp.closed, s->tcp.nclosed, drop_nothing);
 	KEEP_ROWS(&k, s->tcp.fresh, s->tcp.nfresh, drop_nothing);
+	KEEP_ROWS(&k, s->tcp.procs, s->tcp.np, drop_nothing);
 	filter_exec(&s->exec, &k, s->interval_s);
 	free(k.pids);
 }

@@ -274,7 +274,7 @@ static int list_themes(char names[MAX_THEMES][64])
 			for (k = 0; k < n && strcmp(names[k], e->d_name); k++)
 				;
 			if (k == n && valid_name(e->d_name))
-				snprintf(names[n++], 64, "%s", e->d_name);
+				snprintf(names[n++], 64, "%.63s", e->d_name);
 		}
 		if (dir)
 			closedir(dir);

@@ -13,6 +13,8 @@ static const char *const role_names[NROLES] = {
 	[ROLE_WARN] = "warn", [ROLE_CRIT] = "crit", [ROLE_BAR] = "bar", [ROLE_TAB] = "tab",
 	[ROLE_TAB_ACTIVE] = "tab_active", [ROLE_HEAT0] = "heat0", [ROLE_HEAT1] = "heat1",
 	[ROLE_HEAT2] = "heat2", [ROLE_HEAT3] = "heat3", [ROLE_HEAT4] = "heat4",
+	[ROLE_FLAME_USER] = "flame_user", [ROLE_FLAME_KERNEL] = "flame_kernel",
+	[ROLE_FLAME_OTHER] = "flame_other",
 };
 
 /* The 16 colours every colour terminal names (their shades are its own). */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "views/groups.h"
+#include "views/threads.h"
 #include "views/view.h"
 
 enum { COL_PID, COL_USER, COL_THR, COL_CPU, COL_ONCPU, COL_TREND, COL_COMM, COL_CGROUP, NCOL };
@@ -211,6 +212,10 @@ static void cpu_build(const struct snapshot *s, const struct view_opts *o, struc
 	double busy = 0, cap = c->ncpus * 100.0;
 	int used;
 
+	if (o->threads && !o->group) {
+		threads_build(s, PANE_CPU, m);
+		return;
+	}
 	if (o->cmdline)
 		model_init(m, cols_cmdline, COL_CGROUP, COL_COMM);
 	else
@@ -275,6 +280,7 @@ static cJSON *cpu_json(const struct snapshot *s, bool history)
 	}
 	cJSON_AddItemToObject(o, "processes", arr);
 	cJSON_AddItemToObject(o, "groups", groups_json(s, PANE_CPU));
+	threads_json(o, &s->cpu);
 	return o;
 }
 
@@ -325,7 +331,7 @@ static int cpu_parse(const cJSON *o, struct snapshot *s)
 		if (cgroup[0] && !(r->cmdline = strdup(cgroup)))
 			return -ENOMEM;
 	}
-	return 0;
+	return threads_parse(o, &s->cpu);
 }
 
 const struct pane cpu_pane = {

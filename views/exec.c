@@ -162,7 +162,7 @@ static struct exec_rec *rec_parse(const cJSON *o, uint64_t seq)
 	r->ppid = json_get_u32(o, "ppid");
 	r->uid = json_get_u32(o, "uid");
 	user_from(o, r->uid, r->user, sizeof(r->user));
-	r->ret = (int32_t)json_get_num(o, "ret");
+	r->ret = json_get_i32(o, "ret");
 	r->truncated = cJSON_IsTrue(cJSON_GetObjectItem(o, "truncated"));
 	json_get_text(o, "comm", r->comm, sizeof(r->comm));
 	json_get_text(o, "filename", buf, sizeof(buf));

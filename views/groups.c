@@ -90,7 +90,7 @@ static size_t rows_of(const struct snapshot *s, enum pane_id pane)
 {
 	switch (pane) {
 	case PANE_CPU: return s->cpu.n;
-	case PANE_RUNQ: return s->runq.np;
+	case PANE_RUNQ: return s->runq.np + s->runq.nculprits;
 	case PANE_SYS: return s->sys.np;
 	case PANE_TCP: return s->tcp.n;
 	default: return 0;
@@ -153,6 +153,13 @@ int groups_build(const struct snapshot *s, enum pane_id pane, enum group_level l
 		case PANE_RUNQ: {
 			const struct runq_proc_row *r = &s->runq.procs[i];
 
+			if (i >= s->runq.np) { /* who made them wait, after who waited */
+				const struct runq_culprit_row *c = &s->runq.culprits[i - s->runq.np];
+
+				g = group_of(out, &ix, path_of(&paths, c->pid), level);
+				g->caused_ns += c->caused_ns;
+				break;
+			}
 			g = group_of(out, &ix, path_of(&paths, r->pid), level);
 			g->members++;
 			g->waits += r->count;
@@ -211,7 +218,8 @@ static const struct column runq_cols[] = {
 	{ "GROUP", 20, ALIGN_LEFT, false, 0 }, { "KIND", 9, ALIGN_LEFT, false, 2 },
 	{ "PROCS", 5, ALIGN_RIGHT, true, 1 },  { "WAITS", 7, ALIGN_RIGHT, true, 3 },
 	{ "P50", 8, ALIGN_RIGHT, true, 3 },    { "P99", 8, ALIGN_RIGHT, true, 0 },
-	{ "MAX<", 8, ALIGN_RIGHT, true, 1 },   { GROUP_PATH_COLUMN, 6, ALIGN_LEFT, false, 4 },
+	{ "MAX<", 8, ALIGN_RIGHT, true, 1 },   { "CAUSED", 8, ALIGN_RIGHT, true, 0 },
+	{ GROUP_PATH_COLUMN, 6, ALIGN_LEFT, false, 4 },
 };
 static const struct column sys_cols[] = {
 	{ "GROUP", 20, ALIGN_LEFT, false, 0 },  { "KIND", 9, ALIGN_LEFT, false, 2 },
@@ -233,7 +241,7 @@ void groups_view(const struct snapshot *s, enum pane_id pane, enum group_level l
 		const struct column *cols;
 		int ncol;
 	} layout[] = {
-		[PANE_CPU] = { cpu_cols, 6 }, [PANE_RUNQ] = { runq_cols, 8 },
+		[PANE_CPU] = { cpu_cols, 6 }, [PANE_RUNQ] = { runq_cols, 9 },
 		[PANE_SYS] = { sys_cols, 6 }, [PANE_TCP] = { tcp_cols, 9 },
 	};
 	struct groups g;
@@ -271,6 +279,8 @@ void groups_view(const struct snapshot *s, enum pane_id pane, enum group_level l
 			table_cell(&m->table, p99, "%s", b);
 			fmt_us(a, sizeof(a), r->max_us);
 			table_cell(&m->table, r->max_us, "%s", a);
+			fmt_us(b, sizeof(b), r->caused_ns / 1e3);
+			table_cell(&m->table, r->caused_ns, "%s", b);
 			break;
 		}
 		case PANE_SYS:
@@ -319,6 +329,7 @@ cJSON *groups_json(const struct snapshot *s, enum pane_id pane)
 			json_num(o, "p50_us", hist_percentile(r->hist, HIST_BUCKETS, 50));
 			json_num(o, "p99_us", hist_percentile(r->hist, HIST_BUCKETS, 99));
 			json_num(o, "max_us", r->max_us);
+			json_num(o, "caused_us", r->caused_ns / 1e3);
 			break;
 		case PANE_SYS:
 			json_num(o, "count", r->calls);

@@ -22,6 +22,7 @@ struct group {
 	uint64_t oncpu_ns;
 	uint64_t waits, hist[HIST_BUCKETS];
 	double max_us;
+	uint64_t caused_ns;            /* runq: delay its processes caused others */
 	uint64_t calls, errors;
 	double per_s;
 	uint32_t conns;

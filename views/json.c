@@ -64,6 +64,13 @@ uint32_t json_get_u32(const cJSON *o, const char *key)
 	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 }
 
+int32_t json_get_i32(const cJSON *o, const char *key)
+{
+	double v = json_get_num(o, key);
+
+	return v <= INT32_MIN ? INT32_MIN : v >= INT32_MAX ? INT32_MAX : (int32_t)v;
+}
+
 void json_get_text(const cJSON *o, const char *key, char *buf, size_t len)
 {
 	const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
@@ -137,6 +144,7 @@ int json_parse_snapshot(const char *text, size_t len, struct snapshot *s, struct
 		if (cJSON_IsNumber(v) && v->valuedouble > 0 && h->npids < MAX_FILTER_PIDS)
 			h->pids[h->npids++] = (unsigned)fmin(v->valuedouble, UINT32_MAX);
 	header_parse(cJSON_GetObjectItem(doc, "system"), &s->system);
+	self_parse(cJSON_GetObjectItem(doc, "self"), &s->self);
 	for (int id = 0; id < NPANES && !rc; id++) {
 		const cJSON *o = cJSON_GetObjectItem(doc, pane_name(id));
 		const char *why = cJSON_GetStringValue(cJSON_GetObjectItem(o, "error"));
@@ -182,6 +190,8 @@ cJSON *json_snapshot(const struct snapshot *s, const struct json_meta *meta)
 	json_str(doc, "view", meta->view);
 	if (s->system.have)
 		cJSON_AddItemToObject(doc, "system", header_json(&s->system));
+	if (s->self.have)
+		cJSON_AddItemToObject(doc, "self", self_json(&s->self));
 	for (int id = 0; id < NPANES; id++) {
 		cJSON *pane;
 

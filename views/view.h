@@ -11,16 +11,26 @@
 /* What the user chose to see, beyond sorting: pane-specific toggles. */
 enum tcp_show { TCP_SHOW_ALL, TCP_SHOW_LIVE, TCP_SHOW_ESTABLISHED, TCP_SHOW_CLOSED, TCP_SHOW_N };
 
+/* The runq pane's table: who waited, who made them wait, or whom one
+ * culprit delayed. */
+enum runq_table { RUNQ_WAITED, RUNQ_CULPRITS, RUNQ_VICTIMS };
+
 struct view_opts {
 	bool tcp_listeners;     /* list listening sockets */
 	enum tcp_show tcp_show; /* which connections the tcp pane lists */
 	bool sys_procs;         /* the sys pane lists processes, not syscalls */
+	bool tcp_procs;         /* the tcp pane lists processes, not connections */
+	bool threads;           /* H: the cpu and runq panes list threads */
+	enum runq_table runq_table;   /* the runq pane's table */
+	uint32_t runq_culprit;  /* RUNQ_VICTIMS: whose victims */
 	bool cmdline;           /* the cpu pane's COMMAND is the full command line */
 	bool tree;              /* the cpu pane's rows as a process tree */
 	int group;              /* g: enum group_level, rows by cgroup or slice */
+	bool stack_flame;       /* F: the stack pane as a flame graph */
 	/* what the screen can show: columns (0: not a screen, e.g. --batch)
 	 * and whether it draws block graphics (tui/term.h) */
 	int width;
+	int height;             /* lines for the pane below the tabs, 0: not a screen */
 	bool blocks;
 };
 
@@ -84,6 +94,7 @@ int json_parse_snapshot(const char *text, size_t len, struct snapshot *s, struct
 double json_get_num(const cJSON *o, const char *key);
 uint64_t json_get_u64(const cJSON *o, const char *key);
 uint32_t json_get_u32(const cJSON *o, const char *key);
+int32_t json_get_i32(const cJSON *o, const char *key);
 void json_get_text(const cJSON *o, const char *key, char *buf, size_t len);
 const cJSON *json_get_array(const cJSON *o, const char *key);
 /* A row's "user" as recorded; its uid's number when there is none (the
@@ -111,6 +122,13 @@ void header_build(const struct system_snap *s, int width, bool blocks, struct pa
 /* Its part of a document, "system", and back. */
 cJSON *header_json(const struct system_snap *s);
 void header_parse(const cJSON *o, struct system_snap *s);
+
+/* ebtop's own cost: lines under the help screen's title (live: it is
+ * read while help shows; else from the recording), and "self" in a
+ * document, and back. */
+void self_lines(const struct self_snap *s, bool live, struct pane_model *m);
+cJSON *self_json(const struct self_snap *s);
+void self_parse(const cJSON *o, struct self_snap *s);
 
 /* Number formatting shared by the panes. */
 void fmt_duration_ns(char *buf, size_t len, double ns);

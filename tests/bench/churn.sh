@@ -2,7 +2,8 @@
 # Churn under ebtop: SECS of 200 new processes/s and 100 TCP connections/s
 # while ebtop --json runs (all panes collecting). Every 5 s prints ebtop's
 # RSS and the entry count of each of its hash maps (socket storage is freed
-# with its socket and cannot be listed), then the JSON documents' cadence.
+# with its socket and cannot be listed), the counts again once the load has
+# ended, then the JSON documents' cadence.
 # usage: churn.sh SECS [OUT_DIR]   (EBTOP, BENCHBIN from the environment;
 # CHURN_CGROUP: run the load in that cgroup v2 and show ebtop only it, so
 # the figures are the load's own whatever else the machine runs)
@@ -35,7 +36,8 @@ while kill -0 "$load" 2>/dev/null; do
 done
 wait "$load"
 echo "load: $(tr '\n' ' ' <"$out/churn.out")exit $?"
-sleep 2
+sleep 3 # three refreshes: every exited process's entries have gone
+printf 'end: %s\n' "$(map_counts $pid)"
 kill -TERM "$pid"
 wait "$pid"
 echo "ebtop exit $?"

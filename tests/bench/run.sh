@@ -19,9 +19,34 @@ stats_was=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || echo 0)
 trap 'sysctl -qw kernel.bpf_stats_enabled="$stats_was" 2>/dev/null' EXIT
 
 # SCENARIOS="3 5" runs only those (default: all).
-want() { [[ " ${SCENARIOS:-1 2 3 4 5 7 8 9} " == *" $1 "* ]]; }
+want() { [[ " ${SCENARIOS:-1 2 3 4 5 7 8 9 10 11 12 13 14} " == *" $1 "* ]]; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 calc() { awk "BEGIN {printf \"%.2f\", $1}"; }
+
+# A full run (no SCENARIOS) writes what it prints into doc/performance.md
+# too, between its bench markers, with the date and the machine; BENCH_DOC=1
+# writes a partial run's, BENCH_DOC=0 none.
+bench_out=$(mktemp)
+write_doc() {
+	local doc=doc/performance.md os
+	os=$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")
+	grep -q '^<!-- bench:begin -->$' "$doc" || return 0
+	{
+		echo "Written by \`make bench\` on $(date -u +%Y-%m-%d): ${os:-Linux}, kernel $(uname -r)," \
+			"$(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1))," \
+			"RUNS=$RUNS${SCENARIOS:+, scenarios $SCENARIOS}."
+		echo
+		echo '```text'
+		cat "$bench_out"
+		echo '```'
+	} >"$bench_out.md"
+	awk -v body="$bench_out.md" '
+		/^<!-- bench:end -->$/ { while ((getline l < body) > 0) print l; skip = 0 }
+		!skip { print }
+		/^<!-- bench:begin -->$/ { skip = 1 }' "$doc" >"$doc.new" && mv "$doc.new" "$doc"
+	rm -f "$bench_out.md"
+	echo "bench: wrote the figures into $doc" >&2
+}
 
 # The getppid loop without a tracer, then under one started by "$@":
 # prints "traced untraced" ns per call. This VM's noise drifts over seconds
@@ -61,6 +86,7 @@ bpftrace_sys() { # $1: sys_enter (the issue's one-liner) or sys_exit (ebtop's ho
 	exec bpftrace -e "tracepoint:raw_syscalls:$1 { @[pid, args->id] = count(); }"
 }
 
+{
 if want 1; then
 echo "== 1. syscall path: ns per getppid() ($CALLS calls; each traced run paired with an untraced one just before; medians of $RUNS, alternating)"
 declare -A runs added prog
@@ -146,22 +172,36 @@ fi
 first_byte_ms() { "$BENCHBIN/firstbyte" "$@" 2>/dev/null; } # command...: exec to first output byte
 
 if want 4; then
-echo "== 4. start-up: exec to the first JSON document (minus its 0.1 s interval) / bpftrace attached"
-st=() bt=()
+echo "== 4. start-up: exec to the first JSON document (minus its 0.1 s interval) / a libbpf-tools tool attached / bpftrace attached"
+peers=${PEERS:-../shared/peers}/libbpf-tools # PEERS: where the peers are
+st=() bt=() rq=() ff=() fd=()
 for ((i = 0; i < RUNS; i++)); do
 	st+=("$(($(first_byte_ms "$EBTOP" --json - -n 1 -d 0.1) - 100))")
+	# runqlat prints its banner once attached (line-buffered, not at exit)
+	if [ -x "$peers/runqlat" ]; then rq+=("$(first_byte_ms stdbuf -oL "$peers/runqlat" 1 1)"); fi
 	# sys_exit counting per pid; BEGIN runs once every probe is attached
 	if command -v bpftrace >/dev/null; then
 		bt+=("$(first_byte_ms bpftrace -e 'tracepoint:raw_syscalls:sys_exit { @[pid] = count(); }
 			BEGIN { printf("go\n"); exit(); }')")
 	fi
+	# on an 80x24 terminal: something drawn, then the first reading (a
+	# column title only a reading fills in)
+	read -r f d < <("$BENCHBIN/firstframe" 'CPU%' env TERM=xterm-256color "$EBTOP" --no-config)
+	ff+=("$f") fd+=("$d")
 done
 sm=$(printf '%s\n' "${st[@]}" | median)
-echo "  ebtop: $sm ms (median of $RUNS)"
+echo "  ebtop: $sm ms (${st[*]})"
+if [ ${#rq[@]} -gt 0 ]; then
+	rm=$(printf '%s\n' "${rq[@]}" | median)
+	echo "  runqlat attached: $rm ms (${rq[*]}); ebtop/runqlat $(calc "$sm / $rm")"
+else
+	echo "  the peers are not at $peers: no ratio"
+fi
 if [ ${#bt[@]} -gt 0 ]; then
 	bm=$(printf '%s\n' "${bt[@]}" | median)
 	echo "  bpftrace one-liner attached: $bm ms; ebtop/bpftrace $(calc "$sm / $bm")"
 fi
+echo "  on screen: first drawn $(printf '%s\n' "${ff[@]}" | median) ms (${ff[*]}), first reading $(printf '%s\n' "${fd[@]}" | median) ms (${fd[*]})"
 fi
 
 # CPU ns of a running pid, all its threads, from the scheduler's own
@@ -331,3 +371,177 @@ if want 9; then
 echo "== 9. the header: /proc read and lines built per refresh (median of 9 batches)"
 "$BENCHBIN/headerbench" 10000 | sed 's/^/  /'
 fi
+
+if want 10; then
+echo "== 10. a 1 GiB loopback transfer, MiB/s without and with ebtop (median of $RUNS, alternating)"
+# nothing of ebtop's runs per packet: the tcp programs run per state change,
+# per send or receive call, per retransmit and reset
+tn=() te=()
+for ((i = 0; i < RUNS; i++)); do
+	tn+=("$("$BENCHBIN/tcpload" stream $((1 << 30)))")
+	"$EBTOP" --json /dev/null -d 0.5 >/dev/null 2>&1 &
+	ep=$!
+	sleep 1.5
+	te+=("$("$BENCHBIN/tcpload" stream $((1 << 30)))")
+	kill $ep; wait $ep 2>/dev/null
+done
+n=$(printf '%s\n' "${tn[@]}" | median)
+e=$(printf '%s\n' "${te[@]}" | median)
+echo "  without: $n MiB/s (${tn[*]}); with ebtop: $e MiB/s (${te[*]}); ratio $(calc "$e / $n")"
+fi
+
+if want 11; then
+echo "== 11. grouping: CPU ms per refresh, 10,000 processes in 200 cgroups, g on / off (interactive, median of 3)"
+mnt=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+if [ -z "$mnt" ]; then
+	echo "  skipped: no cgroup2 mount"
+else
+	ready=$(mktemp)
+	"$BENCHBIN/sleepers" 10000 500 >"$ready" &
+	sl=$!
+	for ((w = 0; w < 1200; w++)); do grep -q ready "$ready" && break; sleep 0.1; done
+	rm -f "$ready"
+	base=$mnt/ebtop-bench-groups-$$
+	mkdir "$base"
+	for ((c = 0; c < 200; c++)); do mkdir "$base/svc-$c.service"; done
+	k=0
+	for p in $(pgrep -g "$sl"); do
+		[ "$p" = "$sl" ] && continue
+		echo "$p" >"$base/svc-$((k++ % 200)).service/cgroup.procs" 2>/dev/null
+	done
+	tmux -L ebtop-bench-groups -f /dev/null new-session -d -x 200 -y 50 "$EBTOP -d 0.5 --no-config"
+	sleep 1
+	ep=$(pgrep -n -f -- "-d 0.5 --no-config")
+	off=() on=()
+	for ((i = 0; i < 3; i++)); do
+		off+=("$(steady "$ep" 20)")
+		tmux -L ebtop-bench-groups send-keys g
+		on+=("$(steady "$ep" 20)")
+		tmux -L ebtop-bench-groups send-keys g g
+	done
+	tmux -L ebtop-bench-groups kill-server
+	kill "$sl"; wait "$sl" 2>/dev/null
+	sleep 1
+	for ((c = 0; c < 200; c++)); do rmdir "$base/svc-$c.service" 2>/dev/null; done
+	rmdir "$base" 2>/dev/null
+	fm=$(printf '%s\n' "${off[@]}" | median)
+	nm=$(printf '%s\n' "${on[@]}" | median)
+	echo "  $k processes moved into 200 cgroups; g off: $fm ms (${off[*]}); g on: $nm ms (${on[*]});" \
+		"ratio $(calc "$nm / $fm")"
+fi
+fi
+
+# BPF ns per ping-pong round trip of every program a tracer ("$@")
+# loaded: the kernel's BPF stats over one ping-pong run, the programs told
+# apart from the machine's others by their ids.
+rt_bpf_ns() {
+	local first b a rate pid
+	first=$(bpftool prog show 2>/dev/null | awk -F: '/^[0-9]+:/ {m = $1} END {print m + 0}')
+	sysctl -qw kernel.bpf_stats_enabled=1
+	"$@" >/dev/null 2>&1 &
+	pid=$!
+	sleep 2
+	b=$(prog_ns_since "$first")
+	rate=$("$BENCHBIN/pingpong" 2)
+	a=$(prog_ns_since "$first")
+	kill -INT "$pid"; wait "$pid" 2>/dev/null
+	sysctl -qw kernel.bpf_stats_enabled="$stats_was"
+	awk -v a="$a" -v b="$b" -v r="$rate" 'BEGIN { printf "%.0f", (a - b) / (r * 2) }'
+}
+prog_ns_since() { # id: run_time_ns of the programs with a larger id, summed
+	bpftool prog show 2>/dev/null | awk -F'[: ]+' -v first="$1" '
+		/^[0-9]+: / && $1 > first { for (i = 1; i < NF; i++) if ($i == "run_time_ns") s += $(i + 1) }
+		END { print s + 0 }'
+}
+
+if want 13; then
+echo "== 13. ebtop's own cost reading (--self): CPU ms per refresh, --json /dev/null at 0.5 s, without / with (median of $RUNS, alternating)"
+wo=() wi=()
+for ((i = 0; i < RUNS; i++)); do
+	for mode in plain self; do
+		if [ "$mode" = self ]; then "$EBTOP" --self --json /dev/null -d 0.5 & else "$EBTOP" --json /dev/null -d 0.5 & fi
+		ep=$!
+		ms=$(steady "$ep" 20)
+		kill "$ep"; wait "$ep" 2>/dev/null
+		if [ "$mode" = self ]; then wi+=("$ms"); else wo+=("$ms"); fi
+	done
+done
+a=$(printf '%s\n' "${wo[@]}" | median)
+b=$(printf '%s\n' "${wi[@]}" | median)
+echo "  without: $a ms (${wo[*]}); with --self: $b ms (${wi[*]}); added $(calc "$b - $a") ms"
+fi
+
+if want 12; then
+echo "== 12. scheduler path: BPF ns per ping-pong round trip, ebtop cpu+runq (with who made them wait) and the peers (median of $RUNS, alternating)"
+peers=${PEERS:-../shared/peers}/libbpf-tools # PEERS: where the peers are
+eb=() rq=() cd=()
+for ((i = 0; i < RUNS; i++)); do
+	eb+=("$(rt_bpf_ns env EBTOP_FAIL_PROBE=sys,exec,tcp "$EBTOP" --json /dev/null -d 1)")
+	if [ -x "$peers/runqlat" ]; then rq+=("$(rt_bpf_ns "$peers/runqlat")"); fi
+	if [ -x "$peers/cpudist" ]; then cd+=("$(rt_bpf_ns "$peers/cpudist")"); fi
+done
+e=$(printf '%s\n' "${eb[@]}" | median)
+echo "  ebtop cpu+runq: $e ns (${eb[*]})"
+if [ ${#rq[@]} -gt 0 ]; then
+	r=$(printf '%s\n' "${rq[@]}" | median)
+	c=$(printf '%s\n' "${cd[@]}" | median)
+	echo "  runqlat: $r ns (${rq[*]}); cpudist: $c ns (${cd[*]})"
+	echo "  ebtop / runqlat $(calc "$e / $r"); ebtop / (runqlat + cpudist) $(calc "$e / ($r + $c)")"
+else
+	echo "  the peers are not at $peers: no ratio"
+fi
+fi
+
+# Over secs, with a tracer ("$@") running: its programs' BPF ns per run
+# and run count (the kernel's BPF stats, its programs told apart by id),
+# and its own CPU as % of one CPU.
+sampling_cost() {
+	local secs=$1 first pid c0 c1 s0 s1
+	shift
+	first=$(bpftool prog show 2>/dev/null | awk -F: '/^[0-9]+:/ {m = $1} END {print m + 0}')
+	sysctl -qw kernel.bpf_stats_enabled=1
+	"$@" >/dev/null 2>&1 &
+	pid=$!
+	sleep 2 # loaded and attached
+	s0=$(prog_stats_since "$first") c0=$(cpu_ns "$pid")
+	sleep "$secs"
+	s1=$(prog_stats_since "$first") c1=$(cpu_ns "$pid")
+	kill -INT "$pid"; wait "$pid" 2>/dev/null
+	sysctl -qw kernel.bpf_stats_enabled="$stats_was"
+	awk -v a="$s0" -v b="$s1" -v c0="$c0" -v c1="$c1" -v t="$secs" 'BEGIN {
+		split(a, x, " "); split(b, y, " "); runs = y[2] - x[2]
+		printf "%.0f %d %.2f", runs ? (y[1] - x[1]) / runs : 0, runs, (c1 - c0) / (t * 1e7) }'
+}
+prog_stats_since() { # id: "run_time_ns run_cnt" of the programs with a larger id, summed
+	bpftool prog show 2>/dev/null | awk -F'[: ]+' -v first="$1" '
+		/^[0-9]+: / && $1 > first { for (i = 1; i < NF; i++) {
+			if ($i == "run_time_ns") s += $(i + 1); if ($i == "run_cnt") n += $(i + 1) } }
+		END { print s + 0, n + 0 }'
+}
+
+if want 14; then
+echo "== 14. on-CPU stack sampling at 49 Hz, every CPU, 100 busy processes: BPF ns per sample and the tracer's CPU, ebtop --prof (the stack probe alone) and libbpf-tools profile (median of $RUNS, alternating, ${SAMPLE_SECS:=20} s each)"
+peers=${PEERS:-../shared/peers}/libbpf-tools
+busy=()
+for ((k = 0; k < 100; k++)); do sh -c 'while :; do :; done' & busy+=($!); done
+eb=() pr=()
+for ((i = 0; i < RUNS; i++)); do
+	eb+=("$(sampling_cost "$SAMPLE_SECS" env EBTOP_FAIL_PROBE=cpu,runq,sys,tcp,exec "$EBTOP" --prof --json /dev/null -d 1)")
+	if [ -x "$peers/profile" ]; then pr+=("$(sampling_cost "$SAMPLE_SECS" "$peers/profile" -F 49)"); fi
+done
+kill "${busy[@]}" 2>/dev/null; wait "${busy[@]}" 2>/dev/null
+en=$(for r in "${eb[@]}"; do echo "${r%% *}"; done | median)
+ec=$(for r in "${eb[@]}"; do echo "${r##* }"; done | median)
+echo "  ebtop: $en ns per sample, CPU $ec% of one CPU (runs: ${eb[*]// /\/})"
+if [ ${#pr[@]} -gt 0 ]; then
+	pn=$(for r in "${pr[@]}"; do echo "${r%% *}"; done | median)
+	pc=$(for r in "${pr[@]}"; do echo "${r##* }"; done | median)
+	echo "  profile: $pn ns per sample, CPU $pc% (runs: ${pr[*]// /\/})"
+	echo "  ebtop / profile, BPF per sample: $(calc "$en / $pn")"
+else
+	echo "  the peers are not at $peers: no ratio"
+fi
+fi
+} 2>&1 | tee "$bench_out"
+if [ "${BENCH_DOC:-$([ -z "${SCENARIOS:-}" ] && echo 1 || echo 0)}" = 1 ]; then write_doc; fi
+rm -f "$bench_out"

@@ -4,7 +4,9 @@
  *                              "client PORT server PORT" of the first, then "ready"
  *   tcpload churn N [PER_S]    N short connections (connect, 100 bytes each
  *                              way, close), at PER_S per second or flat out;
- *                              prints the count done and the rate */
+ *                              prints the count done and the rate
+ *   tcpload stream BYTES       one connection moving BYTES one way through
+ *                              this process; prints MiB/s */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -124,6 +126,18 @@ int main(int argc, char **argv)
 		printf("%ld connections in %.2fs\n", done, now_s() - t0);
 		return done == n ? 0 : 1;
 	}
-	fprintf(stderr, "usage: tcpload hold SECS | tcpload churn N [PER_S]\n");
+	if (argc >= 3 && !strcmp(argv[1], "stream")) {
+		double t0;
+
+		lfd = listener();
+		if (pair(lfd, &c, &s))
+			return 1;
+		t0 = now_s();
+		if (move(c, s, strtoull(argv[2], NULL, 0)))
+			return 1;
+		printf("%.0f\n", strtoull(argv[2], NULL, 0) / (now_s() - t0) / (1 << 20));
+		return 0;
+	}
+	fprintf(stderr, "usage: tcpload hold SECS | tcpload churn N [PER_S] | tcpload stream BYTES\n");
 	return 2;
 }

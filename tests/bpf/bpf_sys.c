@@ -120,6 +120,74 @@ static void phase_threads(const char *how)
 	reap(child);
 }
 
+/* Two processes on one CPU taking turns, each switch moving the CPU's
+ * slot from one to the other (bpf/sys.h): each still has exactly its own
+ * calls, summed over the intervals, none lost or counted twice. */
+#define TURNS 400
+#define PER_TURN 500
+
+static void turns(int in, int out)
+{
+	char c;
+
+	pin_self(0);
+	for (int t = 0; t < TURNS; t++) {
+		if (read(in, &c, 1) != 1)
+			_exit(1);
+		for (int i = 0; i < PER_TURN; i++)
+			syscall(SYS_getppid);
+		if (write(out, "t", 1) != 1)
+			_exit(1);
+	}
+	_exit(0);
+}
+
+static void phase_turns(void)
+{
+	int ab[2], ba[2];
+	char list[40];
+	const char *args[] = { "--json=-", "-d", "0.2", "-p", list, NULL };
+	double got[2] = { 0, 0 };
+	pid_t kid[2];
+	struct ebtop e;
+	cJSON *doc;
+
+	if (pipe(ab) || pipe(ba))
+		return;
+	if ((kid[0] = fork()) == 0)
+		turns(ba[0], ab[1]);
+	if ((kid[1] = fork()) == 0)
+		turns(ab[0], ba[1]);
+	snprintf(list, sizeof(list), "%d,%d", kid[0], kid[1]);
+	if (ebtop_start(&e, args)) {
+		check(false, "start ebtop");
+		return;
+	}
+	cJSON_Delete(ebtop_doc(&e));
+	if (write(ba[1], "g", 1) != 1) /* the first turn is kid 0's */
+		return;
+	reap(kid[0]);
+	reap(kid[1]);
+	usleep(500000);
+	kill(e.pid, SIGTERM);
+	while ((doc = ebtop_doc(&e))) {
+		for (int k = 0; k < 2; k++) {
+			cJSON *row = find_pid(doc, "sys", "processes", kid[k]);
+
+			if (row)
+				got[k] += num(row, "count");
+		}
+		cJSON_Delete(doc);
+	}
+	check(ebtop_wait(&e) == 0, "turns: ebtop exits 0");
+	/* each turn: the calls, a read and a write; a few before the first
+	 * (pinning), if ebtop was there already */
+	for (int k = 0; k < 2; k++)
+		check(got[k] >= TURNS * (PER_TURN + 2) && got[k] <= TURNS * (PER_TURN + 2) + 10,
+		      "turns: process %d of 2 on one CPU has its %d calls and %d reads and writes: "
+		      "%.0f", k + 1, TURNS * PER_TURN, 2 * TURNS, got[k]);
+}
+
 int main(void)
 {
 	int go[2], fin[2];
@@ -190,5 +258,6 @@ int main(void)
 	setenv("EBTOP_FAIL_PROBE", "gather", 1);
 	phase_threads("one lookup per key");
 	unsetenv("EBTOP_FAIL_PROBE");
+	phase_turns();
 	return done();
 }

@@ -8,7 +8,6 @@
  * namespace where nothing else moves, a listener made and closed without a
  * segment, and bytes after a quiet spell, show in the next refresh. */
 #include <errno.h>
-#include <net/if.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -16,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include "harness.h"
 
@@ -296,22 +294,6 @@ static void preexisting(void)
 	peer_end(&srv);
 }
 
-static long rss_kib(pid_t pid)
-{
-	char path[64], line[256];
-	long kib = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	if (!(f = fopen(path, "r")))
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmRSS: %ld", &kib) == 1)
-			break;
-	fclose(f);
-	return kib;
-}
-
 /* Does the process run with AddressSanitizer (whose quarantine holds freed
  * memory, so its RSS says nothing about ebtop's own)? */
 static bool asan(pid_t pid)
@@ -425,21 +407,6 @@ static void churn(void)
 		      rss[0], rss[1]);
 }
 
-/* The loopback of a fresh network namespace, up. */
-static int lo_up(void)
-{
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int fd = socket(AF_INET, SOCK_DGRAM, 0), err = -1;
-
-	if (fd >= 0 && !ioctl(fd, SIOCGIFFLAGS, &ifr)) {
-		ifr.ifr_flags |= IFF_UP;
-		err = ioctl(fd, SIOCSIFFLAGS, &ifr);
-	}
-	if (fd >= 0)
-		close(fd);
-	return err;
-}
-
 /* Documents until pred holds for one (up to max): its number, or 0. */
 static int docs_until(struct ebtop *e, int max, bool (*pred)(cJSON *, void *), void *arg)
 {
@@ -479,10 +446,9 @@ static void quiet(void)
 	unsigned short port, sport, cport;
 	int n;
 
-	if (unshare(CLONE_NEWNET) || lo_up()) {
-		char why[96];
+	char why[96];
 
-		snprintf(why, sizeof(why), "no network namespace of its own: %s", strerror(errno));
+	if (netns_private(why, sizeof(why))) {
 		skip("quiet namespace", why);
 		return;
 	}

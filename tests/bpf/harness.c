@@ -1,6 +1,9 @@
 #include <errno.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <netinet/in.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <pthread.h>
 #include <sched.h>
@@ -263,6 +266,27 @@ int recv_all(int fd, size_t n)
 	return 0;
 }
 
+int netns_private(char *why, size_t len)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd, err = -1;
+
+	if (unshare(CLONE_NEWNET)) {
+		snprintf(why, len, "no network namespace of its own: %s", strerror(errno));
+		return -1;
+	}
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd >= 0 && !ioctl(fd, SIOCGIFFLAGS, &ifr)) {
+		ifr.ifr_flags |= IFF_UP;
+		err = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	if (err)
+		snprintf(why, len, "loopback of its own namespace not up: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return err;
+}
+
 cJSON *find_conn(cJSON *doc, bool closed, int pid, int sport, int dport)
 {
 	cJSON *tcp = cJSON_GetObjectItem(doc, "tcp"), *it;
@@ -282,4 +306,20 @@ bool conn_visited(cJSON *conn, const char *state)
 		if (cJSON_IsString(it) && !strcmp(it->valuestring, state))
 			return true;
 	return false;
+}
+
+long rss_kib(pid_t pid)
+{
+	char path[64], line[256];
+	long kib = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	if (!(f = fopen(path, "r")))
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
 }

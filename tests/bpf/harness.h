@@ -35,6 +35,9 @@ void pin_self(int cpu);
 /* Reap a child; returns its exit status. */
 int reap(pid_t pid);
 
+/* A process's resident memory (VmRSS) in KiB, or -1. */
+long rss_kib(pid_t pid);
+
 /* A process's entry in a pane's array by pid, or NULL. */
 cJSON *find_pid(cJSON *doc, const char *pane, const char *array, int pid);
 double num(cJSON *obj, const char *key);
@@ -47,6 +50,11 @@ unsigned short local_port(int fd);
 /* Move exactly n bytes; 0 on success. */
 int send_all(int fd, size_t n);
 int recv_all(int fd, size_t n);
+
+/* Move the calling process into a network namespace of its own, its
+ * loopback up: what ebtop started from it sees there is the test's alone.
+ * 0, or -1 with the reason in why. */
+int netns_private(char *why, size_t len);
 
 /* A TCP connection in a document's tcp "connections" (closed: "closed")
  * by owner pid and ports (dport -1: any), or NULL. */

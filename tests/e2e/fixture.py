@@ -52,6 +52,20 @@ def processes(i):
     return rows
 
 
+def threads(i):
+    """fx-hot's four threads (its main one and three workers) and fx-web-00's
+    two; each worker's CPU and waits differ, so each row is known."""
+    rows = [dict(pid=HOT, tid=HOT, comm="fx-hot", cpu_pct=0.5, waits=2, wait_ns=4000)]
+    for k in range(3):
+        rows.append(dict(pid=HOT, tid=HOT + 1 + k, comm="fx-worker-%d" % k, cpu_pct=30 - 5 * k,
+                         waits=10 * (k + 1), wait_ns=(k + 1) * 2000000))
+    rows += [dict(pid=2000, tid=2000, comm="fx-web-00", cpu_pct=20, waits=4, wait_ns=8000),
+             dict(pid=2000, tid=2100, comm="fx-web-io", cpu_pct=20, waits=1, wait_ns=1000)]
+    for r in rows:
+        r["oncpu_ns"] = int(r["cpu_pct"] * 1e7)
+    return rows
+
+
 def runq(i):
     procs = []
     total = {}
@@ -60,12 +74,21 @@ def runq(i):
         for b, c in waits.items():
             total[b] = total.get(b, 0) + c
         procs.append(dict(pid=pid, comm=comm, count=sum(waits.values()),
-                          p50_us=5 + k, p99_us=4000 * (k + 1), max_us=max(waits),
+                          p50_us=5 + k, p99_us=4000 * (k + 1), p999_us=4100 * (k + 1),
+                          max_us=max(waits), slow=[1, 2, 0][k],
                           buckets=[dict(le_us=b, count=c) for b, c in sorted(waits.items())]))
+    # fx-hot made the web workers wait; they delayed it and each other a little
+    def delay(c, cc, v, vc, ms, waits, worst_us):
+        return dict(culprit=c, culprit_comm=cc, victim=v, victim_comm=vc, caused_ns=ms * 10**6,
+                    waits=waits, worst_us=worst_us)
+    delays = [delay(HOT, "fx-hot", 2000, "fx-web-00", 30, 12, 8000),
+              delay(HOT, "fx-hot", 2001, "fx-web-01", 20, 8, 6000),
+              delay(2000, "fx-web-00", HOT, "fx-hot", 5, 3, 2000),
+              delay(2001, "fx-web-01", 2000, "fx-web-00", 1, 2, 900)]
     return dict(count=sum(total.values()), p50_us=6, p90_us=600, p99_us=8000,
                 max_us=max(total),
                 buckets=[dict(le_us=b, count=c) for b, c in sorted(total.items())],
-                processes=procs)
+                processes=procs, slow_us=1000, delays_lost=0, delays=delays)
 
 
 def sys_(i):
@@ -79,18 +102,30 @@ def sys_(i):
 
 
 def tcp(i):
-    def conn(pid, comm, fam, sa, sp, da, dp, state, tx, rx):
+    def conn(pid, comm, fam, sa, sp, da, dp, state, tx, rx, srtt=0, retrans_per_s=0):
         return dict(pid=pid, comm=comm, family=fam, saddr=sa, sport=sp, daddr=da, dport=dp,
                     state=state, tx_bytes=tx, rx_bytes=rx, tx_per_s=tx / 10, rx_per_s=rx / 10,
-                    uid=0, preexisting=False, states=["SYN_SENT", state])
+                    uid=0, preexisting=False, states=["SYN_SENT", state], srtt_us=srtt,
+                    rttvar_us=srtt // 4, cwnd=10, retrans=3 * i, retrans_per_s=retrans_per_s,
+                    **({"connect_ms": 0.8} if state != "LISTEN" else {}))
     conns = [
         conn(HOT, "fx-hot", "ipv4", "10.0.0.5", 443, "10.0.0.9", 51000, "ESTABLISHED",
-             (1 << 20) * (i + 1), 4096 * (i + 1)),
+             (1 << 20) * (i + 1), 4096 * (i + 1), srtt=1500, retrans_per_s=3),
         conn(2000, "fx-web-00", "ipv6", "2001:db8::5", 8080, "2001:db8::77", 40000,
-             "ESTABLISHED", 65536, 1 << 20),
+             "ESTABLISHED", 65536, 1 << 20, srtt=250),
         conn(2000, "fx-web-00", "ipv4", "0.0.0.0", 8080, "0.0.0.0", 0, "LISTEN", 0, 0),
     ]
-    return dict(lost=0, lost_total=0, closed_total=i, connections=conns, closed=[])
+    # fx-hot cannot reach its database: a connect refused every frame
+    closed = [dict(pid=HOT, comm="fx-hot", family="ipv4", saddr="10.0.0.5", sport=50000 + i,
+                   daddr="10.0.0.99", dport=5432, state="CLOSE", states=["SYN_SENT", "CLOSE"],
+                   tx_bytes=0, rx_bytes=0, uid=0, preexisting=False, failed=True,
+                   error="refused", reset="received", duration_ms=1, closed_at=iso(T0 + i, 500))]
+    procs = [dict(pid=HOT, comm="fx-hot", connections=1, tx_per_s=conns[0]["tx_per_s"],
+                  rx_per_s=conns[0]["rx_per_s"], retrans_per_s=3, connects=1, failed_connects=1),
+             dict(pid=2000, comm="fx-web-00", connections=1, tx_per_s=conns[1]["tx_per_s"],
+                  rx_per_s=conns[1]["rx_per_s"], retrans_per_s=0, connects=0, failed_connects=0)]
+    return dict(lost=0, lost_total=0, closed_total=i, connections=conns, closed=closed,
+                processes=procs)
 
 
 def execs(i):
@@ -100,6 +135,24 @@ def execs(i):
              argv=["/usr/bin/fx-job", "fx-job-%d-%d" % (i, j)], truncated=False, ret=0,
              **({"user": "root"} if j == 0 else {}))
         for j in range(2)])
+
+
+def stack(i):
+    """fx-hot: 60 samples in hot_a, 20 in hot_b's write() in the kernel;
+    fx-web-00: 20 in parse_json. 100 in all, every frame but the third."""
+    serve = ["_start", "main", "fx_serve"]
+    rows = [(HOT, "fx-hot", serve + ["hot_a"], 60),
+            (HOT, "fx-hot", serve + ["hot_b", "write", "entry_SYSCALL_64_[k]", "ksys_write_[k]"], 20),
+            (2000, "fx-web-00", ["_start", "main", "fx_loop", "parse_json"], 20)]
+    if i == 2:  # the third frame is off-CPU: 1.5 s blocked in fx-hot's poll
+        return dict(mode="offcpu", collecting=True, min_us=1000, samples=3, lost=0, others=0,
+                    total=2 * 10**9, stacks=[
+                        dict(pid=HOT, comm="fx-hot", frames=serve + ["poll", "do_sys_poll_[k]"],
+                             ns=15 * 10**8),
+                        dict(pid=2000, comm="fx-web-00", frames=["_start", "main", "fx_loop", "read"],
+                             ns=5 * 10**8)])
+    return dict(mode="oncpu", collecting=True, hz=49, samples=100, lost=0, others=0, total=100,
+                stacks=[dict(pid=p, comm=c, frames=f, count=n) for p, c, f, n in rows])
 
 
 def system(i):
@@ -116,8 +169,9 @@ def system(i):
 def frame(i):
     return dict(schema="ebtop/1", host="fixture", kernel="6.18.0", time=iso(T0 + i),
                 interval_s=1.0, filter=dict(pids=[], cgroup=None), view="cpu", system=system(i),
-                cpu=dict(ncpus=16, idle_ns=int(8.5e9), interval_s=1.0, processes=processes(i)),
-                runq=runq(i), sys=sys_(i), tcp=tcp(i), exec=execs(i))
+                cpu=dict(ncpus=16, idle_ns=int(8.5e9), interval_s=1.0, processes=processes(i),
+                         threads=threads(i)),
+                runq=runq(i), sys=sys_(i), tcp=tcp(i), exec=execs(i), stack=stack(i))
 
 
 def main():

@@ -38,8 +38,19 @@ bounded=$(grep '^t=' "$TMPD/report" | tail -n +2 | awk -v n="$((n - 1))" '
 	  if (kv[2] > most[name]) most[name] = kv[2]
 	  if (NR <= n / 3) { if (kv[2] > first[name]) first[name] = kv[2] }
 	  else if (NR > n * 2 / 3 && kv[2] > later[name]) later[name] = kv[2] } }
-	END { bad = 0; for (n in later) if (later[n] > first[n] * 1.5 + 150 || most[n] > 2000) {
+	END { bad = !length(later); for (n in later) if (later[n] > first[n] * 1.5 + 150 || most[n] > 2000) {
 			bad = 1; print "grew:", n, first[n], later[n], most[n] }
 	      print bad ? "no" : "yes" }')
 check "BPF hash maps stay bounded ($(tr '\n' ' ' <<<"$bounded"))" grep -q 'yes$' <<<"$bounded"
+# Once the load has ended its processes are gone and so are their entries:
+# each map holds no more than when the load began (ebtop saw only the
+# cgroup, empty then but for the shell that started the load) plus slack.
+start_counts=$(grep -m1 '^t=' "$TMPD/report" | cut -d' ' -f3-)
+end_counts=$(sed -n 's/^end: //p' "$TMPD/report")
+left=$(awk -v s="$start_counts" -v e="$end_counts" 'BEGIN {
+	n = split(s, a, " "); for (i = 1; i <= n; i++) { split(a[i], kv, "="); at[kv[1]] = kv[2] }
+	m = split(e, b, " "); bad = !m
+	for (i = 1; i <= m; i++) { split(b[i], kv, "="); if (kv[2] > at[kv[1]] + 20) { bad = 1; printf "%s ", b[i] } }
+	print bad ? "no" : "yes" }')
+check "exited processes' entries have gone after the load ($end_counts)" grep -q 'yes$' <<<"$left"
 finish

@@ -3,7 +3,8 @@
 # to show (owner pid and comm, state, bytes, the remote endpoint) and drops
 # the rest by priority, with a marker; Right scrolls the table sideways to
 # the dropped ones (the owner stays at the left), Left goes back. At 120
-# columns only the lowest-priority one is left out. The load is one held
+# columns rates, RTT and retransmits are in; the local end, connect time
+# and age, the lowest priorities, are left out. The load is one held
 # loopback connection; -p shows only its owner's sockets.
 . "$(dirname "$0")/lib.sh"
 
@@ -21,20 +22,22 @@ for size in "80 24" "120 40"; do
 		check "$AT: LOCAL and AGE are not shown" eval "! screen_has 'LOCAL|AGE'"
 		tm send-keys Right
 		check "$AT: Right scrolls: the owner stays, a marker, the next columns" \
-			wait_for '^ +PID +COMM +STATE +◀ +RX/s +TX +RX +AGE +▶$' 3
-		for _ in 1 2 3 4 5 6; do tm send-keys Right; done
+			wait_for '^ +PID +COMM +STATE +◀ +RX/s +RTT +RETR/s +TX +RX +▶$' 3
+		for _ in 1 2 3 4 5 6 7; do tm send-keys Right; done
 		check "$AT: Right again reaches LOCAL with the client's own port" \
 			eval "wait_for '◀LOCAL +REMOTE *\$' 3 && screen_has '$client +127\\.0\\.0\\.1:$CPORT +127\\.0\\.0\\.1:$SPORT *\$'"
 		check "$AT: and no marker of more on the right" eval "! screen_has '▶'"
-		for _ in 1 2 3 4 5 6 7 8; do tm send-keys Left; done
+		for _ in 1 2 3 4 5 6 7 8 9 10; do tm send-keys Left; done
 		check "$AT: Left back to the start" wait_for '^ +PID +COMM +STATE +TX +RX +REMOTE +▶$' 3
 	else
-		check "$AT: every column but AGE, the lowest priority" \
-			wait_for '^ +PID +COMM +STATE +TX/s▼ +RX/s +TX +RX +LOCAL +REMOTE +▶$' 5
-		check "$AT: the client's row: both endpoints" \
-			wait_for "$client .*1\\.00MiB .*127\\.0\\.0\\.1:$CPORT +127\\.0\\.0\\.1:$SPORT *\$" 5
-		tm send-keys Right Right
-		check "$AT: Right brings AGE in" wait_for '◀.*AGE .*REMOTE *$' 3
+		check "$AT: rates, RTT and retransmits; not LOCAL, CONN or AGE" \
+			wait_for '^ +PID +COMM +STATE +TX/s▼ +RX/s +RTT +RETR/s +TX +RX +REMOTE +▶$' 5
+		check "$AT: the client's row: its RTT, bytes, remote end" \
+			wait_for "$client .*[0-9.]+[um]?s +[0-9.]+ +1\\.00MiB .*127\\.0\\.0\\.1:$SPORT *\$" 5
+		tm send-keys Right Right Right Right
+		check "$AT: Right brings CONN, AGE and LOCAL in" \
+			wait_for "◀.*CONN +AGE +LOCAL +REMOTE *\$" 3
+		check "$AT: and the client's own port" screen_has "$client .*127\\.0\\.0\\.1:$CPORT +127\\.0\\.0\\.1:$SPORT *\$"
 	fi
 	tm send-keys q
 	check "$AT: q exits 0" wait_for '^EXIT=0' 5

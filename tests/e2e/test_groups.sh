@@ -4,7 +4,8 @@
 # container) under a slice of the test's own, with a spinner, a 50% duty
 # cycle worker and two light loads in them. The JSON groups carry the
 # names and kinds the README's table gives, each group's CPU is the sum
-# of its processes', and the waits are counted per group. In tmux, g
+# of its processes', and the waits are counted per group; so in the
+# Prometheus metrics, with the group's name and kind as labels. In tmux, g
 # shows the groups; Enter goes into one (only its processes), Backspace
 # comes back to the groups, the selection and sort as they were.
 . "$(dirname "$0")/lib.sh"
@@ -53,6 +54,30 @@ check "the spinner's service near one CPU ($web%), the worker about half one ($w
 	[ "$web" -ge 80 -a "$worker" -ge 10 -a "$worker" -le 90 ]
 check "waits are counted per group (the worker's)" \
 	[ "$(last ".runq.groups[] | select(.cgroup | endswith(\"docker-$H.scope\")) | .count")" -gt 0 ]
+
+# metrics: the service's CPU equals its one process's, in the same scrape
+"$EBTOP" --listen 127.0.0.1:0 -c "$CG" -d 0.3 </dev/null 2>"$TMPD/serve.err" &
+SERVE=$!
+LOADS+=("$SERVE")
+for _ in $(seq 100); do
+	URL=$(sed -n 's/^ebtop: serving metrics on //p' "$TMPD/serve.err")
+	[ -n "$URL" ] && break
+	nap 0.1
+done
+nap 1.5
+curl -s "$URL" >"$TMPD/prom.txt"
+kill "$SERVE"
+value() { awk -v k="$1" 'index($0, k) == 1 { print $NF; exit }' "$TMPD/prom.txt"; }
+svc="cgroup=\"/${CG##*/}/test.slice/fake-web.service\""
+cg_cpu=$(value "ebtop_cgroup_cpu_seconds_total{$svc,name=\"fake-web.service\",kind=\"service\"}")
+proc_cpu=$(grep '^ebtop_cpu_seconds_total{' "$TMPD/prom.txt" | grep -F "$svc}" | awk '{ s += $NF } END { printf "%.9f", s }')
+check "metrics: the service's CPU seconds ($cg_cpu), named, equal its process's ($proc_cpu)" \
+	awk -v a="$cg_cpu" -v b="$proc_cpu" 'BEGIN { exit !(a > 0 && a - b < 1e-6 && b - a < 1e-6) }'
+dock="cgroup=\"/${CG##*/}/docker-$H.scope\",name=\"docker:0123456789ab\",kind=\"container\""
+check "metrics: the worker container's waits, in its own histogram" \
+	awk -v n="$(value "ebtop_cgroup_runq_latency_seconds_count{$dock}")" \
+	-v inf="$(value "ebtop_cgroup_runq_latency_seconds_bucket{$dock,le=\"+Inf\"}")" \
+	'BEGIN { exit !(n > 0 && n == inf) }'
 
 start_shell 140 30
 type_line "$EBTOP -c $CG --no-config; echo EXIT=\$?"

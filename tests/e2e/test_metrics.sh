@@ -80,8 +80,8 @@ sleep 1 # a refresh or three
 curl -s "$URL" >"$TMPD/prom.txt"
 check "promtool check metrics: the classic text format is clean" \
 	bash -c "promtool check metrics <'$TMPD/prom.txt' >'$TMPD/promtool.out' 2>&1 && ! [ -s '$TMPD/promtool.out' ] || { sed 's/^/#   /' '$TMPD/promtool.out' >&2; false; }"
-check "13 families, each with HELP and TYPE" \
-	bash -c "[ \$(grep -c '^# HELP ' '$TMPD/prom.txt') -eq \$(grep -c '^# TYPE ' '$TMPD/prom.txt') ] && [ \$(grep -c '^# TYPE ' '$TMPD/prom.txt') -eq 13 ]"
+check "19 families, each with HELP and TYPE" \
+	bash -c "[ \$(grep -c '^# HELP ' '$TMPD/prom.txt') -eq \$(grep -c '^# TYPE ' '$TMPD/prom.txt') ] && [ \$(grep -c '^# TYPE ' '$TMPD/prom.txt') -eq 19 ]"
 hdr=$(curl -s -D - -o "$TMPD/om.txt" -H 'Accept: application/openmetrics-text;version=1.0.0,text/plain;q=0.5' "$URL")
 check "OpenMetrics when asked: its content type" \
 	grep -qi '^Content-Type: application/openmetrics-text; version=1.0.0; charset=utf-8' <<<"$hdr"
@@ -96,6 +96,21 @@ check "a silent connection does not block scrapes" \
 	bash -c "curl -s -m 3 '$URL' | grep -q '^ebtop_execs_total '"
 exec 7<&-
 check "SIGTERM ends it with status 0" stop_ebtop
+
+# --self: ebtop's own families, as strict as the rest
+check "--self serves too" start_ebtop --listen 127.0.0.1:0 -d 0.3 --self
+sleep 1
+curl -s "$URL" >"$TMPD/self.txt"
+check "--self: promtool check metrics is clean" \
+	bash -c "promtool check metrics <'$TMPD/self.txt' >'$TMPD/promtool.out' 2>&1 && ! [ -s '$TMPD/promtool.out' ] || { sed 's/^/#   /' '$TMPD/promtool.out' >&2; false; }"
+check "--self: 24 families (19 and ebtop's own 5)" \
+	[ "$(grep -c '^# TYPE ' "$TMPD/self.txt")" -eq 24 ]
+check "--self: ebtop's CPU, RSS and map memory above zero" \
+	awk '$1 ~ /^ebtop_self_(cpu_seconds_total|rss_bytes|map_bytes)$/ && $2 > 0 { n++ } END { exit n != 3 }' "$TMPD/self.txt"
+check "--self: the cpu probe's programs ran and took time" \
+	awk '$1 == "ebtop_self_bpf_runs_total{probe=\"cpu\"}" && $2 > 0 { r = 1 }
+		$1 == "ebtop_self_bpf_seconds_total{probe=\"cpu\"}" && $2 > 0 { t = 1 } END { exit !(r && t) }' "$TMPD/self.txt"
+check "--self: SIGTERM ends it with status 0" stop_ebtop
 
 # ---- a real Prometheus ----
 cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
@@ -167,6 +182,6 @@ p99=$(promq 'histogram_quantile(0.99, ebtop_runq_latency_seconds_bucket)')
 check "histogram_quantile works on them (p99 ${p99}s)" \
 	awk -v q="${p99:-x}" 'BEGIN { exit !(q + 0 > 0 && q + 0 < 10) }'
 up=$(promq 'sum(ebtop_probe_up)')
-check "all five probes up ($up)" [ "${up:-0}" = 5 ]
+check "all six probes up ($up)" [ "${up:-0}" = 6 ]
 check "SIGTERM ends it with status 0" stop_ebtop
 finish

@@ -43,11 +43,12 @@ check "kill -9: none of its $(grep -c . "$TMPD/ids") BPF objects remain ($(alive
 check "nothing pinned (no bpffs mount appeared)" bash -c "! grep -q ' bpf ' /proc/self/mounts || [ -z \"\$(ls -A /sys/fs/bpf 2>/dev/null)\" ]"
 
 # Each probe failing in turn: its pane says why, the next pane has data.
-declare -A title=([cpu]='^CPU ' [runq]='^RUNQ ' [sys]='^SYS ' [tcp]='^TCP ' [exec]='^EXEC ')
-declare -A next=([cpu]=runq [runq]=sys [sys]=tcp [tcp]=exec [exec]=cpu)
-declare -A key=([cpu]=1 [runq]=2 [sys]=3 [tcp]=4 [exec]=5)
+declare -A title=([cpu]='^CPU ' [runq]='^RUNQ ' [sys]='^SYS ' [tcp]='^TCP ' [exec]='^EXEC '
+		  [stack]='^STACK ')
+declare -A next=([cpu]=runq [runq]=sys [sys]=tcp [tcp]=exec [exec]=stack [stack]=cpu)
+declare -A key=([cpu]=1 [runq]=2 [sys]=3 [tcp]=4 [exec]=5 [stack]=6)
 start_shell 140 30
-for p in cpu runq sys tcp exec; do
+for p in cpu runq sys tcp exec stack; do
 	n=${next[$p]}
 	type_line "clear; EBTOP_FAIL_PROBE=$p $EBTOP -v $p; echo EXIT=\$?"
 	check "$p forced to fail: its pane says why" \

@@ -15,6 +15,14 @@ for sig in TERM HUP INT; do
 	check "SIG$sig: ebtop exits 0" wait_for '^EXIT=0' 5
 	check "SIG$sig: terminal sane" terminal_sane
 done
+# the screen is drawn before the probes load: a signal then, or just
+# after, ends ebtop as cleanly
+tm send-keys C-l
+type_line "$EBTOP; echo EXIT=\$?"
+wait_for '^ 1 cpu ' 10
+kill -TERM "$(pgrep -n -f "^$EBTOP\$")"
+check "SIGTERM at once: ebtop exits 0" wait_for '^EXIT=0' 10
+check "SIGTERM at once: terminal sane" terminal_sane
 tm send-keys C-l
 type_line "$EBTOP; echo EXIT=\$?"
 wait_for 'every 1s' 10

@@ -135,7 +135,7 @@ check "F4 with an empty text: every row again" \
 tm send-keys '?'
 check "? help: the key table" wait_for '^ *KEY +ACTION' 3
 check "with the keys of the registry" screen_has 'next / previous pane'
-tm send-keys NPage NPage
+tm send-keys NPage NPage NPage
 check "PgDn scrolls it to its end" wait_for '^ *q F10 C-c +quit' 3
 tm send-keys q
 check "q leaves help; ebtop still runs" wait_for '^ +PID +USER' 3
@@ -178,8 +178,8 @@ check "120x40: four meters on one line, the figures on one" \
 	eval "screen_has '^0\\[.*75\\.0%\\] 1\\[.*100\\.0%\\] 2\\[.*0\\.0%\\] 3\\[.*20\\.0%\\]$' &&
 	screen_has '^Load .* Up 2d 03:04  Mem 1\\.00GiB/4\\.00GiB .*PSI cpu 12\\.5%'"
 tm send-keys 4
-check "120x40: tcp shows LOCAL; only AGE is left out" \
-	wait_for '^ +PID +COMM +STATE +TX/s▼ +RX/s +TX +RX +LOCAL +REMOTE +▶$' 3
+check "120x40: tcp shows rates, RTT and retransmits; LOCAL, CONN and AGE are left out" \
+	wait_for '^ +PID +COMM +STATE +TX/s▼ +RX/s +RTT +RETR/s +TX +RX +REMOTE +▶$' 3
 tm send-keys 2
 check "120x40: runq: the heat map, a cell per interval (frame 6: six)" \
 	wait_for '^   4\.0us\+ ▓▓▓▓▓█$' 3

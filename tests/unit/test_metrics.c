@@ -72,9 +72,13 @@ static void counters_add_up(void **state)
 	s.runq.count = 1;
 	s.runq.hist[bucket_index(3)] = 1; /* a 3 us wait */
 	s.runq.sum_ns = 3500;
+	s.runq.nculprits = 1; /* spin made others wait 2 ms an interval */
+	s.runq.culprits = (struct runq_culprit_row[]){ { .pid = 42, .comm = "spin", .caused_ns = 2000000 } };
 	assert_int_equal(metrics_add(m, &s), 0);
 	assert_int_equal(metrics_add(m, &s), 0);
 	t = render(m, METRICS_PROMETHEUS);
+	assert_true(sample(t, "ebtop_runq_delay_caused_seconds_total{pid=\"42\",comm=\"spin\"}") == 0.004);
+	assert_int_equal(count_lines(t, "ebtop_runq_delay_caused_seconds_total{"), 1);
 	assert_true(sample(t, "ebtop_cpu_seconds_total{pid=\"42\",comm=\"spin\",cgroup=\"/a\"}") == 3.0);
 	assert_true(sample(t, "ebtop_cpu_seconds_total{pid=\"7\",comm=\"idle\",cgroup=\"/\"}") ==
 		    500e-9);
@@ -120,6 +124,39 @@ static void probe_down_is_said(void **state)
 	assert_true(sample(t, "ebtop_probe_up{probe=\"sys\"}") == 0);
 	assert_true(sample(t, "ebtop_probe_up{probe=\"cpu\"}") == 1);
 	assert_int_equal(count_lines(t, "ebtop_syscalls_total{"), 0);
+	free(t);
+	metrics_free(m);
+}
+
+/* --self: ebtop's own families, the BPF ones only while the kernel's
+ * stats are on; none without --self. */
+static void self_cost(void **state)
+{
+	struct metrics *m = metrics_new(10);
+	struct snapshot s = interval(NULL, 0);
+	char *t;
+
+	(void)state;
+	assert_int_equal(metrics_add(m, &s), 0);
+	t = render(m, METRICS_PROMETHEUS);
+	assert_int_equal(count_lines(t, "ebtop_self_"), 0);
+	free(t);
+	s.self = (struct self_snap){ .have = true, .cpu_s = 1.5, .rss_bytes = 4096, .map_bytes = 8192,
+				     .nprobes = 1 };
+	s.self.probe[0] = (struct self_probe){ "sys", 2500000000ull, 7, 0, 0 };
+	assert_int_equal(metrics_add(m, &s), 0);
+	t = render(m, METRICS_OPENMETRICS);
+	assert_true(sample(t, "ebtop_self_cpu_seconds_total") == 1.5);
+	assert_true(sample(t, "ebtop_self_rss_bytes") == 4096);
+	assert_true(sample(t, "ebtop_self_map_bytes") == 8192);
+	assert_int_equal(count_lines(t, "ebtop_self_bpf_"), 0);
+	free(t);
+	s.self.bpf_stats = true;
+	assert_int_equal(metrics_add(m, &s), 0);
+	t = render(m, METRICS_OPENMETRICS);
+	assert_true(sample(t, "ebtop_self_bpf_seconds_total{probe=\"sys\"}") == 2.5);
+	assert_true(sample(t, "ebtop_self_bpf_runs_total{probe=\"sys\"}") == 7);
+	assert_non_null(strstr(t, "# TYPE ebtop_self_bpf_seconds counter\n"));
 	free(t);
 	metrics_free(m);
 }
@@ -178,17 +215,21 @@ static void top_n_and_exits(void **state)
 static void tcp_per_process(void **state)
 {
 	struct tcp_row live[] = {
-		{ .pid = 9, .comm = "curl", .state = 1, .tx_new = 100, .rx_new = 1000 },
-		{ .pid = 9, .comm = "curl", .state = 1, .tx_new = 1, .rx_new = 0 },
+		{ .pid = 9, .comm = "curl", .state = 1, .tx_new = 100, .rx_new = 1000, .srtt_us = 3,
+		  .retrans_new = 2 },
+		{ .pid = 9, .comm = "curl", .state = 1, .tx_new = 1, .rx_new = 0, .srtt_us = 1500 },
 		{ .pid = 0, .comm = "", .state = 10 }, /* no owner: a state, no bytes */
 	};
-	struct tcp_row fresh[] = { { .pid = 9, .comm = "curl", .tx_new = 10, .rx_new = 20 } };
+	struct tcp_row fresh[] = {
+		{ .pid = 9, .comm = "curl", .tx_new = 10, .rx_new = 20, .retrans_new = 1 },
+		{ .pid = 9, .comm = "curl", .failed = true },
+	};
 	struct metrics *m = metrics_new(5);
 	struct snapshot s = interval(NULL, 0);
 	char *t;
 
 	(void)state;
-	s.tcp = (struct tcp_snap){ .n = 3, .rows = live, .nfresh = 1, .fresh = fresh,
+	s.tcp = (struct tcp_snap){ .n = 3, .rows = live, .nfresh = 2, .fresh = fresh,
 				   .closed_total = 4, .lost_total = 1 };
 	assert_int_equal(metrics_add(m, &s), 0);
 	t = render(m, METRICS_PROMETHEUS);
@@ -199,8 +240,62 @@ static void tcp_per_process(void **state)
 	assert_true(sample(t, "ebtop_tcp_connections{state=\"TIME_WAIT\"}") == 0);
 	assert_true(sample(t, "ebtop_tcp_closed_total") == 4);
 	assert_true(sample(t, "ebtop_lost_events_total{probe=\"tcp\"}") == 1);
+	assert_true(sample(t, "ebtop_tcp_retransmits_total{pid=\"9\",comm=\"curl\"}") == 3);
+	assert_true(sample(t, "ebtop_tcp_connect_failures_total") == 1);
+	/* each established connection's srtt, 3 us and 1.5 ms, once */
+	assert_true(sample(t, "ebtop_tcp_rtt_seconds_bucket{le=\"0.000002\"}") == 0);
+	assert_true(sample(t, "ebtop_tcp_rtt_seconds_bucket{le=\"0.000004\"}") == 1);
+	assert_true(sample(t, "ebtop_tcp_rtt_seconds_bucket{le=\"0.001024\"}") == 1);
+	assert_true(sample(t, "ebtop_tcp_rtt_seconds_bucket{le=\"0.002048\"}") == 2);
+	assert_true(sample(t, "ebtop_tcp_rtt_seconds_count") == 2);
+	assert_true(fabs(sample(t, "ebtop_tcp_rtt_seconds_sum") - 0.001503) < 1e-9);
 	/* the process ran no CPU we saw: no cpu series for it */
 	assert_int_equal(count_lines(t, "ebtop_cpu_seconds_total{"), 0);
+	free(t);
+	metrics_free(m);
+}
+
+/* Per cgroup: the CPU of its processes added up, its waits folded into
+ * one histogram, labelled with the name and kind g shows; only the top
+ * N cgroups by recent CPU, and none for processes of no known cgroup. */
+static void cgroups(void **state)
+{
+	struct cpu_row rows[] = {
+		{ .pid = 1, .oncpu_ns = 300000000, .comm = "web", .cgroup = "/system.slice/web.service" },
+		{ .pid = 2, .oncpu_ns = 200000000, .comm = "web", .cgroup = "/system.slice/web.service" },
+		{ .pid = 3, .oncpu_ns = 1000, .comm = "cron", .cgroup = "/system.slice/cron.service" },
+		{ .pid = 4, .oncpu_ns = 5000000, .comm = "sh", .cgroup = "/user.slice/user-1000.slice/session-3.scope" },
+	};
+	struct runq_proc_row procs[] = {
+		{ .pid = 1, .count = 2 }, { .pid = 2, .count = 1 }, { .pid = 9, .count = 4 },
+	};
+	struct metrics *m = metrics_new(2);
+	struct snapshot s = interval(rows, 4);
+	const char *web = "{cgroup=\"/system.slice/web.service\",name=\"web.service\",kind=\"service\"";
+	char key[256], *t;
+
+	(void)state;
+	procs[0].hist[bucket_index(3)] = 2;    /* two 3 us waits */
+	procs[1].hist[bucket_index(3000)] = 1; /* one 3 ms wait */
+	procs[2].hist[bucket_index(3)] = 4;    /* pid 9: no cpu row, no cgroup */
+	s.runq = (struct runq_snap){ .count = 7, .np = 3, .procs = procs };
+	assert_int_equal(metrics_add(m, &s), 0);
+	assert_int_equal(metrics_add(m, &s), 0);
+	t = render(m, METRICS_PROMETHEUS);
+	snprintf(key, sizeof(key), "ebtop_cgroup_cpu_seconds_total%s}", web);
+	assert_true(sample(t, key) == 1.0);
+	assert_true(sample(t, "ebtop_cgroup_cpu_seconds_total{cgroup=\"/user.slice/user-1000.slice/"
+			      "session-3.scope\",name=\"session-3 (uid 1000)\",kind=\"session\"}") == 0.01);
+	/* the third by CPU, cron, is past the top 2 */
+	assert_int_equal(count_lines(t, "ebtop_cgroup_cpu_seconds_total{"), 2);
+	snprintf(key, sizeof(key), "ebtop_cgroup_runq_latency_seconds_bucket%s,le=\"0.000004\"}", web);
+	assert_true(sample(t, key) == 4);
+	snprintf(key, sizeof(key), "ebtop_cgroup_runq_latency_seconds_bucket%s,le=\"0.004096\"}", web);
+	assert_true(sample(t, key) == 6);
+	snprintf(key, sizeof(key), "ebtop_cgroup_runq_latency_seconds_count%s}", web);
+	assert_true(sample(t, key) == 6);
+	assert_int_equal(count_lines(t, "ebtop_cgroup_runq_latency_seconds_sum"), 0);
+	assert_null(strstr(t, "cgroup=\"?\""));
 	free(t);
 	metrics_free(m);
 }
@@ -262,8 +357,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(counters_add_up),
 		cmocka_unit_test(probe_down_is_said),
+		cmocka_unit_test(self_cost),
 		cmocka_unit_test(top_n_and_exits),
 		cmocka_unit_test(tcp_per_process),
+		cmocka_unit_test(cgroups),
 		cmocka_unit_test(labels_escaped),
 		cmocka_unit_test(listen_addresses),
 	};

@@ -84,6 +84,26 @@ static void sizes(void **state)
 			fail_msg("'%s' parsed as %llu", bad[i], (unsigned long long)v);
 }
 
+static void latencies(void **state)
+{
+	static const struct {
+		const char *text;
+		uint64_t us;
+	} good[] = { { "1", 1000 }, { "1ms", 1000 }, { "250us", 250 }, { "0.5s", 500000 },
+		     { "2.5ms", 2500 }, { "1us", 1 }, { "10s", 10000000 } };
+	static const char *const bad[] = { "", "ms", "-1ms", "0", "0.4us", "11s", "1 ms", "1m", "nan" };
+	uint64_t v;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		assert_int_equal(options_parse_latency(good[i].text, &v), 0);
+		assert_int_equal(v, good[i].us);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (options_parse_latency(bad[i], &v) == 0)
+			fail_msg("'%s' parsed as %llu us", bad[i], (unsigned long long)v);
+}
+
 static void bad_values(void **state)
 {
 	static const struct {
@@ -171,6 +191,7 @@ int main(void)
 		cmocka_unit_test(bad_values),
 		cmocka_unit_test(pid_lists),
 		cmocka_unit_test(sizes),
+		cmocka_unit_test(latencies),
 		cmocka_unit_test(help_and_version),
 	};
 

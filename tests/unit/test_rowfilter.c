@@ -27,12 +27,17 @@ static void load(struct snapshot *s)
 		"{\"pid\":3,\"comm\":\"three\",\"cgroup\":\"/a.slicer\"}]},"
 		"\"runq\":{\"count\":5,\"processes\":["
 		"{\"pid\":1,\"count\":2,\"max_us\":128,\"buckets\":[{\"le_us\":%g,\"count\":2}]},"
-		"{\"pid\":3,\"count\":3,\"max_us\":8192,\"buckets\":[{\"le_us\":%g,\"count\":3}]}]},"
+		"{\"pid\":3,\"count\":3,\"max_us\":8192,\"buckets\":[{\"le_us\":%g,\"count\":3}]}],"
+		"\"delays\":[{\"culprit\":3,\"victim\":1,\"caused_ns\":100,\"waits\":1},"
+		"{\"culprit\":1,\"victim\":3,\"caused_ns\":50,\"waits\":1}]},"
 		"\"sys\":{\"processes\":[{\"pid\":1,\"count\":10},{\"pid\":2,\"count\":20},"
 		"{\"pid\":3,\"count\":30}]},"
 		"\"tcp\":{\"connections\":[{\"pid\":1,\"family\":\"ipv4\",\"state\":\"ESTABLISHED\"},"
-		"{\"pid\":3,\"family\":\"ipv4\",\"state\":\"ESTABLISHED\"}],"
-		"\"closed\":[{\"pid\":2,\"family\":\"ipv4\",\"state\":\"CLOSE\"}]},"
+		"{\"pid\":3,\"family\":\"ipv4\",\"state\":\"ESTABLISHED\"},"
+		/* an owner that did not run: its cgroup from the owners table */
+		"{\"pid\":5,\"family\":\"ipv4\",\"state\":\"ESTABLISHED\",\"cgroup\":\"/a.slice/z.service\"}],"
+		"\"closed\":[{\"pid\":2,\"family\":\"ipv4\",\"state\":\"CLOSE\"}],"
+		"\"processes\":[{\"pid\":1,\"connections\":1},{\"pid\":3,\"connections\":1}]},"
 		"\"exec\":{\"events\":[{\"time\":\"2026-12-01T09:59:59.500Z\",\"pid\":2,"
 		"\"filename\":\"/bin/two\",\"argv\":[\"two\"]},"
 		"{\"time\":\"2026-12-01T09:59:59.600Z\",\"pid\":3,\"filename\":\"/bin/three\","
@@ -82,10 +87,17 @@ static void by_pid(void **state)
 	assert_true(s.runq.p99_us >= bucket_low(bucket_index(100)) &&
 		    s.runq.p99_us <= bucket_high(bucket_index(100)));
 	assert_true(s.runq.max_us == 128);
+	/* who delayed pid 1: pid 3, the only culprit left */
+	assert_int_equal(s.runq.ndelays, 1);
+	assert_int_equal(s.runq.nculprits, 1);
+	assert_int_equal(s.runq.culprits[0].pid, 3);
+	assert_int_equal(s.runq.culprits[0].caused_ns, 100);
 	assert_int_equal(s.sys.np, 1);
 	assert_int_equal(s.sys.procs[0].count, 10);
 	assert_int_equal(s.tcp.n, 1);
 	assert_int_equal(s.tcp.nclosed, 0);
+	assert_int_equal(s.tcp.np, 1);
+	assert_int_equal(s.tcp.procs[0].pid, 1);
 	assert_int_equal(s.exec.n, 0);
 	snapshot_free(&s);
 }
@@ -106,7 +118,8 @@ static void by_cgroup(void **state)
 	assert_int_equal(s.runq.np, 1);
 	assert_int_equal(s.runq.count, 2);
 	assert_int_equal(s.sys.np, 2);
-	assert_int_equal(s.tcp.n, 1);
+	assert_int_equal(s.tcp.n, 2); /* pid 1's, and idle pid 5's */
+	assert_int_equal(s.tcp.rows[1].pid, 5);
 	assert_int_equal(s.tcp.nclosed, 1);
 	assert_int_equal(s.exec.n, 1);
 	assert_int_equal(s.exec.recs[0]->pid, 2);

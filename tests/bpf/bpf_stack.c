@@ -1,0 +1,204 @@
+/* Stack pane: on-CPU samples of a program with a known profile
+ * (tests/load/hotcold.c: 75% of its CPU in hot_a, 25% in hot_b), shown
+ * only it (-p), at 199 Hz so that a few seconds give hundreds of samples:
+ * the shares within 7 points, every sample accounted for, the folded file
+ * summing to what the documents reported, kernel frames named, and a
+ * stripped copy's frames as module+offset. Off-CPU (--offcpu): a program
+ * napping 200 ms at a time under waits_here has its time blocked there. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "tests/bpf/harness.h"
+
+struct profile {
+	double samples, counted, lost, others;
+	double with[4];      /* samples of stacks holding each wanted frame */
+	int named_kernel;    /* kernel frames with a name */
+	int offsets;         /* frames named module+0x... */
+	int docs;
+	double wall_ns;      /* from the start signal to the program's end */
+};
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static const char *load_path(void)
+{
+	static char path[4096];
+	const char *t = getenv("TESTBIN");
+
+	snprintf(path, sizeof(path), "%s/../load/hotcold", t ? t : "build/tests");
+	return path;
+}
+
+/* Run prog (hotcold MODE SECS) under ebtop --prof -p, adding up what the
+ * documents say about it into p; frames: up to 4 names to look for. */
+static int profile_of(const char *prog, const char *mode, const char *folded, const char **frames,
+		      int nframes, struct profile *p)
+{
+	bool off = !strcmp(mode, "sleep");
+	int go[2];
+	char pidbuf[16];
+	const char *args[] = { "--json=-", "-d", "0.5", "--prof", "--prof-hz", "199", "-p", pidbuf,
+			       off ? "--offcpu" : folded ? "--folded" : NULL, folded, NULL };
+	struct ebtop e;
+	cJSON *doc;
+	pid_t child;
+
+	memset(p, 0, sizeof(*p));
+	if (pipe(go))
+		return -1;
+	child = fork();
+	if (child == 0) {
+		dup2(go[0], 0);
+		close(go[1]);
+		execl(prog, prog, mode, "3", (char *)NULL);
+		_exit(127);
+	}
+	close(go[0]);
+	if (!folded)
+		args[9] = NULL;
+	snprintf(pidbuf, sizeof(pidbuf), "%d", child);
+	if (ebtop_start(&e, args))
+		return -1;
+	cJSON_Delete(ebtop_doc(&e)); /* sampling */
+	if (write(go[1], "g", 1) != 1)
+		return -1;
+	close(go[1]);
+	p->wall_ns = now_ns();
+	reap(child);
+	p->wall_ns = now_ns() - p->wall_ns;
+	kill(e.pid, SIGTERM); /* flushes the partial interval */
+	while ((doc = ebtop_doc(&e))) {
+		cJSON *st = cJSON_GetObjectItem(doc, "stack"), *row, *f;
+
+		p->docs++;
+		p->samples += num(st, "samples");
+		p->lost += num(st, "lost");
+		p->others += num(st, "others");
+		cJSON_ArrayForEach(row, cJSON_GetObjectItem(st, "stacks")) {
+			double n = num(row, off ? "ns" : "count");
+			bool has[4] = { 0 };
+
+			p->counted += n;
+			cJSON_ArrayForEach(f, cJSON_GetObjectItem(row, "frames")) {
+				const char *name = cJSON_GetStringValue(f);
+				size_t len = name ? strlen(name) : 0;
+
+				if (!name)
+					continue;
+				for (int i = 0; i < nframes; i++)
+					has[i] |= !strcmp(name, frames[i]);
+				if (len > 4 && !strcmp(name + len - 4, "_[k]") && strncmp(name, "kernel+0x", 9) &&
+				    strncmp(name, "[lost]", 6))
+					p->named_kernel++;
+				if (strstr(name, "+0x") && !strncmp(name, "hotcold", 7))
+					p->offsets++;
+			}
+			for (int i = 0; i < nframes; i++)
+				p->with[i] += has[i] ? n : 0;
+		}
+		cJSON_Delete(doc);
+	}
+	return ebtop_wait(&e);
+}
+
+/* The folded file: each line "comm;frame;... count"; the counts added. */
+static double folded_sum(const char *path, int *lines, int *bad)
+{
+	FILE *f = fopen(path, "r");
+	char line[65536];
+	double sum = 0;
+
+	*lines = *bad = 0;
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *sp = strrchr(line, ' ');
+
+		(*lines)++;
+		if (!sp || !strchr(line, ';') || atof(sp + 1) <= 0)
+			(*bad)++;
+		else
+			sum += atof(sp + 1);
+	}
+	fclose(f);
+	return sum;
+}
+
+int main(void)
+{
+	const char *work[] = { "hot_a", "hot_b", "main" };
+	char folded[] = "/tmp/ebtop-folded.XXXXXX", stripped[] = "/tmp/hotcold.XXXXXX";
+	struct profile p;
+	int lines, bad, fd;
+	double sum, a, b;
+	char cmd[8192];
+
+	if (geteuid() != 0) {
+		skip("stack pane against the kernel", "needs root for BPF");
+		return done();
+	}
+	if (access(load_path(), X_OK)) {
+		check(false, "the load program %s is built", load_path());
+		return done();
+	}
+	fd = mkstemp(folded);
+	close(fd);
+	check(profile_of(load_path(), "work", folded, work, 3, &p) == 0, "ebtop exits 0");
+	a = p.samples ? 100 * p.with[0] / p.samples : 0;
+	b = p.samples ? 100 * p.with[1] / p.samples : 0;
+	check(p.samples >= 300, "hundreds of samples of the process (%.0f in %d documents)", p.samples,
+	      p.docs);
+	check(a > 68 && a < 82, "hot_a has %.1f%% of the samples (75 +- 7)", a);
+	check(b > 18 && b < 32, "hot_b has %.1f%% of the samples (25 +- 7)", b);
+	check(p.with[2] >= p.with[0] + p.with[1], "main is below both (%.0f of %.0f)", p.with[2],
+	      p.with[0] + p.with[1]);
+	check(p.counted + p.lost + p.others == p.samples,
+	      "every sample is in a stack, past the top, or counted lost (%.0f + %.0f + %.0f = %.0f)",
+	      p.counted, p.others, p.lost, p.samples);
+	sum = folded_sum(folded, &lines, &bad);
+	check(lines > 0 && !bad, "--folded wrote %d lines of comm;frames count (%d malformed)", lines,
+	      bad);
+	check(sum == p.counted, "the folded counts add up to the stacks' samples (%.0f == %.0f)", sum,
+	      p.counted);
+	unlink(folded);
+
+	const char *reads[] = { "main" };
+
+	check(profile_of(load_path(), "read", NULL, reads, 1, &p) == 0, "read: ebtop exits 0");
+	check(p.samples >= 300 && p.with[0] > p.samples / 2,
+	      "read: most samples under main (%.0f of %.0f, %d documents)", p.with[0], p.samples, p.docs);
+	check(p.named_kernel > 0, "read: kernel frames have names (%d)", p.named_kernel);
+
+	fd = mkstemp(stripped);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "strip -o %s %s && chmod 755 %s", stripped, load_path(), stripped);
+	if (system(cmd)) {
+		check(false, "strip a copy of the load program");
+		return done();
+	}
+	check(profile_of(stripped, "work", NULL, work, 3, &p) == 0, "stripped: ebtop exits 0");
+	check(p.offsets > 0 && p.with[0] == 0,
+	      "stripped: its frames are module+0x... (%d), none named hot_a", p.offsets);
+	unlink(stripped);
+
+	const char *sleeps[] = { "waits_here" };
+
+	check(profile_of(load_path(), "sleep", NULL, sleeps, 1, &p) == 0, "off-CPU: ebtop exits 0");
+	check(p.with[0] > 0.9 * p.wall_ns && p.with[0] < 1.1 * p.wall_ns,
+	      "off-CPU: time blocked under waits_here %.0f ms is the wall time %.0f ms +- 10%%",
+	      p.with[0] / 1e6, p.wall_ns / 1e6);
+	check(p.samples >= 12 && p.samples <= 17, "off-CPU: 3 s of 200 ms naps: %.0f blocks counted",
+	      p.samples);
+	return done();
+}

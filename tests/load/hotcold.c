@@ -1,0 +1,109 @@
+/* A known profile for the stack tests, built with frame pointers in every
+ * function (clang -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer):
+ *   hotcold work SECS  burns CPU in hot_a 3 iterations for each 1 in hot_b,
+ *                      the same loop body: 75% and 25% of its CPU time
+ *   hotcold read SECS  reads /dev/zero: its time is in the kernel (libc's
+ *                      read has no frame pointer: its caller is not seen)
+ *   hotcold sleep SECS blocks in nanosleep 200 ms at a time, under
+ *                      waits_here (the raw syscall: no libc frame between)
+ * It starts when a byte arrives on stdin (or at once if stdin is closed),
+ * so the observer can attach first. */
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static volatile uint64_t sink;
+
+/* the one loop both run, so that their shares are its iterations' */
+__attribute__((noinline)) static void spin(int n)
+{
+	for (int i = 0; i < n; i++)
+		sink += (uint64_t)i * i;
+}
+
+__attribute__((noinline)) static void hot_a(void)
+{
+	spin(300000);
+}
+
+__attribute__((noinline)) static void hot_b(void)
+{
+	spin(100000);
+}
+
+__attribute__((noinline)) static void reads_zero(int fd)
+{
+	static char buf[1 << 16];
+
+	if (read(fd, buf, sizeof(buf)) < 0)
+		_exit(1);
+}
+
+/* the syscall made here, not through libc, whose wrappers keep no frame
+ * pointer and would hide this function from the stack walk */
+__attribute__((noinline)) static void waits_here(void)
+{
+	struct timespec ts = { 0, 200 * 1000 * 1000 };
+	long ret;
+
+#if defined(__x86_64__)
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "0"((long)SYS_nanosleep), "D"(&ts), "S"(0L)
+			 : "rcx", "r11", "memory");
+#elif defined(__aarch64__)
+	register long x8 __asm__("x8") = SYS_nanosleep;
+	register long x0 __asm__("x0") = (long)&ts;
+	register long x1 __asm__("x1") = 0;
+
+	__asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1) : "memory");
+	ret = x0;
+#else
+	ret = syscall(SYS_nanosleep, &ts, NULL);
+#endif
+	if (ret < 0)
+		_exit(1);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+	double secs = argc > 2 ? atof(argv[2]) : 3, end;
+	char c;
+	int fd;
+
+	if (argc < 2 || (strcmp(argv[1], "work") && strcmp(argv[1], "read") && strcmp(argv[1], "sleep")))
+		return 2;
+	if (read(0, &c, 1) < 0)
+		return 1;
+	end = now() + secs;
+	if (!strcmp(argv[1], "work")) {
+		while (now() < end) {
+			hot_a();
+			hot_b();
+		}
+		return 0;
+	}
+	if (!strcmp(argv[1], "sleep")) {
+		while (now() < end)
+			waits_here();
+		return 0;
+	}
+	fd = open("/dev/zero", O_RDONLY);
+	if (fd < 0)
+		return 1;
+	while (now() < end)
+		reads_zero(fd);
+	return 0;
+}
