@@ -67,10 +67,23 @@ int keys_select(struct app *a, int i)
 	return move_sel(a, i - cur(a)->selected);
 }
 
+/* The stack pane's flame graph takes the arrows, Enter and Backspace. */
+static bool in_flame(const struct app *a)
+{
+	return a->pane == PANE_STACK && a->vopts.stack_flame && !a->help;
+}
+
+static int flame_key(struct app *a, enum flame_move how)
+{
+	return stack_flame_move(&a->snap.stack, &a->vopts, how) ? R_NONE : R_REBUILD;
+}
+
 static int act_move(struct app *a, int ch)
 {
 	int page = a->page_rows > 1 ? a->page_rows - 1 : 1;
 
+	if (in_flame(a) && (ch == KEY_UP || ch == KEY_DOWN))
+		return flame_key(a, ch == KEY_UP ? FLAME_UP : FLAME_DOWN);
 	switch (ch) {
 	case KEY_UP: return move_sel(a, -1);
 	case KEY_DOWN: return move_sel(a, 1);
@@ -86,6 +99,8 @@ static int act_hscroll(struct app *a, int ch)
 {
 	struct pane_state *ps = cur(a);
 
+	if (in_flame(a))
+		return flame_key(a, ch == KEY_LEFT ? FLAME_LEFT : FLAME_RIGHT);
 	if (ch == KEY_RIGHT && a->cols_right)
 		ps->hscroll++;
 	else if (ch == KEY_LEFT && ps->hscroll)
@@ -98,12 +113,17 @@ static int act_hscroll(struct app *a, int ch)
 static int act_enter(struct app *a, int ch)
 {
 	(void)ch;
+	if (in_flame(a))
+		return flame_key(a, FLAME_ZOOM);
 	return app_drill_in(a);
 }
 
+/* In a zoomed flame graph, out of the zoom first. */
 static int act_back(struct app *a, int ch)
 {
 	(void)ch;
+	if (in_flame(a) && a->vopts.flame_zoom[0])
+		return flame_key(a, FLAME_UNZOOM);
 	return app_drill_out(a);
 }
 
@@ -519,10 +539,12 @@ static const struct binding table[] = {
 	{ { '\t', KEY_BTAB }, "Tab S-Tab", NULL, "next / previous pane", act_next_pane },
 	{ { KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END }, "arrows PgUp PgDn Home End",
 	  NULL, "move the selection / scroll; End follows a stream", act_move },
-	{ { KEY_LEFT, KEY_RIGHT }, "Left Right", NULL, "scroll the table sideways when columns do not fit",
-	  act_hscroll },
-	{ { '\n', '\r', KEY_ENTER }, "Enter", NULL, "into the selected group (its cgroup) or process (its pid)", act_enter },
-	{ { KEY_BACKSPACE, 127, 8 }, "Backspace", NULL, "back out of the last Enter: filter, grouping, sort, selection", act_back },
+	{ { KEY_LEFT, KEY_RIGHT }, "Left Right", NULL,
+	  "scroll the table sideways when columns do not fit; flame graph: the next block", act_hscroll },
+	{ { '\n', '\r', KEY_ENTER }, "Enter", NULL,
+	  "into the selected group (its cgroup) or process (its pid); flame graph: zoom in", act_enter },
+	{ { KEY_BACKSPACE, 127, 8 }, "Backspace", NULL,
+	  "back out of the last Enter: filter, grouping, sort, selection, zoom", act_back },
 	{ { 'g' }, "g", NULL, "rows by cgroup; again: by slice; again: processes", act_group },
 	{ { 'C' }, "C", NULL, "filter to the selected process's cgroup", act_enter_cgroup },
 	{ { 'p' }, "p", "Pid", "PID filter prompt (comma list; empty clears)", act_prompt_pid },
@@ -530,7 +552,7 @@ static const struct binding table[] = {
 	{ { 'x' }, "x", "Clear", "clear all filters", act_clear },
 	{ { '<', '>', 'r' }, "< > r", "Sort", "sort by previous / next column; reverse", act_sort },
 	{ { KEY_F(6) }, "F6", NULL, "sort menu: choose the column", act_sort_menu },
-	{ { '/', KEY_F(3) }, "/ F3", "Search", "search rows of this pane", act_search },
+	{ { '/', KEY_F(3) }, "/ F3", "Search", "search rows of this pane; flame graph: mark frames", act_search },
 	{ { '\\', KEY_F(4) }, "\\ F4", NULL, "show only rows matching a text (empty: all)", act_prompt_rows },
 	{ { 'n', 'N' }, "n N", NULL, "next / previous search match", act_search_again },
 	{ { ' ' }, "space", "Pause", "pause: data freezes and stays browsable; rewound: live; replay: play",

@@ -281,6 +281,7 @@ int main(int argc, char **argv)
 	a.header = settings.header != 0;
 	a.vopts.cmdline = settings.cmdline == 1;
 	a.vopts.tree = settings.tree == 1;
+	a.vopts.flame_match = a.search;
 	a.pane = a.opt.view;
 	a.help_ps.sort_col = -1; /* in key-table order, no sort marker */
 	for (int p = 0; p < NPANES; p++) {

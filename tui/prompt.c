@@ -53,6 +53,8 @@ static int accept(struct app *a)
 		snprintf(a->rows_matching, sizeof(a->rows_matching), "%s", a->input);
 		return R_REBUILD;
 	case PROMPT_SEARCH:
+		if (a->pane == PANE_STACK && a->vopts.stack_flame) /* marks, not a row */
+			return R_REBUILD;
 		if (*a->search && table_find(&a->model.table, app_table_state(a)->selected - 1,
 					     a->search, 1) < 0)
 			log_msg("not found: %s", a->search);
@@ -91,7 +93,9 @@ int prompt_key(struct app *a, int ch)
 		break;
 	}
 	a->input[a->input_len] = '\0';
-	if (a->prompt == PROMPT_SEARCH)
-		search_update(a);
-	return R_REDRAW;
+	if (a->prompt != PROMPT_SEARCH)
+		return R_REDRAW;
+	search_update(a);
+	/* the flame graph marks matches as they are typed */
+	return a->pane == PANE_STACK && a->vopts.stack_flame ? R_REBUILD : R_REDRAW;
 }

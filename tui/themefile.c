@@ -14,7 +14,8 @@ static const char *const role_names[NROLES] = {
 	[ROLE_TAB_ACTIVE] = "tab_active", [ROLE_HEAT0] = "heat0", [ROLE_HEAT1] = "heat1",
 	[ROLE_HEAT2] = "heat2", [ROLE_HEAT3] = "heat3", [ROLE_HEAT4] = "heat4",
 	[ROLE_FLAME_USER] = "flame_user", [ROLE_FLAME_KERNEL] = "flame_kernel",
-	[ROLE_FLAME_OTHER] = "flame_other",
+	[ROLE_FLAME_OTHER] = "flame_other", [ROLE_FLAME_SELECTED] = "flame_selected",
+	[ROLE_FLAME_MATCH] = "flame_match",
 };
 
 /* The 16 colours every colour terminal names (their shades are its own). */

@@ -56,7 +56,7 @@ static uint64_t row_id(const struct stack_row *r)
 struct fnode {
 	const char *name;   /* into a row's frames, or its comm */
 	uint64_t count;
-	int child, next;    /* first child, next sibling: indexes, -1 none */
+	int parent, child, next; /* indexes, -1 none; child: the first, next: a sibling */
 };
 
 struct flame {
@@ -64,7 +64,7 @@ struct flame {
 	int n, cap;
 };
 
-static int flame_node(struct flame *f, const char *name)
+static int flame_node(struct flame *f, int parent, const char *name)
 {
 	if (f->n == f->cap) {
 		int cap = f->cap ? f->cap * 2 : 256;
@@ -75,7 +75,7 @@ static int flame_node(struct flame *f, const char *name)
 		f->node = p;
 		f->cap = cap;
 	}
-	f->node[f->n] = (struct fnode){ name, 0, -1, -1 };
+	f->node[f->n] = (struct fnode){ name, 0, parent, -1, -1 };
 	return f->n++;
 }
 
@@ -90,7 +90,7 @@ static int flame_child(struct flame *f, int parent, const char *name)
 		last = k;
 	}
 	/* by index, not pointer: making the node may move them all */
-	k = flame_node(f, name);
+	k = flame_node(f, parent, name);
 	if (k >= 0 && last >= 0)
 		f->node[last].next = k;
 	else if (k >= 0)
@@ -100,7 +100,7 @@ static int flame_child(struct flame *f, int parent, const char *name)
 
 static int flame_build(struct flame *f, const struct stack_snap *y)
 {
-	if (flame_node(f, "all") < 0)
+	if (flame_node(f, -1, "all") < 0)
 		return -1;
 	for (size_t i = 0; i < y->n; i++) {
 		const struct stack_row *r = &y->rows[i];
@@ -129,6 +129,72 @@ static enum role frame_role(const char *name)
 	if (len > 4 && !strcmp(name + len - 4, "_[k]"))
 		return ROLE_FLAME_KERNEL;
 	return ROLE_FLAME_USER;
+}
+
+/* The node a path names (see view_opts.flame_zoom), or -1 if this
+ * interval has none. */
+static int flame_find(const struct flame *f, const char *path)
+{
+	int at = 0;
+
+	while (*path) {
+		size_t n = strcspn(path, (char[]){ FLAME_SEP, 0 });
+		int k;
+
+		for (k = f->node[at].child; k >= 0; k = f->node[k].next)
+			if (strlen(f->node[k].name) == n && !memcmp(f->node[k].name, path, n))
+				break;
+		if (k < 0)
+			return -1;
+		at = k;
+		path += n + (path[n] == FLAME_SEP);
+	}
+	return at;
+}
+
+/* The nodes from k up to below the root, k first, into up; their count.
+ * A row has at most STACK_FRAMES_MAX frames under its comm. */
+#define FLAME_DEPTH_MAX (STACK_FRAMES_MAX + 1)
+static int flame_up(const struct flame *f, int k, int up[FLAME_DEPTH_MAX])
+{
+	int n = 0;
+
+	for (; k > 0 && n < FLAME_DEPTH_MAX; k = f->node[k].parent)
+		up[n++] = k;
+	return n;
+}
+
+/* Node k's path into buf; false if it does not fit (buf unchanged). */
+static bool flame_path(const struct flame *f, int k, char *buf, size_t len)
+{
+	char tmp[FLAME_PATH_LEN];
+	int up[FLAME_DEPTH_MAX], n = flame_up(f, k, up);
+	size_t at = 0;
+
+	tmp[0] = '\0';
+	while (n--) {
+		const char *name = f->node[up[n]].name;
+		size_t l = strlen(name);
+
+		if (at + l + 2 > sizeof(tmp) || at + l + 1 > len)
+			return false;
+		memcpy(tmp + at, name, l);
+		at += l;
+		tmp[at] = n ? FLAME_SEP : '\0';
+		at += n > 0;
+	}
+	tmp[at] = '\0';
+	memcpy(buf, tmp, at + 1);
+	return true;
+}
+
+/* Whether node k is top or below it. */
+static bool flame_under(const struct flame *f, int k, int top)
+{
+	for (; k >= 0; k = f->node[k].parent)
+		if (k == top)
+			return true;
+	return false;
 }
 
 /* One block on a line: cells [x0, x1) of node k. */
@@ -170,6 +236,107 @@ static void flame_place(const struct flame *f, int k, double x0, double x1, int 
 	}
 }
 
+/* The flame graph of an interval as o shows it: the tree, the zoomed and
+ * selected nodes (the zoom's own when o's are not there), and the blocks
+ * from the zoomed one down, a level a line. */
+struct flame_view {
+	struct flame f;
+	int zoom, sel;
+	bool zoom_gone;         /* o's zoom names a frame this interval lacks */
+	struct level *lv;
+	int depths;
+};
+
+static void flame_view_free(struct flame_view *v)
+{
+	for (int d = 0; v->lv && d < v->depths; d++)
+		free(v->lv[d].b);
+	free(v->lv);
+	free(v->f.node);
+}
+
+/* -1: no samples or no memory */
+static int flame_view_make(const struct stack_snap *y, const struct view_opts *o,
+			   struct flame_view *v)
+{
+	int width = o->width > 0 ? o->width : 100;
+
+	memset(v, 0, sizeof(*v));
+	/* below the two title lines, and the zoom's callers' line */
+	v->depths = o->height > 0 ? o->height - 2 - !!o->flame_zoom[0] : 40;
+	if (v->depths < 1)
+		v->depths = 1;
+	v->lv = calloc(v->depths, sizeof(*v->lv));
+	if (!v->lv || flame_build(&v->f, y) || !v->f.node[0].count) {
+		flame_view_free(v);
+		return -1;
+	}
+	v->zoom = flame_find(&v->f, o->flame_zoom);
+	v->zoom_gone = v->zoom < 0;
+	if (v->zoom < 0)
+		v->zoom = 0;
+	v->sel = flame_find(&v->f, o->flame_sel);
+	if (v->sel < 0 || !flame_under(&v->f, v->sel, v->zoom))
+		v->sel = v->zoom;
+	flame_place(&v->f, v->zoom, 0, width, 0, v->lv, v->depths);
+	return 0;
+}
+
+/* Where node k's block is: its level and index there; false if it has
+ * none (too narrow, or too deep for the screen). */
+static bool flame_block_of(const struct flame_view *v, int k, int *d, int *i)
+{
+	for (*d = 0; *d < v->depths; (*d)++)
+		for (*i = 0; *i < v->lv[*d].n; (*i)++)
+			if (v->lv[*d].b[*i].node == k)
+				return true;
+	return false;
+}
+
+int stack_flame_move(const struct stack_snap *y, struct view_opts *o, enum flame_move how)
+{
+	struct flame_view v;
+	int to = -1, d, i;
+	bool ok = false;
+
+	if (flame_view_make(y, o, &v))
+		return how == FLAME_UNZOOM && o->flame_zoom[0] ? (o->flame_zoom[0] = '\0', 0) : -1;
+	if (!flame_block_of(&v, v.sel, &d, &i))
+		d = i = 0, v.sel = v.zoom;
+	switch (how) {
+	case FLAME_UP:
+		to = v.sel != v.zoom ? v.f.node[v.sel].parent : -1;
+		break;
+	case FLAME_DOWN: /* the widest of its callees on screen */
+		for (int j = 0; d + 1 < v.depths && j < v.lv[d + 1].n; j++) {
+			int c = v.lv[d + 1].b[j].node;
+
+			if (v.f.node[c].parent == v.sel && (to < 0 || v.f.node[c].count > v.f.node[to].count))
+				to = c;
+		}
+		break;
+	case FLAME_LEFT:
+	case FLAME_RIGHT:
+		i += how == FLAME_LEFT ? -1 : 1;
+		to = i >= 0 && i < v.lv[d].n ? v.lv[d].b[i].node : -1;
+		break;
+	case FLAME_ZOOM:
+		ok = v.sel != v.zoom && flame_path(&v.f, v.sel, o->flame_zoom, sizeof(o->flame_zoom));
+		break;
+	case FLAME_UNZOOM:
+		/* one frame out; a zoom whose frame is gone goes out to all */
+		ok = o->flame_zoom[0] &&
+		     (v.zoom_gone ? (o->flame_zoom[0] = '\0', true)
+				  : flame_path(&v.f, v.f.node[v.zoom].parent, o->flame_zoom,
+					       sizeof(o->flame_zoom)));
+		break;
+	}
+	if (to >= 0)
+		ok = flame_path(&v.f, to, o->flame_sel, sizeof(o->flame_sel));
+	flame_view_free(&v);
+	return ok ? 0 : -1;
+}
+
 /* A block's text: its name (kernel frames without "_[k]": their colour
  * says it), cut to the block less the one cell that parts it from the
  * next. */
@@ -184,44 +351,97 @@ static void block_text(const char *name, int cells, char *buf, size_t len)
 	snprintf(buf, len, "%-*.*s", cells > 1 ? cells - 1 : cells, (int)n, cells > 1 ? name : "");
 }
 
+/* The samples (or time) of the blocks whose names hold match, each
+ * counted once however many matching frames it is below. */
+static uint64_t flame_matched(const struct flame *f, int k, const char *match)
+{
+	uint64_t sum = 0;
+
+	if (strstr(f->node[k].name, match))
+		return f->node[k].count;
+	for (int c = f->node[k].child; c >= 0; c = f->node[c].next)
+		sum += flame_matched(f, c, match);
+	return sum;
+}
+
+static void fmt_amount(const struct stack_snap *y, uint64_t n, char *buf, size_t len)
+{
+	if (y->offcpu)
+		fmt_duration_ns(buf, len, (double)n);
+	else
+		snprintf(buf, len, "%llu sample%s", (unsigned long long)n, n == 1 ? "" : "s");
+}
+
+/* The line under the title: what is selected, how much of all it is, the
+ * zoom and the search's share. */
+static void flame_status(const struct stack_snap *y, const struct view_opts *o,
+			 const struct flame_view *v, struct pane_model *m)
+{
+	const struct fnode *sel = &v->f.node[v->sel], *all = &v->f.node[0];
+	char amount[64];
+
+	fmt_amount(y, sel->count, amount, sizeof(amount));
+	model_seg(m, ROLE_NORMAL, "%s: %s, %.1f%%", sel->name, amount, 100.0 * sel->count / all->count);
+	if (v->zoom && v->sel != v->zoom)
+		model_seg(m, ROLE_NORMAL, " (%.1f%% of %s)", 100.0 * sel->count / v->f.node[v->zoom].count,
+			  v->f.node[v->zoom].name);
+	if (o->flame_match && *o->flame_match)
+		model_seg(m, ROLE_FLAME_MATCH, "  \"%s\": %.1f%%", o->flame_match,
+			  100.0 * flame_matched(&v->f, v->zoom, o->flame_match) / all->count);
+	if (v->zoom_gone)
+		model_seg(m, ROLE_WARN, "  the zoomed frame has no samples now");
+	model_seg(m, ROLE_DIM, "  (arrows, Enter: zoom%s, F: table)", v->zoom ? ", Backspace: out" : "");
+}
+
+/* "in all > comm > ... > caller", the callers of the zoomed frame. */
+static void flame_callers(const struct flame_view *v, struct pane_model *m)
+{
+	int up[FLAME_DEPTH_MAX], n = flame_up(&v->f, v->f.node[v->zoom].parent, up);
+
+	model_line(m);
+	model_seg(m, ROLE_DIM, "in all");
+	while (n--)
+		model_seg(m, ROLE_DIM, " > %s", v->f.node[up[n]].name);
+}
+
+static enum role block_role(const struct view_opts *o, const struct flame_view *v, int k)
+{
+	if (k == v->sel)
+		return ROLE_FLAME_SELECTED;
+	if (o->flame_match && *o->flame_match && strstr(v->f.node[k].name, o->flame_match))
+		return ROLE_FLAME_MATCH;
+	return frame_role(v->f.node[k].name);
+}
+
 static void flame_lines(const struct stack_snap *y, const struct view_opts *o, struct pane_model *m)
 {
-	int width = o->width > 0 ? o->width : 100;
-	/* below the two title lines and the table's header */
-	int depths = o->height > 0 ? o->height - 3 : 40;
-	struct flame f = { 0 };
-	struct level *lv;
+	struct flame_view v;
 	char buf[1024];
 
-	if (depths < 1)
-		depths = 1;
-	lv = calloc(depths, sizeof(*lv));
-	if (!lv || flame_build(&f, y) || !f.node[0].count) {
-		free(lv);
-		free(f.node);
+	if (flame_view_make(y, o, &v)) {
+		model_seg(m, ROLE_DIM, "flame graph: no samples in this interval (F: table)");
 		return;
 	}
-	flame_place(&f, 0, 0, width, 0, lv, depths);
-	for (int d = 0; d < depths && lv[d].n; d++) {
+	flame_status(y, o, &v, m);
+	if (v.zoom) /* where the zoomed frame is: its callers */
+		flame_callers(&v, m);
+	for (int d = 0; d < v.depths && v.lv[d].n; d++) {
 		int x = 0;
 
 		model_line(m);
-		for (int i = 0; i < lv[d].n; i++) {
-			const struct block *b = &lv[d].b[i];
+		for (int i = 0; i < v.lv[d].n; i++) {
+			const struct block *b = &v.lv[d].b[i];
 
 			if (b->x0 > x)
 				model_seg(m, ROLE_NORMAL, "%*s", b->x0 - x, "");
-			block_text(f.node[b->node].name, b->x1 - b->x0, buf, sizeof(buf));
-			model_seg(m, frame_role(f.node[b->node].name), "%s", buf);
+			block_text(v.f.node[b->node].name, b->x1 - b->x0, buf, sizeof(buf));
+			model_seg(m, block_role(o, &v, b->node), "%s", buf);
 			if (b->x1 - b->x0 > 1)
 				model_seg(m, ROLE_NORMAL, " ");
 			x = b->x1;
 		}
 	}
-	for (int d = 0; d < depths; d++)
-		free(lv[d].b);
-	free(lv);
-	free(f.node);
+	flame_view_free(&v);
 }
 
 static void stack_build(const struct snapshot *s, const struct view_opts *o, struct pane_model *m)
@@ -229,7 +449,11 @@ static void stack_build(const struct snapshot *s, const struct view_opts *o, str
 	const struct stack_snap *y = &s->stack;
 	char buf[4096];
 
-	model_init(m, y->offcpu ? off_cols : cols, NCOL, COL_STACK);
+	/* the flame graph is lines, with no table */
+	if (o->stack_flame)
+		model_init(m, NULL, 0, -1);
+	else
+		model_init(m, y->offcpu ? off_cols : cols, NCOL, COL_STACK);
 	model_line(m);
 	model_seg(m, ROLE_TITLE, "STACK ");
 	if (y->offcpu) {
@@ -249,13 +473,12 @@ static void stack_build(const struct snapshot *s, const struct view_opts *o, str
 	model_line(m);
 	if (!y->collecting)
 		model_seg(m, ROLE_DIM, "not sampling: sampling runs while this pane shows (or --prof)");
-	else if (o->stack_flame)
-		model_seg(m, ROLE_DIM, "flame graph, root at the top; colours: user, kernel, unnamed (F: table)");
-	else
+	else if (!o->stack_flame)
 		model_seg(m, ROLE_DIM, "frames ending _[k] are the kernel's (F: flame graph, o: %s)",
 			  y->offcpu ? "on-CPU" : "off-CPU");
 	if (o->stack_flame) {
-		flame_lines(y, o, m);
+		if (y->collecting)
+			flame_lines(y, o, m); /* its line says what is selected */
 		return;
 	}
 	for (size_t i = 0; i < y->n; i++) {

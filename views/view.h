@@ -8,6 +8,9 @@
 #include "probes/filter.h"
 #include "probes/snapshot.h"
 
+#define FLAME_PATH_LEN 2048
+#define FLAME_SEP '\x1f'
+
 /* What the user chose to see, beyond sorting: pane-specific toggles. */
 enum tcp_show { TCP_SHOW_ALL, TCP_SHOW_LIVE, TCP_SHOW_ESTABLISHED, TCP_SHOW_CLOSED, TCP_SHOW_N };
 
@@ -27,6 +30,12 @@ struct view_opts {
 	bool tree;              /* the cpu pane's rows as a process tree */
 	int group;              /* g: enum group_level, rows by cgroup or slice */
 	bool stack_flame;       /* F: the stack pane as a flame graph */
+	/* the flame graph's frame zoomed into (Enter) and its selected one,
+	 * each the names from below "all" down to it, joined by FLAME_SEP;
+	 * "": all */
+	char flame_zoom[FLAME_PATH_LEN];
+	char flame_sel[FLAME_PATH_LEN];
+	const char *flame_match; /* / : frames containing it stand out */
 	/* what the screen can show: columns (0: not a screen, e.g. --batch)
 	 * and whether it draws block graphics (tui/term.h) */
 	int width;
@@ -60,6 +69,16 @@ const char *pane_name(enum pane_id id);
 void pane_list(char *buf, size_t len, const char *sep, const char *last_sep);
 /* A pane's name (as -v and JSON spell it) -> its id, or -1. */
 int pane_id_by_name(const char *name);
+
+/* The flame graph's keys: the selection to the caller, the widest callee,
+ * the block left or right on its line; Enter zooms into the selection,
+ * Backspace out one frame. */
+enum flame_move { FLAME_UP, FLAME_DOWN, FLAME_LEFT, FLAME_RIGHT, FLAME_ZOOM, FLAME_UNZOOM };
+
+/* Move o's flame selection or zoom over y's stacks as o lays them out.
+ * Returns 0, or -1 where there is nowhere to go (FLAME_UNZOOM: not
+ * zoomed), o unchanged then. */
+int stack_flame_move(const struct stack_snap *y, struct view_opts *o, enum flame_move how);
 
 /* Build a pane's model, or a one-line "unavailable: why" model. */
 void pane_build(enum pane_id id, const struct snapshot *s, const struct view_opts *o,

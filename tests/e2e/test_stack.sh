@@ -2,7 +2,8 @@
 # The stack pane as a person uses it, on the fixture recording (fx-hot: 60
 # samples in hot_a, 20 in hot_b's write() in the kernel; fx-web-00: 20 in
 # parse_json, of 100): the table, F for the flame graph with its widths and
-# colours, F back, at 80x24 and 120x40, in colour and on a mono terminal;
+# colours, its zoom and search, F back, at 80x24 and 120x40, in colour and
+# on a mono terminal;
 # -v stack, key 6 and Enter to the process.
 . "$(dirname "$0")/lib.sh"
 
@@ -36,6 +37,27 @@ for size in "80 24" "120 40"; do
 	kernel=$(printf '%s\n' "${CTL_LINES[@]}" | grep -m1 'ksys_write')
 	check "$AT: user frames on yellow, kernel ones on red (default theme)" \
 		bash -c '[[ $1 == *$'"'"'\e[43m'"'"'* && $2 == *$'"'"'\e[41m'"'"'* ]]' _ "$user" "$kernel"
+	# Down to the widest callee each time: fx-hot, _start, main, fx_serve
+	tm send-keys Down Down Down Down Enter
+	check "$AT: Enter zooms into fx_serve, its callers named above" \
+		wait_for '^in all > fx-hot > _start > main$' 3
+	line=$(screen | grep -m1 'hot_a')
+	b=$(awk -v l="$line" 'BEGIN { print index(l, "hot_b") - 1 }')
+	check "$AT: zoomed, hot_a at 0 and hot_b at 75% of $width (at $b)" \
+		bash -c "[[ '$line' == hot_a* ]] && [ $b = $((width * 75 / 100)) ]"
+	tm send-keys Down Right
+	check "$AT: Down, Right: hot_b selected, its share of all and of the zoom" \
+		wait_for '^hot_b: 20 samples, 20\.0% \(25\.0% of fx_serve\)' 3
+	tm send-keys / w r i t e Enter
+	check "$AT: /write: the share of the frames that match" wait_for '"write": 20\.0%' 3
+	ctl capture-pane -p -e
+	marked=$(printf '%s\n' "${CTL_LINES[@]}" | grep -m1 'write')
+	check "$AT: the match on magenta, the selection on cyan" \
+		bash -c '[[ $1 == *$'"'"'\e[45m'"'"'* ]] && printf "%s\n" "${@:2}" | grep hot_b | grep -q $'"'"'\e\[46m'"'"'' \
+		_ "$marked" "${CTL_LINES[@]}"
+	tm send-keys / Enter BSpace BSpace BSpace BSpace
+	check "$AT: Backspace four times: out to all again" \
+		eval "wait_gone '^in all' 3 && screen_has '^all *\$'"
 	tm send-keys F
 	check "$AT: F again: the table" wait_for '^SHARE%' 3
 	tm send-keys o

@@ -125,6 +125,77 @@ static void flame(void **state)
 	snapshot_free(&s);
 }
 
+/* The text of line l, its segments joined, into buf. */
+static const char *line_text(const struct line *l, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < l->nseg && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s", l->seg[i].text);
+	return buf;
+}
+
+/* The keys' moves: down to the widest callee, right to the next block,
+ * nowhere past the last; Enter zooms the selected frame to the full width
+ * with its callers named above; Backspace out a frame at a time, then
+ * nowhere; a search marks frames and says their share. */
+static void flame_keys(void **state)
+{
+	struct view_opts o = { .width = 100, .height = 30, .stack_flame = true };
+	const struct seg *sg;
+	struct pane_model m;
+	struct snapshot s;
+	char buf[512];
+
+	(void)state;
+	make_snap(&s);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(stack_flame_move(&s.stack, &o, FLAME_DOWN), 0);
+	assert_string_equal(o.flame_sel, "app\x1fmain\x1fhot_a");
+	assert_int_equal(stack_flame_move(&s.stack, &o, FLAME_RIGHT), 0);
+	assert_string_equal(o.flame_sel, "app\x1fmain\x1fhot_b");
+	assert_int_equal(stack_flame_move(&s.stack, &o, FLAME_RIGHT), -1);
+	assert_string_equal(o.flame_sel, "app\x1fmain\x1fhot_b");
+	assert_int_equal(stack_flame_move(&s.stack, &o, FLAME_UP), 0);
+	assert_int_equal(stack_flame_move(&s.stack, &o, FLAME_ZOOM), 0);
+	assert_string_equal(o.flame_zoom, "app\x1fmain");
+	/* the zoom's frame is the selection and cannot go up out of it */
+	assert_int_equal(stack_flame_move(&s.stack, &o, FLAME_UP), -1);
+	assert_int_equal(stack_flame_move(&s.stack, &o, FLAME_DOWN), 0);
+	pane_build(PANE_STACK, &s, &o, &m);
+	assert_string_equal(line_text(&m.line[2], buf, sizeof(buf)), "in all > app");
+	/* main over the whole width, hot_a three quarters of it */
+	assert_non_null(seg_named(&m.line[3], "main"));
+	assert_int_equal(line_width(&m.line[3]), 100);
+	sg = seg_named(&m.line[4], "hot_a");
+	assert_non_null(sg);
+	assert_int_equal(text_width(sg->text), 74);
+	assert_int_equal(sg->role, ROLE_FLAME_SELECTED);
+	assert_non_null(strstr(line_text(&m.line[1], buf, sizeof(buf)),
+			       "hot_a: 75 samples, 75.0% (75.0% of main)"));
+	model_free(&m);
+	o.flame_match = "hot_b";
+	pane_build(PANE_STACK, &s, &o, &m);
+	assert_int_equal(seg_named(&m.line[4], "hot_b")->role, ROLE_FLAME_MATCH);
+	assert_non_null(strstr(line_text(&m.line[1], buf, sizeof(buf)), "\"hot_b\": 25.0%"));
+	model_free(&m);
+	assert_int_equal(stack_flame_move(&s.stack, &o, FLAME_UNZOOM), 0);
+	assert_string_equal(o.flame_zoom, "app");
+	assert_int_equal(stack_flame_move(&s.stack, &o, FLAME_UNZOOM), 0);
+	assert_string_equal(o.flame_zoom, "");
+	assert_int_equal(stack_flame_move(&s.stack, &o, FLAME_UNZOOM), -1);
+	/* a zoom on a frame this interval has not: all is drawn, and said */
+	snprintf(o.flame_zoom, sizeof(o.flame_zoom), "gone\x1fmain");
+	pane_build(PANE_STACK, &s, &o, &m);
+	assert_non_null(strstr(line_text(&m.line[1], buf, sizeof(buf)), "no samples now"));
+	assert_non_null(seg_named(&m.line[2], "all"));
+	model_free(&m);
+	assert_int_equal(stack_flame_move(&s.stack, &o, FLAME_UNZOOM), 0);
+	assert_string_equal(o.flame_zoom, "");
+	snapshot_free(&s);
+}
+
 static void json_round_trip(void **state)
 {
 	struct snapshot s, back;
@@ -158,6 +229,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(table),
 		cmocka_unit_test(flame),
+		cmocka_unit_test(flame_keys),
 		cmocka_unit_test(json_round_trip),
 	};
 
