@@ -187,33 +187,42 @@ static int column_named(const struct table *t, const char *name)
 	return -1;
 }
 
-int app_drill_in(struct app *a)
+/* What Enter or S leaves, for Backspace to bring back. */
+static void drill_save(const struct app *a, struct drill *d)
 {
-	struct pane_state *ps = &a->ps[a->pane];
-	const struct table *t = &a->model.table;
-	struct drill d;
-	char err[NOTE_LEN], text[4200];
-	const struct row *row;
+	memset(d, 0, sizeof(*d));
+	snprintf(d->cgroup, sizeof(d->cgroup), "%s", a->cgroup);
+	memcpy(d->pids, a->pids, a->npids * sizeof(*a->pids));
+	d->npids = a->npids;
+	d->group = a->vopts.group;
+	d->sys_procs = a->vopts.sys_procs;
+	d->tcp_procs = a->vopts.tcp_procs;
+	d->runq_table = a->vopts.runq_table;
+	d->runq_culprit = a->vopts.runq_culprit;
+	d->pane = a->pane;
+	d->ps = a->ps[a->pane];
+}
+
+static void drill_push(struct app *a, const struct drill *d)
+{
+	if (a->ndrill == DRILL_MAX) { /* the oldest goes: the way back is that long */
+		memmove(a->drill, a->drill + 1, (DRILL_MAX - 1) * sizeof(*a->drill));
+		a->ndrill--;
+	}
+	a->drill[a->ndrill++] = *d;
+}
+
+/* The filter to a row: a group's cgroup (grouping off, as its processes
+ * show), or a process's pid; d's label says which. 0, or R_NONE (nothing
+ * to go into) or R_REDRAW (why logged). */
+static int filter_to_row(struct app *a, const struct row *row, struct drill *d)
+{
+	char err[NOTE_LEN], text[32];
+	const char *path;
 	int col;
 
-	if (a->help || !t->nrow)
-		return R_NONE;
-	row = &t->row[ps->selected];
-	memset(&d, 0, sizeof(d));
-	snprintf(d.cgroup, sizeof(d.cgroup), "%s", a->cgroup);
-	memcpy(d.pids, a->pids, a->npids * sizeof(*a->pids));
-	d.npids = a->npids;
-	d.group = a->vopts.group;
-	d.sys_procs = a->vopts.sys_procs;
-	d.tcp_procs = a->vopts.tcp_procs;
-	d.runq_table = a->vopts.runq_table;
-	d.runq_culprit = a->vopts.runq_culprit;
-	d.pane = a->pane;
-	d.ps = *ps;
 	if (a->vopts.group) {
-		const char *path;
-
-		if ((col = column_named(t, GROUP_PATH_COLUMN)) < 0 || !(path = row->cell[col]))
+		if ((col = column_named(&a->model.table, GROUP_PATH_COLUMN)) < 0 || !(path = row->cell[col]))
 			return R_NONE;
 		if (!strcmp(path, "?")) {
 			log_msg("the cgroup of these is not known");
@@ -223,9 +232,34 @@ int app_drill_in(struct app *a)
 			log_msg("%s", err);
 			return R_REDRAW;
 		}
-		snprintf(d.label, sizeof(d.label), "%s", row->cell[0] ? row->cell[0] : path);
+		snprintf(d->label, sizeof(d->label), "%s", row->cell[0] ? row->cell[0] : path);
 		a->vopts.group = GROUP_OFF;
-	} else if (a->pane == PANE_RUNQ && a->vopts.runq_table != RUNQ_WAITED) {
+		return 0;
+	}
+	if (!row->pid)
+		return R_NONE;
+	snprintf(text, sizeof(text), "%u", row->pid);
+	if (app_set_pids(a, text, err, sizeof(err))) {
+		log_msg("%s", err);
+		return R_REDRAW;
+	}
+	snprintf(d->label, sizeof(d->label), "pid %u", row->pid);
+	return 0;
+}
+
+int app_drill_in(struct app *a)
+{
+	struct pane_state *ps = &a->ps[a->pane];
+	const struct table *t = &a->model.table;
+	struct drill d;
+	const struct row *row;
+	int r;
+
+	if (a->help || !t->nrow)
+		return R_NONE;
+	row = &t->row[ps->selected];
+	drill_save(a, &d);
+	if (!a->vopts.group && a->pane == PANE_RUNQ && a->vopts.runq_table != RUNQ_WAITED) {
 		/* a culprit: whom it delayed, from this interval's pairs; its
 		 * victims have no filter of their own to set */
 		if (!row->pid || a->vopts.runq_table == RUNQ_VICTIMS)
@@ -234,19 +268,16 @@ int app_drill_in(struct app *a)
 		a->vopts.runq_culprit = row->pid;
 		snprintf(d.label, sizeof(d.label), "delayed by %u", row->pid);
 	} else {
-		if (!row->pid)
-			return R_NONE;
-		snprintf(text, sizeof(text), "%u", row->pid);
-		if (app_set_pids(a, text, err, sizeof(err))) {
-			log_msg("%s", err);
-			return R_REDRAW;
-		}
-		if (a->pane == PANE_SYS && !a->replay) /* a recording has no per-process table */
+		bool process = !a->vopts.group;
+
+		if ((r = filter_to_row(a, row, &d)))
+			return r;
+		if (process && a->pane == PANE_SYS && !a->replay) /* a recording has no per-process table */
 			a->vopts.sys_procs = false; /* show the process's own syscalls */
-		a->vopts.tcp_procs = false;     /* and its own connections */
-		if (a->pane == PANE_RUNQ)       /* a victim: who delayed it */
+		if (process)
+			a->vopts.tcp_procs = false; /* and its own connections */
+		if (process && a->pane == PANE_RUNQ) /* a victim: who delayed it */
 			a->vopts.runq_table = RUNQ_CULPRITS;
-		snprintf(d.label, sizeof(d.label), "pid %u", row->pid);
 	}
 	if ((int)a->vopts.runq_table != d.runq_table) { /* another table: by delay caused */
 		ps->sort_col = 2;
@@ -254,11 +285,25 @@ int app_drill_in(struct app *a)
 		ps->selected = 0;
 		ps->selected_id = 0;
 	}
-	if (a->ndrill == DRILL_MAX) { /* the oldest goes: the way back is that long */
-		memmove(a->drill, a->drill + 1, (DRILL_MAX - 1) * sizeof(*a->drill));
-		a->ndrill--;
-	}
-	a->drill[a->ndrill++] = d;
+	drill_push(a, &d);
+	return R_REBUILD;
+}
+
+int app_drill_stacks(struct app *a)
+{
+	const struct table *t = &a->model.table;
+	struct drill d;
+	int r;
+
+	if (a->help || !t->nrow || a->pane == PANE_STACK)
+		return R_NONE;
+	drill_save(a, &d);
+	if ((r = filter_to_row(a, &t->row[a->ps[a->pane].selected], &d)))
+		return r;
+	snprintf(d.label + strlen(d.label), sizeof(d.label) - strlen(d.label), " stacks");
+	a->pane = PANE_STACK;
+	app_view_changed(a);
+	drill_push(a, &d);
 	return R_REBUILD;
 }
 

@@ -148,6 +148,9 @@ void app_toggle_record(struct app *a);
 /* Enter on the selected row: a group (g) filters to its cgroup, a process
  * to its pid; either is pushed on the drill stack. Returns reactions. */
 int app_drill_in(struct app *a);
+/* S: the stack pane for the selected process or group, filtered to it as
+ * Enter filters; Backspace comes back to this pane. */
+int app_drill_stacks(struct app *a);
 /* Backspace: back to what was on screen before the last drill. */
 int app_drill_out(struct app *a);
 /* A replay with the user's own filter on its rows. */

@@ -127,6 +127,12 @@ static int act_back(struct app *a, int ch)
 	return app_drill_out(a);
 }
 
+static int act_stacks(struct app *a, int ch)
+{
+	(void)ch;
+	return app_drill_stacks(a);
+}
+
 static int act_group(struct app *a, int ch)
 {
 	static const char *const what[] = { "off", "by cgroup", "by slice" };
@@ -545,6 +551,8 @@ static const struct binding table[] = {
 	  "into the selected group (its cgroup) or process (its pid); flame graph: zoom in", act_enter },
 	{ { KEY_BACKSPACE, 127, 8 }, "Backspace", NULL,
 	  "back out of the last Enter: filter, grouping, sort, selection, zoom", act_back },
+	{ { 'S' }, "S", NULL, "the stacks of the selected process or group (the stack pane, filtered)",
+	  act_stacks },
 	{ { 'g' }, "g", NULL, "rows by cgroup; again: by slice; again: processes", act_group },
 	{ { 'C' }, "C", NULL, "filter to the selected process's cgroup", act_enter_cgroup },
 	{ { 'p' }, "p", "Pid", "PID filter prompt (comma list; empty clears)", act_prompt_pid },

@@ -102,6 +102,24 @@ static void filter_runq(struct runq_snap *q, const struct keep *k)
 	q->p99_us = hist_percentile(q->hist, HIST_BUCKETS, 99);
 }
 
+static void drop_stack(struct stack_row *r)
+{
+	free(r->frames);
+}
+
+/* The shares become those of the processes kept: what the recording
+ * counted only in all (lost, past the top) cannot be split by process. */
+static void filter_stack(struct stack_snap *y, const struct keep *k)
+{
+	KEEP_ROWS(k, y->rows, y->n, drop_stack);
+	y->total = 0;
+	for (size_t i = 0; i < y->n; i++)
+		y->total += y->rows[i].count;
+	y->lost = y->others = 0;
+	if (!y->offcpu)
+		y->samples = y->total;
+}
+
 static void filter_exec(struct exec_snap *e, const struct keep *k, double interval_s)
 {
 	size_t n = 0, nnew = 0;
@@ -151,5 +169,6 @@ void rowfilter_apply(struct snapshot *s, const struct rowfilter *f)
 	KEEP_ROWS(&k, s->tcp.fresh, s->tcp.nfresh, drop_nothing);
 	KEEP_ROWS(&k, s->tcp.procs, s->tcp.np, drop_nothing);
 	filter_exec(&s->exec, &k, s->interval_s);
+	filter_stack(&s->stack, &k);
 	free(k.pids);
 }

@@ -2,7 +2,8 @@
  * on a recorded snapshot's rows. A recording has rows, not the events
  * behind them, so what is a total of every process (the busy bar, the
  * syscall table, the heat map) stays as recorded; the runq histogram is
- * merged again from the processes kept. */
+ * merged again from the processes kept, and the stacks' shares are of the
+ * processes kept. */
 #ifndef EBTOP_ROWFILTER_H
 #define EBTOP_ROWFILTER_H
 

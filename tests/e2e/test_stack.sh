@@ -4,7 +4,7 @@
 # parse_json, of 100): the table, F for the flame graph with its widths and
 # colours, its zoom and search, F back, at 80x24 and 120x40, in colour and
 # on a mono terminal;
-# -v stack, key 6 and Enter to the process.
+# -v stack, key 6 and Enter to the process; S from the cpu pane.
 . "$(dirname "$0")/lib.sh"
 
 make_fixture 3 || { echo "not ok 1 - fixture.py wrote no fixture"; exit 1; }
@@ -72,6 +72,23 @@ for size in "80 24" "120 40"; do
 	tm send-keys q
 	check "$AT: q leaves with status 0" wait_for '^EXIT=0' 5
 done
+
+# S from the cpu pane: the stacks of the selected process, and back
+SOCK=$BASE_SOCK-s AT=S
+start_shell 80 24
+type_line "$NOBODY env TZ=UTC $EBTOP -r $FX -v cpu --no-config; echo EXIT=\$?"
+check "S: the cpu pane, fx-hot on top" wait_for '^ +4242 .* fx-hot ' 10
+tm send-keys Home S
+check "S: the stack pane, only fx-hot's two stacks, their shares of its samples" \
+	eval "wait_for '^STACK on-CPU  49 Hz  80 samples  2 stacks' 3 &&
+	screen_has '^ +75\\.0 +60 +4242 fx-hot +hot_a' && ! screen_has 'fx-web-00'"
+check "S: filtered to it" screen_has 'filter \(replay\): pid 4242'
+tm send-keys BSpace
+check "S, Backspace: the cpu pane, unfiltered" \
+	eval "wait_for '^ +PID USER ' 3 && wait_gone 'filter \\(replay\\)' 3 && screen_has 'fx-web-00'"
+tm send-keys q
+check "S: q leaves with status 0" wait_for '^EXIT=0' 5
+tm kill-server
 
 # no colour, no UTF-8: the frames still part by a blank cell each
 SOCK=$BASE_SOCK-mono AT=mono

@@ -41,7 +41,12 @@ static void load(struct snapshot *s)
 		"\"exec\":{\"events\":[{\"time\":\"2026-12-01T09:59:59.500Z\",\"pid\":2,"
 		"\"filename\":\"/bin/two\",\"argv\":[\"two\"]},"
 		"{\"time\":\"2026-12-01T09:59:59.600Z\",\"pid\":3,\"filename\":\"/bin/three\","
-		"\"argv\":[\"three\"]}]}}",
+		"\"argv\":[\"three\"]}]},"
+		"\"stack\":{\"mode\":\"oncpu\",\"collecting\":true,\"hz\":49,\"samples\":12,"
+		"\"lost\":1,\"others\":1,\"total\":11,\"stacks\":["
+		"{\"pid\":3,\"comm\":\"three\",\"frames\":[\"main\",\"c\"],\"count\":6},"
+		"{\"pid\":1,\"comm\":\"one\",\"frames\":[\"main\",\"a\"],\"count\":3},"
+		"{\"pid\":1,\"comm\":\"one\",\"frames\":[\"main\",\"b\"],\"count\":1}]}}",
 		bucket_high(bucket_index(100)), bucket_high(bucket_index(5000)));
 
 	assert_true(n > 0 && n < (int)sizeof(doc));
@@ -99,6 +104,13 @@ static void by_pid(void **state)
 	assert_int_equal(s.tcp.np, 1);
 	assert_int_equal(s.tcp.procs[0].pid, 1);
 	assert_int_equal(s.exec.n, 0);
+	/* its two stacks, their shares of its own 4 samples */
+	assert_int_equal(s.stack.n, 2);
+	assert_int_equal(s.stack.rows[0].pid, 1);
+	assert_int_equal(s.stack.rows[1].count, 1);
+	assert_int_equal(s.stack.samples, 4);
+	assert_int_equal(s.stack.total, 4);
+	assert_int_equal(s.stack.lost + s.stack.others, 0);
 	snapshot_free(&s);
 }
 
@@ -123,6 +135,8 @@ static void by_cgroup(void **state)
 	assert_int_equal(s.tcp.nclosed, 1);
 	assert_int_equal(s.exec.n, 1);
 	assert_int_equal(s.exec.recs[0]->pid, 2);
+	assert_int_equal(s.stack.n, 2); /* pid 1's; 3 is not in a.slice */
+	assert_int_equal(s.stack.samples, 4);
 	snapshot_free(&s);
 }
 
