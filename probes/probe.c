@@ -131,6 +131,11 @@ void probe_switch_all_cpus(void)
 
 char *probe_read_all(int fd, size_t *len)
 {
+	return probe_read_max(fd, SIZE_MAX, len);
+}
+
+char *probe_read_max(int fd, size_t max, size_t *len)
+{
 	size_t cap = 64 * 1024;
 	char *buf = malloc(cap);
 	ssize_t n;
@@ -157,6 +162,11 @@ char *probe_read_all(int fd, size_t *len)
 		if (n <= 0)
 			break;
 		*len += n;
+		if (*len > max) {
+			n = -1;
+			errno = EFBIG;
+			break;
+		}
 	}
 	if (n < 0) {
 		free(buf);

@@ -118,6 +118,8 @@ uint64_t probe_mono_ns(void);
 /* Read fd to its end; returns what it gave (malloc'd), its length in *len,
  * or NULL with errno set. */
 char *probe_read_all(int fd, size_t *len);
+/* The same, failing with EFBIG past max bytes: for files others write. */
+char *probe_read_max(int fd, size_t max, size_t *len);
 struct bpf_link;
 /* Run an iterator program to the end: probe_read_all of its output. */
 char *probe_run_iter(struct bpf_link *link, size_t *len);

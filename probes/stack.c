@@ -228,6 +228,9 @@ static void name_frames(struct stack_probe *p, int fd, const struct stack_key *k
 	n = read_ips(fd, k->user, ips);
 	if (!n && k->user != -EFAULT) /* -EFAULT: a kernel thread, no user stack */
 		names_add(&f, "[lost]", "");
+	/* as deep as the kernel keeps: its outer callers are not known */
+	if (n == STACK_DEPTH)
+		names_add(&f, "[truncated]", "");
 	for (int i = n - 1; i >= 0; i--) {
 		usyms_name(p->usyms, k->tgid, i ? ips[i] - 1 : ips[i], name, sizeof(name));
 		names_add(&f, name, "");
@@ -239,6 +242,8 @@ static void name_frames(struct stack_probe *p, int fd, const struct stack_key *k
 	}
 	if (!n && k->kernel != -EFAULT && k->kernel < 0)
 		names_add(&f, "[lost]", "_[k]");
+	if (n == STACK_DEPTH)
+		names_add(&f, "[truncated]", "_[k]");
 	/* off-CPU the stack is taken in the sched_switch tracepoint: its
 	 * leafmost frames are the tracing path and ebtop's own program, not
 	 * where the task blocked */

@@ -3,8 +3,11 @@
  * only it (-p), at 199 Hz so that a few seconds give hundreds of samples:
  * the shares within 7 points, every sample accounted for, the folded file
  * summing to what the documents reported, kernel frames named, and a
- * stripped copy's frames as module+offset. Off-CPU (--offcpu): a program
- * napping 200 ms at a time under waits_here has its time blocked there. */
+ * stripped copy's frames as module+offset, a stack deeper than the kernel
+ * keeps marked [truncated], frames still named in the
+ * interval the process exited in, and code in no file named from the perf
+ * map its JIT wrote. Off-CPU (--offcpu): a program napping 200 ms at a
+ * time under waits_here has its time blocked there. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,10 +21,13 @@ struct profile {
 	double samples, counted, lost, others;
 	double with[4];      /* samples of stacks holding each wanted frame */
 	double rootless;     /* samples holding a wanted frame but not the last */
+	/* the last document with samples, named after the process exited */
+	double last_samples, last_with0, last_unknown;
 	int named_kernel;    /* kernel frames with a name */
 	int offsets;         /* frames named module+0x... */
 	int docs;
 	double wall_ns;      /* from the start signal to the program's end */
+	pid_t child;
 };
 
 static double now_ns(void)
@@ -70,6 +76,7 @@ static int profile_of(const char *prog, const char *mode, const char *folded, co
 	if (!folded)
 		args[9] = NULL;
 	snprintf(pidbuf, sizeof(pidbuf), "%d", child);
+	p->child = child;
 	if (ebtop_start(&e, args))
 		return -1;
 	cJSON_Delete(ebtop_doc(&e)); /* sampling */
@@ -79,17 +86,22 @@ static int profile_of(const char *prog, const char *mode, const char *folded, co
 	p->wall_ns = now_ns();
 	reap(child);
 	p->wall_ns = now_ns() - p->wall_ns;
+	/* past a refresh: the samples of the process's last moments are
+	 * named after it is gone */
+	usleep(700 * 1000);
 	kill(e.pid, SIGTERM); /* flushes the partial interval */
 	while ((doc = ebtop_doc(&e))) {
 		cJSON *st = cJSON_GetObjectItem(doc, "stack"), *row, *f;
 
 		p->docs++;
+		if (num(st, "samples") > 0)
+			p->last_samples = num(st, "samples"), p->last_with0 = p->last_unknown = 0;
 		p->samples += num(st, "samples");
 		p->lost += num(st, "lost");
 		p->others += num(st, "others");
 		cJSON_ArrayForEach(row, cJSON_GetObjectItem(st, "stacks")) {
 			double n = num(row, off ? "ns" : "count");
-			bool has[4] = { 0 };
+			bool has[4] = { 0 }, unknown = false;
 
 			p->counted += n;
 			cJSON_ArrayForEach(f, cJSON_GetObjectItem(row, "frames")) {
@@ -98,6 +110,7 @@ static int profile_of(const char *prog, const char *mode, const char *folded, co
 
 				if (!name)
 					continue;
+				unknown |= !strcmp(name, "[unknown]");
 				for (int i = 0; i < nframes; i++)
 					has[i] |= !strcmp(name, frames[i]);
 				if (len > 4 && !strcmp(name + len - 4, "_[k]") && strncmp(name, "kernel+0x", 9) &&
@@ -108,6 +121,10 @@ static int profile_of(const char *prog, const char *mode, const char *folded, co
 			}
 			for (int i = 0; i < nframes; i++)
 				p->with[i] += has[i] ? n : 0;
+			if (num(st, "samples") > 0) {
+				p->last_with0 += has[0] ? n : 0;
+				p->last_unknown += unknown ? n : 0;
+			}
 			for (int i = 0; i < nframes - 1; i++)
 				if (has[i] && !has[nframes - 1]) {
 					p->rootless += n;
@@ -171,6 +188,9 @@ int main(void)
 	check(p.with[0] + p.with[1] > 0 && p.rootless == 0,
 	      "main is below hot_a and hot_b in every sample (%.0f of %.0f without it)", p.rootless,
 	      p.with[0] + p.with[1]);
+	check(p.last_samples > 0 && p.last_with0 > 0 && p.last_unknown == 0,
+	      "the interval it exited in: frames still named (%.0f of %.0f samples in hot_a, %.0f "
+	      "[unknown])", p.last_with0, p.last_samples, p.last_unknown);
 	check(p.counted + p.lost + p.others == p.samples,
 	      "every sample is in a stack, past the top, or counted lost (%.0f + %.0f + %.0f = %.0f)",
 	      p.counted, p.others, p.lost, p.samples);
@@ -199,6 +219,27 @@ int main(void)
 	check(p.offsets > 0 && p.with[0] == 0,
 	      "stripped: its frames are module+0x... (%d), none named hot_a", p.offsets);
 	unlink(stripped);
+
+	const char *deep[] = { "[truncated]", "spin" };
+
+	check(profile_of(load_path(), "deep", NULL, deep, 2, &p) == 0, "deep: ebtop exits 0");
+	check(p.samples >= 300 && p.with[0] > 0.8 * p.samples && p.with[1] > 0.8 * p.samples,
+	      "deep: 200 calls down, its stacks marked [truncated] (%.0f), spin still seen (%.0f), of "
+	      "%.0f", p.with[0], p.with[1], p.samples);
+
+#if defined(__x86_64__)
+	const char *jits[] = { "jitted_hot" };
+	char perfmap[64];
+
+	check(profile_of(load_path(), "jit", NULL, jits, 1, &p) == 0, "jit: ebtop exits 0");
+	check(p.samples >= 300 && p.with[0] > 0.8 * p.samples,
+	      "jit: code in no file, named from its /tmp/perf-PID.map (%.0f of %.0f samples)", p.with[0],
+	      p.samples);
+	snprintf(perfmap, sizeof(perfmap), "/tmp/perf-%d.map", p.child);
+	unlink(perfmap);
+#else
+	skip("jit: a perf map's code", "the load program writes x86-64 code only");
+#endif
 
 	const char *sleeps[] = { "waits_here" };
 

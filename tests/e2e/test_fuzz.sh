@@ -1,14 +1,15 @@
 #!/bin/bash
 # Every parser fuzzed briefly with libFuzzer (ASan+UBSan): theme files,
-# settings files, the command line and the PID filter input, and files
-# given to --replay (the frame reader and the document parser). A crash,
-# leak or sanitizer report fails; the crashing input is kept in the log
-# directory.
+# settings files, the command line and the PID filter input, files given
+# to --replay (the frame reader and the document parser), and the JIT perf
+# maps user frames are named from. A crash, leak or sanitizer report
+# fails; the crashing input is kept in the log directory.
 . "$(dirname "$0")/lib.sh"
 
 FUZZBIN=$(dirname "$TESTBIN")/fuzz
 secs=${FUZZ_SECS:-10}
-for f in fuzz_theme:themes fuzz_settings:tests/fuzz/settings fuzz_options: fuzz_replay:tests/fuzz/replay; do
+for f in fuzz_theme:themes fuzz_settings:tests/fuzz/settings fuzz_options: fuzz_replay:tests/fuzz/replay \
+	fuzz_perfmap:tests/fuzz/perfmap; do
 	name=${f%%:*} seeds=${f#*:}
 	mkdir -p "$TMPD/$name"
 	out=$("$FUZZBIN/$name" -max_total_time="$secs" -artifact_prefix="$TMPD/" \

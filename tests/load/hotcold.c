@@ -6,13 +6,20 @@
  *                      read has no frame pointer: its caller is not seen)
  *   hotcold sleep SECS blocks in nanosleep 200 ms at a time, under
  *                      waits_here (the raw syscall: no libc frame between)
+ *   hotcold deep SECS  burns CPU in spin 200 calls below main, deeper than
+ *                      the kernel keeps a stack
+ *   hotcold jit SECS   burns CPU in code it wrote into anonymous memory,
+ *                      named jitted_hot in the /tmp/perf-PID.map it
+ *                      writes, as a JIT does (x86-64; elsewhere exit 3)
  * It starts when a byte arrives on stdin (or at once if stdin is closed),
  * so the observer can attach first. */
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -88,19 +95,69 @@ __attribute__((noinline)) static void burns(double end)
 	}
 }
 
+/* Down depth calls, then the loop: no tail call, each frame stays. */
+__attribute__((noinline)) static int descend(int depth)
+{
+	if (!depth) {
+		spin(100000);
+		return 0;
+	}
+	return descend(depth - 1) + (int)(sink & 1);
+}
+
+/* x86-64: mov ecx, 300000; 1: dec ecx; jnz 1b; ret */
+static const unsigned char jit_code[] = { 0xb9, 0xe0, 0x93, 0x04, 0x00, 0xff, 0xc9, 0x75, 0xfc, 0xc3 };
+
+/* The code into fresh executable memory and the perf map naming it. */
+static void (*jit_write(void))(void)
+{
+	void *mem = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char path[64];
+	FILE *f;
+
+	if (mem == MAP_FAILED)
+		return NULL;
+	memcpy(mem, jit_code, sizeof(jit_code));
+	snprintf(path, sizeof(path), "/tmp/perf-%d.map", (int)getpid());
+	if (!(f = fopen(path, "w")))
+		return NULL;
+	fprintf(f, "%lx %zx jitted_hot\n", (unsigned long)mem, sizeof(jit_code));
+	fclose(f);
+	return (void (*)(void))mem;
+}
+
 int main(int argc, char **argv)
 {
 	double secs = argc > 2 ? atof(argv[2]) : 3, end;
 	char c;
 	int fd;
 
-	if (argc < 2 || (strcmp(argv[1], "work") && strcmp(argv[1], "read") && strcmp(argv[1], "sleep")))
+	if (argc < 2 || (strcmp(argv[1], "work") && strcmp(argv[1], "read") && strcmp(argv[1], "sleep") &&
+			 strcmp(argv[1], "jit") && strcmp(argv[1], "deep")))
 		return 2;
+#if !defined(__x86_64__)
+	if (!strcmp(argv[1], "jit"))
+		return 3;
+#endif
 	if (read(0, &c, 1) < 0)
 		return 1;
 	end = now() + secs;
 	if (!strcmp(argv[1], "work")) {
 		burns(end);
+		return 0;
+	}
+	if (!strcmp(argv[1], "deep")) {
+		while (now() < end)
+			descend(200);
+		return 0;
+	}
+	if (!strcmp(argv[1], "jit")) {
+		void (*hot)(void) = jit_write();
+
+		if (!hot)
+			return 1;
+		while (now() < end)
+			hot();
 		return 0;
 	}
 	if (!strcmp(argv[1], "sleep")) {
