@@ -19,7 +19,7 @@ stats_was=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || echo 0)
 trap 'sysctl -qw kernel.bpf_stats_enabled="$stats_was" 2>/dev/null' EXIT
 
 # SCENARIOS="3 5" runs only those (default: all).
-want() { [[ " ${SCENARIOS:-1 2 3 4 5 7 8 9 10 11 12 13 14} " == *" $1 "* ]]; }
+want() { [[ " ${SCENARIOS:-1 2 3 4 5 7 8 9 10 11 12 13 14 15} " == *" $1 "* ]]; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 calc() { awk "BEGIN {printf \"%.2f\", $1}"; }
 
@@ -541,6 +541,27 @@ if [ ${#pr[@]} -gt 0 ]; then
 else
 	echo "  the peers are not at $peers: no ratio"
 fi
+fi
+
+if want 15; then
+echo "== 15. off-CPU stacks: BPF ns per ping-pong round trip (two blocks), ebtop --offcpu (the stack probe alone) and libbpf-tools offcputime, at 1 ms and 1 us minimum blocks (median of $RUNS, alternating)"
+peers=${PEERS:-../shared/peers}/libbpf-tools
+declare -A off=()
+for ((i = 0; i < RUNS; i++)); do
+	for min in 1000 1; do
+		off[ebtop_$min]+="$(rt_bpf_ns env EBTOP_FAIL_PROBE=cpu,runq,sys,tcp,exec "$EBTOP" --prof --offcpu --offcpu-min "$min" --json /dev/null -d 1) "
+		if [ -x "$peers/offcputime" ]; then off[offcputime_$min]+="$(rt_bpf_ns "$peers/offcputime" -m "$min") "; fi
+	done
+done
+for min in 1000 1; do
+	e=$(printf '%s\n' ${off[ebtop_$min]} | median)
+	echo "  min ${min} us: ebtop $e ns (${off[ebtop_$min]% })"
+	if [ -n "${off[offcputime_$min]:-}" ]; then
+		o=$(printf '%s\n' ${off[offcputime_$min]} | median)
+		echo "  min ${min} us: offcputime $o ns (${off[offcputime_$min]% }); ebtop / offcputime $(calc "$e / $o")"
+	fi
+done
+[ -x "$peers/offcputime" ] || echo "  the peers are not at $peers: no ratio"
 fi
 } 2>&1 | tee "$bench_out"
 if [ "${BENCH_DOC:-$([ -z "${SCENARIOS:-}" ] && echo 1 || echo 0)}" = 1 ]; then write_doc; fi
