@@ -73,7 +73,7 @@ FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUT)/fuzz/%,$(FUZZ_SRCS))
 # what the fuzzed parsers need, built into each fuzzer with libFuzzer
 FUZZ_DEPS := tui/themefile.c tui/conffile.c tui/settings.c tui/options.c probes/procfs.c probes/cgroup.c \
-	     probes/perfmap.c \
+	     probes/symfiles.c \
 	     probes/snapshot.c probes/histogram.c probes/frame.c $(wildcard views/*.c)
 THEMES := $(wildcard themes/*.theme)
 # the build tree's binary finds its themes next to it, like an installed one

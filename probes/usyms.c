@@ -2,13 +2,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <linux/capability.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "probes/probe.h"
-#include "probes/perfmap.h"
+#include "probes/symfiles.h"
 #include "probes/usyms.h"
 
 #if EBTOP_STATIC
@@ -42,23 +45,111 @@ struct usyms {
 	int budget;      /* processes that may still be read in this refresh */
 };
 
-/* A perf map: a regular file its owner or root owns; in /tmp anyone
- * could have left one under another's pid, or a link to a file ebtop
- * should not show. -1 if not. */
-static int open_perfmap(const char *path, uint32_t uid, struct stat *st)
-{
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+/* Another process's files are opened with what ebtop keeps permitted but
+ * not effective after start (tui/privs.c): CAP_SYS_PTRACE to go through
+ * /proc/PID/root, CAP_CHECKPOINT_RESTORE to open /proc/PID/map_files.
+ * Each is raised for the open alone; where it is not permitted, the open
+ * fails as it would have. */
+#define CAP_BIT(c) (1ull << (c))
 
-	if (fd >= 0 && (fstat(fd, st) || !S_ISREG(st->st_mode) || (st->st_uid != uid && st->st_uid != 0) ||
-			st->st_size > PERFMAP_FILE_MAX)) {
+static void caps_effective(uint64_t caps, bool on)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return;
+	for (int i = 0; i < 2; i++) {
+		uint32_t bits = (uint32_t)(caps >> (32 * i));
+
+		d[i].effective = on ? d[i].effective | (bits & d[i].permitted) : d[i].effective & ~bits;
+	}
+	syscall(SYS_capset, &h, d);
+}
+
+/* A regular file as the process sees it: path resolved under its root, as
+ * if that were /, so a container's own binary is found, and its links
+ * cannot lead out of it. resolve: more RESOLVE_ flags. -1 if none. */
+static int open_in_root(uint32_t pid, const char *path, uint64_t resolve, struct stat *st)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | resolve,
+	};
+	char root[32];
+	int dir, fd;
+
+	snprintf(root, sizeof(root), "/proc/%u/root", pid);
+	caps_effective(CAP_BIT(CAP_SYS_PTRACE), true);
+	dir = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	caps_effective(CAP_BIT(CAP_SYS_PTRACE), false);
+	if (dir < 0)
+		return -1;
+	fd = (int)syscall(SYS_openat2, dir, path, &how, sizeof(how));
+	close(dir);
+	if (fd >= 0 && (fstat(fd, st) || !S_ISREG(st->st_mode))) {
 		close(fd);
 		fd = -1;
 	}
 	return fd;
 }
 
+/* A binary whose file is gone (deleted, or a memfd: "/memfd:x (deleted)")
+ * is still there through its mapping, /proc/PID/map_files/START-END. */
+static int open_mapped(uint32_t pid, const char *name)
+{
+	char path[64], *maps;
+	uint64_t start, end;
+	size_t len;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%u/maps", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	maps = probe_read_max(fd, 64u << 20, &len);
+	close(fd);
+	fd = -1;
+	if (maps && maps_find(maps, len, name, &start, &end) == 0) {
+		snprintf(path, sizeof(path), "/proc/%u/map_files/%" PRIx64 "-%" PRIx64, pid, start, end);
+		/* another's mappings: the ptrace check as for its root, too */
+		caps_effective(CAP_BIT(CAP_SYS_PTRACE) | CAP_BIT(CAP_CHECKPOINT_RESTORE), true);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		caps_effective(CAP_BIT(CAP_SYS_PTRACE) | CAP_BIT(CAP_CHECKPOINT_RESTORE), false);
+	}
+	free(maps);
+	return fd;
+}
+
+static bool gone(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 10 && !strcmp(name + n - 10, " (deleted)");
+}
+
+/* libdwfl's find_elf with the pid in the module's userdata (see report):
+ * the file the process has mapped, through its own root or its mapping;
+ * libdwfl's way where that cannot be opened. */
+static int find_elf(Dwfl_Module *mod, void **userdata, const char *name, Dwarf_Addr base,
+		    char **file_name, Elf **elfp)
+{
+	uint32_t pid = (uint32_t)(uintptr_t)*userdata;
+	struct stat st;
+	int fd = -1;
+
+	if (pid && name[0] == '/')
+		fd = gone(name) ? open_mapped(pid, name) : open_in_root(pid, name, 0, &st);
+	if (fd < 0)
+		return dwfl_linux_proc_find_elf(mod, userdata, name, base, file_name, elfp);
+	if (!(*file_name = strdup(name))) {
+		close(fd);
+		return -1;
+	}
+	return fd; /* libdwfl makes the Elf of it */
+}
+
 static const Dwfl_Callbacks callbacks = {
-	.find_elf = dwfl_linux_proc_find_elf,
+	.find_elf = find_elf,
 	.find_debuginfo = dwfl_standard_find_debuginfo,
 };
 
@@ -89,6 +180,13 @@ void usyms_begin(struct usyms *u)
 	u->refresh++;
 }
 
+static int tag_pid(Dwfl_Module *m, void **userdata, const char *name, Dwarf_Addr base, void *pid)
+{
+	(void)m, (void)name, (void)base;
+	*userdata = pid;
+	return DWARF_CB_OK;
+}
+
 static Dwfl *report(uint32_t pid)
 {
 	Dwfl *d = dwfl_begin(&callbacks);
@@ -97,6 +195,9 @@ static Dwfl *report(uint32_t pid)
 		dwfl_end(d);
 		return NULL;
 	}
+	/* each module's file is opened when first needed, by find_elf */
+	if (d)
+		dwfl_getmodules(d, tag_pid, (void *)(uintptr_t)pid, 0);
 	return d;
 }
 
@@ -115,14 +216,14 @@ static uint32_t status_last(const char *status, const char *key)
 	return (uint32_t)v;
 }
 
-/* Its JIT's /tmp/perf-PID.map, read again when it changed, looked at once
- * a refresh. Only for a process of ebtop's own pid namespace: one of
- * another would have written it in its own /tmp, under its own pid, and
- * ebtop, holding no capability to look into another mount namespace
- * after start, does not read /proc/PID/root. */
+/* Its JIT's /tmp/perf-PID.map (PID as the process knows itself, in its own
+ * /tmp), read again when it changed, looked at once a refresh. Taken only
+ * if the process's owner or root owns it (in /tmp anyone could have left
+ * one under another's pid) and reached through no link. */
 static void jit_refresh(struct usyms *u, struct proc_syms *p)
 {
 	char path[64], status[4096];
+	uint32_t nspid;
 	struct stat st;
 	size_t len;
 	ssize_t n;
@@ -140,14 +241,14 @@ static void jit_refresh(struct usyms *u, struct proc_syms *p)
 	if (n <= 0)
 		return;
 	status[n] = '\0';
-	if (status_last(status, "NSpid:") != p->pid)
+	nspid = status_last(status, "NSpid:");
+	snprintf(path, sizeof(path), "/tmp/perf-%u.map", nspid ? nspid : p->pid);
+	if ((fd = open_in_root(p->pid, path, RESOLVE_NO_SYMLINKS, &st)) < 0)
 		return;
-	snprintf(path, sizeof(path), "/tmp/perf-%u.map", p->pid);
 	/* the owner may be its file system uid, the last of Uid's four */
-	if ((fd = open_perfmap(path, status_last(status, "Uid:"), &st)) < 0)
-		return;
-	if (st.st_size == p->jit_size && st.st_mtim.tv_sec == p->jit_mtime.tv_sec &&
-	    st.st_mtim.tv_nsec == p->jit_mtime.tv_nsec) {
+	if ((st.st_uid != status_last(status, "Uid:") && st.st_uid != 0) || st.st_size > PERFMAP_FILE_MAX ||
+	    (st.st_size == p->jit_size && st.st_mtim.tv_sec == p->jit_mtime.tv_sec &&
+	     st.st_mtim.tv_nsec == p->jit_mtime.tv_nsec)) {
 		close(fd);
 		return;
 	}

@@ -1,6 +1,8 @@
 /* Capabilities: say exactly which are missing before anything starts, and
  * give up every one the running tool no longer needs once the probes are
- * loaded and attached (the tracefs mount, CAP_SYS_ADMIN, is done by then). */
+ * loaded and attached (the tracefs mount, CAP_SYS_ADMIN, is done by then);
+ * two stay permitted for the stack pane's symbols, effective only around
+ * the opens that need them. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -39,25 +41,38 @@ int privs_check(char *why, size_t len)
 	return -EPERM;
 }
 
+static uint32_t mask_of(const int *caps, size_t n, int word)
+{
+	uint32_t mask = 0;
+
+	for (size_t k = 0; k < n; k++)
+		if (caps[k] / 32 == word)
+			mask |= 1u << (caps[k] % 32);
+	return mask;
+}
+
 int privs_drop(void)
 {
 	/* What runs after start: lazy attach of the sys programs, map
 	 * reads and writes, iterators. Nothing else is kept: no file access
-	 * override, no ptrace, no kill, no setuid, no mounts. */
+	 * override, no kill, no setuid, no mounts. */
 	static const int keep[] = { CAP_BPF, CAP_PERFMON };
+	/* Permitted, not effective: raised for one open at a time by the
+	 * stack pane's symbols (probes/usyms.c), to read a container's
+	 * binaries through /proc/PID/root and a deleted one through
+	 * /proc/PID/map_files. A process that holds CAP_BPF and CAP_PERFMON
+	 * can read all kernel memory already: these add little to that. */
+	static const int on_call[] = { CAP_SYS_PTRACE, CAP_CHECKPOINT_RESTORE };
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2];
 
 	if (caps_get(d))
 		return -errno;
 	for (int i = 0; i < 2; i++) {
-		uint32_t mask = 0;
+		uint32_t mask = mask_of(keep, sizeof(keep) / sizeof(keep[0]), i);
 
-		for (size_t k = 0; k < sizeof(keep) / sizeof(keep[0]); k++)
-			if (keep[k] / 32 == i)
-				mask |= 1u << (keep[k] % 32);
 		d[i].effective &= mask;
-		d[i].permitted &= mask;
+		d[i].permitted &= mask | mask_of(on_call, sizeof(on_call) / sizeof(on_call[0]), i);
 		d[i].inheritable = 0;
 	}
 	if (syscall(SYS_capset, &h, d))

@@ -3,15 +3,22 @@
  * only it (-p), at 199 Hz so that a few seconds give hundreds of samples:
  * the shares within 7 points, every sample accounted for, the folded file
  * summing to what the documents reported, kernel frames named, and a
- * stripped copy's frames as module+offset, a stack deeper than the kernel
+ * stripped copy's frames as module+offset, frames named in a binary
+ * ebtop cannot open by its path (in another mount namespace, deleted, a
+ * memfd), a stack deeper than the kernel
  * keeps marked [truncated], frames still named in the
  * interval the process exited in, and code in no file named from the perf
  * map its JIT wrote. Off-CPU (--offcpu): a program napping 200 ms at a
  * time under waits_here has its time blocked there. */
+#include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,13 +54,63 @@ static const char *load_path(void)
 	return path;
 }
 
+/* How the program is started: from its path; from a copy in a tmpfs
+ * mounted in a mount namespace of its own, where ebtop's view has nothing
+ * at that path; from a copy deleted before it is sampled; from a memfd. */
+enum launch { FROM_PATH, FROM_OWN_NS, FROM_DELETED, FROM_MEMFD };
+
+static int copy_into(const char *src, int out)
+{
+	char buf[65536];
+	int in = open(src, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (in < 0)
+		return -1;
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n)
+			n = -1;
+	close(in);
+	return n < 0 ? -1 : 0;
+}
+
+/* The child's exec of prog MODE 3, as how says; dir: FROM_OWN_NS's. */
+static void launch(enum launch how, const char *prog, const char *mode, const char *dir)
+{
+	char *const argv[] = { "hotcold", (char *)mode, "3", NULL };
+	char path[64];
+	int fd;
+
+	switch (how) {
+	case FROM_OWN_NS: /* ebtop's view of dir stays empty */
+		if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+		    mount("none", dir, "tmpfs", 0, NULL))
+			_exit(126);
+		snprintf(path, sizeof(path), "%s/hotcold", dir);
+		if ((fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0755)) < 0 || copy_into(prog, fd))
+			_exit(126);
+		close(fd);
+		execv(path, argv);
+		break;
+	case FROM_MEMFD:
+		if ((fd = memfd_create("hotcold", 0)) < 0 || copy_into(prog, fd))
+			_exit(126);
+		fexecve(fd, argv, environ);
+		break;
+	default:
+		execv(prog, argv);
+	}
+	_exit(127);
+}
+
 /* Run prog (hotcold MODE SECS) under ebtop --prof -p, adding up what the
  * documents say about it into p; frames: up to 4 names to look for, the
  * last one the root expected below each of the others. */
-static int profile_of(const char *prog, const char *mode, const char *folded, const char **frames,
-		      int nframes, struct profile *p)
+static int profile_how(enum launch how, const char *prog, const char *mode, const char *folded,
+		       const char **frames, int nframes, struct profile *p)
 {
 	bool off = !strcmp(mode, "sleep");
+	char dir[] = "/tmp/ebtop-ns-XXXXXX";
 	int go[2];
 	char pidbuf[16];
 	const char *args[] = { "--json=-", "-d", "0.5", "--prof", "--prof-hz", "199", "-p", pidbuf,
@@ -63,14 +120,13 @@ static int profile_of(const char *prog, const char *mode, const char *folded, co
 	pid_t child;
 
 	memset(p, 0, sizeof(*p));
-	if (pipe(go))
+	if (pipe(go) || (how == FROM_OWN_NS && !mkdtemp(dir)))
 		return -1;
 	child = fork();
 	if (child == 0) {
 		dup2(go[0], 0);
 		close(go[1]);
-		execl(prog, prog, mode, "3", (char *)NULL);
-		_exit(127);
+		launch(how, prog, mode, dir);
 	}
 	close(go[0]);
 	if (!folded)
@@ -80,12 +136,16 @@ static int profile_of(const char *prog, const char *mode, const char *folded, co
 	if (ebtop_start(&e, args))
 		return -1;
 	cJSON_Delete(ebtop_doc(&e)); /* sampling */
+	if (how == FROM_DELETED)
+		unlink(prog); /* before its first sample is named */
 	if (write(go[1], "g", 1) != 1)
 		return -1;
 	close(go[1]);
 	p->wall_ns = now_ns();
 	reap(child);
 	p->wall_ns = now_ns() - p->wall_ns;
+	if (how == FROM_OWN_NS)
+		rmdir(dir);
 	/* past a refresh: the samples of the process's last moments are
 	 * named after it is gone */
 	usleep(700 * 1000);
@@ -134,6 +194,12 @@ static int profile_of(const char *prog, const char *mode, const char *folded, co
 		cJSON_Delete(doc);
 	}
 	return ebtop_wait(&e);
+}
+
+static int profile_of(const char *prog, const char *mode, const char *folded, const char **frames,
+		      int nframes, struct profile *p)
+{
+	return profile_how(FROM_PATH, prog, mode, folded, frames, nframes, p);
 }
 
 /* The folded file: each line "comm;frame;... count"; the counts added. */
@@ -219,6 +285,32 @@ int main(void)
 	check(p.offsets > 0 && p.with[0] == 0,
 	      "stripped: its frames are module+0x... (%d), none named hot_a", p.offsets);
 	unlink(stripped);
+
+	/* binaries ebtop cannot open by the path in the maps */
+	static const struct {
+		enum launch how;
+		const char *what;
+	} away[] = {
+		{ FROM_OWN_NS, "in its own mount namespace (through /proc/PID/root)" },
+		{ FROM_DELETED, "deleted (through /proc/PID/map_files)" },
+		{ FROM_MEMFD, "a memfd (through /proc/PID/map_files)" },
+	};
+	char copy[] = "/tmp/hotcold-del.XXXXXX";
+
+	for (size_t i = 0; i < sizeof(away) / sizeof(away[0]); i++) {
+		const char *prog = load_path();
+
+		if (away[i].how == FROM_DELETED) {
+			if ((fd = mkstemp(copy)) < 0 || copy_into(load_path(), fd) || fchmod(fd, 0755))
+				check(false, "a copy to delete");
+			close(fd);
+			prog = copy;
+		}
+		int err = profile_how(away[i].how, prog, "work", NULL, work, 3, &p);
+
+		check(!err && p.samples >= 300 && p.with[0] > 0.6 * p.samples,
+		      "%s: hot_a named (%.0f of %.0f samples)", away[i].what, p.with[0], p.samples);
+	}
 
 	const char *deep[] = { "[truncated]", "spin" };
 

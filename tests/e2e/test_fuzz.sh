@@ -1,15 +1,16 @@
 #!/bin/bash
 # Every parser fuzzed briefly with libFuzzer (ASan+UBSan): theme files,
 # settings files, the command line and the PID filter input, files given
-# to --replay (the frame reader and the document parser), and the JIT perf
-# maps user frames are named from. A crash, leak or sanitizer report
-# fails; the crashing input is kept in the log directory.
+# to --replay (the frame reader and the document parser), and the text
+# files user frames are named from (JIT perf maps, /proc/PID/maps). A
+# crash, leak or sanitizer report fails; the crashing input is kept in the
+# log directory.
 . "$(dirname "$0")/lib.sh"
 
 FUZZBIN=$(dirname "$TESTBIN")/fuzz
 secs=${FUZZ_SECS:-10}
 for f in fuzz_theme:themes fuzz_settings:tests/fuzz/settings fuzz_options: fuzz_replay:tests/fuzz/replay \
-	fuzz_perfmap:tests/fuzz/perfmap; do
+	fuzz_symfiles:tests/fuzz/symfiles; do
 	name=${f%%:*} seeds=${f#*:}
 	mkdir -p "$TMPD/$name"
 	out=$("$FUZZBIN/$name" -max_total_time="$secs" -artifact_prefix="$TMPD/" \

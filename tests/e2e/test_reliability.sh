@@ -34,6 +34,9 @@ check "ebtop holds programs, maps and links ($(grep -c '^prog' "$TMPD/ids") $(gr
 	bash -c "grep -q '^prog' $TMPD/ids && grep -q '^map' $TMPD/ids && grep -q '^link' $TMPD/ids"
 caps=$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/$PID/status)
 check "after start only CAP_BPF and CAP_PERFMON are effective (CapEff $caps)" [ "$caps" = 000000c000000000 ]
+prm=$(sed -n 's/^CapPrm:[[:space:]]*//p' /proc/$PID/status)
+check "permitted besides: CAP_SYS_PTRACE and CAP_CHECKPOINT_RESTORE, for the stacks' symbols (CapPrm $prm)" \
+	[ "$prm" = 000001c000080000 ]
 check "and no_new_privs is set" grep -qE '^NoNewPrivs:[[:space:]]*1' /proc/$PID/status
 kill -9 "$PID"
 wait "$PID" 2>/dev/null

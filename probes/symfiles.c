@@ -1,7 +1,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "probes/perfmap.h"
+#include "probes/symfiles.h"
 
 /* A hex number at *p, up to end; false if none, or past 64 bits. */
 static bool hex_at(const char **p, const char *end, uint64_t *v)
@@ -24,6 +24,40 @@ static bool hex_at(const char **p, const char *end, uint64_t *v)
 	}
 	*p = s;
 	return digits > 0;
+}
+
+static const char *skip_field(const char *p, const char *end)
+{
+	while (p < end && *p != ' ')
+		p++;
+	while (p < end && *p == ' ')
+		p++;
+	return p;
+}
+
+/* A maps line: "start-end perms offset dev inode   path". */
+int maps_find(const char *text, size_t len, const char *path, uint64_t *start, uint64_t *end)
+{
+	const char *p = text, *stop = text + len;
+	size_t plen = strlen(path);
+
+	while (p < stop) {
+		const char *eol = memchr(p, '\n', stop - p), *q = p;
+		uint64_t s, e;
+
+		eol = eol ? eol : stop;
+		if (hex_at(&q, eol, &s) && q < eol && *q++ == '-' && hex_at(&q, eol, &e)) {
+			for (int f = 0; f < 5 && q < eol; f++) /* to the path, after 5 fields */
+				q = skip_field(q, eol);
+			if ((size_t)(eol - q) == plen && !memcmp(q, path, plen)) {
+				*start = s;
+				*end = e;
+				return 0;
+			}
+		}
+		p = eol + 1;
+	}
+	return -ENOENT;
 }
 
 static int by_start(const void *a, const void *b)

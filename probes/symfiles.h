@@ -1,9 +1,12 @@
-/* The perf map a JIT writes, /tmp/perf-PID.map (Node --perf-basic-prof,
- * Python 3.12 -X perf, Java agents), names user frames that are in no
- * file: one "START SIZE name" line per function, START and SIZE in hex.
- * The process observed writes it, so it is untrusted. */
-#ifndef EBTOP_PERFMAP_H
-#define EBTOP_PERFMAP_H
+/* The text files user frames are named from besides ELF files, both
+ * written by or for the process observed, so untrusted: its /proc/PID/maps
+ * (where a deleted or memfd binary is mapped, to open it through
+ * /proc/PID/map_files) and the perf map a JIT writes, /tmp/perf-PID.map
+ * (Node --perf-basic-prof, Python 3.12 -X perf, Java agents), naming code
+ * that is in no file: one "START SIZE name" line per function, START and
+ * SIZE in hex. */
+#ifndef EBTOP_SYMFILES_H
+#define EBTOP_SYMFILES_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -12,6 +15,10 @@
 #define PERFMAP_MAX (1u << 20)   /* functions kept of one map */
 #define PERFMAP_NAME_MAX 160     /* bytes of a name kept, as STACK_FRAME_MAX */
 #define PERFMAP_FILE_MAX (64u << 20) /* bytes read of one map */
+
+/* The first mapping of path in a maps text (path as the kernel writes
+ * it, " (deleted)" included): its start and end. 0, or -ENOENT. */
+int maps_find(const char *text, size_t len, const char *path, uint64_t *start, uint64_t *end);
 
 struct perfmap_sym {
 	uint64_t start, size;
