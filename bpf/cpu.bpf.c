@@ -53,23 +53,18 @@ const volatile __u32 unseen_tgid = 0;
 /* possible CPUs, set before load: the slots cpu_now reads */
 const volatile __u32 nr_cpus = 1;
 
-/* typed: t is a pointer the verifier knows (see TASK_RD) */
-static __always_inline void proc_fill(struct cpu_proc *p, struct task_struct *t, bool typed)
+/* What the process is, read at its first switch of each interval only:
+ * it seldom changes, and that is when userspace reads it. Probe reads,
+ * not typed loads, even where t is typed: the verifier looks every
+ * pointer loaded from a trusted one up by name in the kernel's BTF, and
+ * this chain of them, checked on each of its paths, was most of the
+ * program's load time. */
+static __always_inline void proc_fill(struct cpu_proc *p, struct task_struct *t)
 {
-	struct task_struct *leader;
-
-	if (typed) {
-		p->cgroup_id = t->cgroups->dfl_cgrp->kn->id;
-		p->uid = t->real_cred->uid.val;
-		p->nr_threads = t->signal->nr_threads;
-		leader = t->group_leader;
-	} else {
-		p->cgroup_id = BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
-		p->uid = BPF_CORE_READ(t, real_cred, uid.val);
-		p->nr_threads = BPF_CORE_READ(t, signal, nr_threads);
-		leader = BPF_CORE_READ(t, group_leader);
-	}
-	bpf_probe_read_kernel_str(p->comm, sizeof(p->comm), &leader->comm);
+	p->cgroup_id = BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
+	p->uid = BPF_CORE_READ(t, real_cred, uid.val);
+	p->nr_threads = BPF_CORE_READ(t, signal, nr_threads);
+	bpf_probe_read_kernel_str(p->comm, sizeof(p->comm), BPF_CORE_READ(t, group_leader, comm));
 }
 
 static __always_inline void account(struct task_struct *t, __u32 tgid, __u64 delta, bool typed)
@@ -77,7 +72,8 @@ static __always_inline void account(struct task_struct *t, __u32 tgid, __u64 del
 	struct cpu_proc *p = bpf_map_lookup_elem(&cpu_procs, &tgid);
 
 	if (!p) {
-		struct cpu_proc fresh = {};
+		/* an epoch no interval has: filled and pushed below */
+		struct cpu_proc fresh = { .epoch = ~0u };
 
 		/* A dying task's last switch must not recreate the entry
 		 * userspace is about to remove. */
@@ -89,10 +85,12 @@ static __always_inline void account(struct task_struct *t, __u32 tgid, __u64 del
 			return;
 	}
 	__sync_fetch_and_add(&p->oncpu_ns, delta);
-	if (tgid)
-		proc_fill(p, t, typed);
-	else
-		__builtin_memcpy(p->comm, "[idle]", 7);
+	if (p->epoch != epoch) { /* the interval's first: touch stamps it */
+		if (tgid)
+			proc_fill(p, t);
+		else
+			__builtin_memcpy(p->comm, "[idle]", 7);
+	}
 	touch(&p->epoch, tgid);
 }
 

@@ -9,7 +9,9 @@
 /* procs map value, keyed by tgid (0 = the idle tasks of all CPUs). */
 struct cpu_proc {
 	__u64 oncpu_ns;    /* cumulative, completed slices only */
-	__u64 cgroup_id;   /* cgroup v2 id at the last switch-out */
+	/* cgroup v2 id, uid, threads and comm: as at the process's first
+	 * switch-out of the interval */
+	__u64 cgroup_id;
 	__u32 uid;
 	__u32 nr_threads;
 	__u32 exited;      /* set when the whole process has exited */

@@ -116,15 +116,46 @@ static __always_inline int enter(__u64 filename, __u64 argv)
 	return 0;
 }
 
+/* Where the walk of a failed exec's argv is: read by bpf_loop, whose
+ * callback the verifier checks once, not once per unrolled entry. */
+struct argv_walk {
+	const char *const *argv;
+	__u32 off;       /* bytes of args written */
+	__u32 argc;      /* entries read whole */
+	__u32 truncated;
+};
+
+static long read_arg(__u64 i, void *ctx)
+{
+	struct argv_walk *w = ctx;
+	__u32 zero = 0;
+	/* the event being written: this CPU's scratch (event_start's) */
+	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	const char *arg = NULL;
+	long n;
+
+	if (!s || i >= EXEC_MAX_ARGC || bpf_probe_read_user(&arg, sizeof(arg), &w->argv[i]) || !arg)
+		return 1;
+	if (w->off >= EXEC_ARGS_MAX) {
+		w->truncated = 1;
+		return 1;
+	}
+	n = bpf_probe_read_user_str(&s->e.args[w->off & (EXEC_ARGS_MAX - 1)], EXEC_ARGS_MAX, arg);
+	if (n <= 0)
+		return 1;
+	w->off += n;
+	w->argc = i + 1;
+	return 0;
+}
+
 /* A failed exec: argv is read from the caller's memory, string by string. */
 static __always_inline int leave(long ret)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct exec_pending *p = bpf_map_lookup_elem(&exec_pending, &tid);
-	const char *const *argv;
+	struct argv_walk w = {};
 	struct exec_event *e;
-	__u32 off = 0;
-	int i;
+	__u32 off;
 
 	if (!p)
 		return 0;
@@ -136,23 +167,10 @@ static __always_inline int leave(long ret)
 	if (!e)
 		goto out;
 	bpf_probe_read_user_str(e->filename, sizeof(e->filename), (void *)p->filename);
-	argv = (const char *const *)p->argv;
-	for (i = 0; i < EXEC_MAX_ARGC; i++) {
-		const char *arg = NULL;
-		long n;
-
-		if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) || !arg)
-			break;
-		if (off >= EXEC_ARGS_MAX) {
-			e->truncated = 1;
-			break;
-		}
-		n = bpf_probe_read_user_str(&e->args[off & (EXEC_ARGS_MAX - 1)], EXEC_ARGS_MAX, arg);
-		if (n <= 0)
-			break;
-		off += n;
-	}
-	if (i == EXEC_MAX_ARGC)
+	w.argv = (const char *const *)p->argv;
+	bpf_loop(EXEC_MAX_ARGC, read_arg, &w, 0);
+	off = w.off;
+	if (w.truncated || w.argc == EXEC_MAX_ARGC)
 		e->truncated = 1;
 	if (off > EXEC_ARGS_MAX) {
 		off = EXEC_ARGS_MAX;
@@ -177,14 +195,11 @@ int execat_enter(struct trace_event_raw_sys_enter *ctx)
 	return enter(ctx->args[1], ctx->args[2]);
 }
 
+/* execveat's exit too (probes/exec.c attaches it there): the two exits
+ * have one format, and the verifier's time for the argv loop is spent
+ * once */
 SEC("tracepoint/syscalls/sys_exit_execve")
 int exec_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	return leave(ctx->ret);
-}
-
-SEC("tracepoint/syscalls/sys_exit_execveat")
-int execat_exit(struct trace_event_raw_sys_exit *ctx)
 {
 	return leave(ctx->ret);
 }

@@ -50,7 +50,7 @@ static void *start_one(size_t i, const struct probe_env *env, char *why, size_t 
 }
 
 /* Probes are started by the main thread and by helpers, each taking the
- * next probe not yet taken. */
+ * next probe not yet taken; the filter's fork following is one more. */
 struct starter {
 	struct collector *c;
 	const struct probe_env *env;
@@ -61,8 +61,12 @@ static void start_remaining(struct starter *st)
 {
 	size_t i;
 
-	while ((i = atomic_fetch_add(&st->next, 1)) < NPROBES)
-		st->c->state[i] = start_one(i, st->env, st->c->why[i], sizeof(st->c->why[0]));
+	while ((i = atomic_fetch_add(&st->next, 1)) <= NPROBES) {
+		if (i == 0) /* first: the processes' forks are followed soonest */
+			filter_follow(st->c->filter);
+		else
+			st->c->state[i - 1] = start_one(i - 1, st->env, st->c->why[i - 1], sizeof(st->c->why[0]));
+	}
 }
 
 static void *start_helper(void *st)
@@ -82,7 +86,7 @@ static size_t start_helpers_wanted(void)
 	if (sched_getaffinity(0, sizeof(cpus), &cpus))
 		return 0;
 	n = CPU_COUNT(&cpus);
-	return n < 2 ? 0 : n > NPROBES ? NPROBES - 1 : n - 1;
+	return n < 2 ? 0 : n > NPROBES ? NPROBES : n - 1;
 }
 
 static void start_all(struct collector *c, const struct probe_env *env)
@@ -109,7 +113,7 @@ struct collector *collector_new(const struct collector_opts *opts)
 
 	if (!c)
 		return NULL;
-	/* first and alone: every other object reuses its maps */
+	/* first: every object reuses its maps */
 	if (probe_forced_failure("filter"))
 		snprintf(c->filter_why, sizeof(c->filter_why), "filter: disabled by EBTOP_FAIL_PROBE");
 	else

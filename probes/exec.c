@@ -184,6 +184,10 @@ static void *exec_start(const struct probe_env *env, char *why, size_t whylen)
 			if (!bpf_program__autoload(prog))
 				continue;
 			l = bpf_program__attach(prog);
+			if (l && prog == p->skel->progs.exec_exit) {
+				p->links[p->nlinks++] = l;
+				l = bpf_program__attach_tracepoint(prog, "syscalls", "sys_exit_execveat");
+			}
 			if (!l) {
 				err = -errno;
 				break;

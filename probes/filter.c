@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "probes/filter.h"
@@ -10,29 +11,49 @@
 #include "filter.skel.h"
 
 struct filter {
-	struct filter_bpf *skel;
+	int cfg_fd, pids_fd;      /* the maps every object reuses */
+	struct filter_bpf *skel;  /* following forks, once filter_follow ran */
 	struct bpf_link *links[2];
 	struct filter_cfg cfg;
 };
 
+/* The maps alone, as common.bpf.h declares them: a map needs no BTF or
+ * verifier, so every object, this module's own too, can then load side
+ * by side. */
 struct filter *filter_open(char *why, size_t whylen)
 {
 	struct filter *f = calloc(1, sizeof(*f));
-	int err = 0;
+	int err;
 
 	if (!f)
 		return NULL;
-	PROBE_OPEN_LOAD(filter_bpf, f->skel, NULL, err);
-	if (err) {
+	f->cfg_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "filter_cfg", sizeof(__u32),
+				   sizeof(struct filter_cfg), 1, NULL);
+	f->pids_fd = f->cfg_fd < 0 ? -1 :
+		     bpf_map_create(BPF_MAP_TYPE_HASH, "filter_pids", sizeof(__u32), sizeof(__u8),
+				    FILTER_MAX_PIDS, NULL);
+	if (f->pids_fd < 0) {
+		err = -errno;
 		probe_why(why, whylen, "filter", err);
+		if (f->cfg_fd >= 0)
+			close(f->cfg_fd);
 		free(f);
 		errno = -err;
 		return NULL;
 	}
-	/* Attach whichever variant loaded; fork following is best effort. */
-	struct bpf_program *prog;
-	int i = 0;
+	return f;
+}
 
+void filter_follow(struct filter *f)
+{
+	struct bpf_program *prog;
+	int err = 0, i = 0;
+
+	if (!f)
+		return;
+	PROBE_OPEN_LOAD(filter_bpf, f->skel, f, err);
+	if (err) /* best effort: the pids named are still filtered */
+		return;
 	bpf_object__for_each_program(prog, f->skel->obj) {
 		if (!bpf_program__autoload(prog) || i == 2)
 			continue;
@@ -40,7 +61,6 @@ struct filter *filter_open(char *why, size_t whylen)
 		if (f->links[i])
 			i++;
 	}
-	return f;
 }
 
 void filter_close(struct filter *f)
@@ -50,6 +70,8 @@ void filter_close(struct filter *f)
 	for (int i = 0; i < 2; i++)
 		bpf_link__destroy(f->links[i]);
 	filter_bpf__destroy(f->skel);
+	close(f->cfg_fd);
+	close(f->pids_fd);
 	free(f);
 }
 
@@ -63,8 +85,7 @@ int filter_reuse(struct filter *f, struct bpf_object *obj)
 	pids = bpf_object__find_map_by_name(obj, "filter_pids");
 	if (!cfg || !pids)
 		return 0;
-	if (bpf_map__reuse_fd(cfg, bpf_map__fd(f->skel->maps.filter_cfg)) ||
-	    bpf_map__reuse_fd(pids, bpf_map__fd(f->skel->maps.filter_pids)))
+	if (bpf_map__reuse_fd(cfg, f->cfg_fd) || bpf_map__reuse_fd(pids, f->pids_fd))
 		return -errno;
 	return 0;
 }
@@ -73,7 +94,7 @@ static int write_cfg(struct filter *f)
 {
 	__u32 zero = 0;
 
-	if (bpf_map_update_elem(bpf_map__fd(f->skel->maps.filter_cfg), &zero, &f->cfg, BPF_ANY))
+	if (bpf_map_update_elem(f->cfg_fd, &zero, &f->cfg, BPF_ANY))
 		return -errno;
 	return 0;
 }
@@ -87,7 +108,7 @@ int filter_set_pids(struct filter *f, const uint32_t *pids, size_t n)
 		return -ENOTSUP;
 	if (n > FILTER_MAX_PIDS)
 		return -E2BIG;
-	fd = bpf_map__fd(f->skel->maps.filter_pids);
+	fd = f->pids_fd;
 	/* Switch the filter off while the set is rewritten, then on again. */
 	f->cfg.pids_on = 0;
 	if ((err = write_cfg(f)))

@@ -13,7 +13,11 @@
 struct bpf_object;
 struct filter;
 
+/* The shared maps; NULL (why said) if they cannot be made. */
 struct filter *filter_open(char *why, size_t whylen);
+/* Load and attach the programs that put what the filtered processes
+ * fork into the PID set: one of the loads start-up runs side by side. */
+void filter_follow(struct filter *f);
 void filter_close(struct filter *f);
 /* Point obj's filter maps at the shared ones; a NULL filter is a no-op. */
 int filter_reuse(struct filter *f, struct bpf_object *obj);
