@@ -299,10 +299,17 @@ int stack_flame_move(const struct stack_snap *y, struct view_opts *o, enum flame
 	int to = -1, d, i;
 	bool ok = false;
 
-	if (flame_view_make(y, o, &v))
-		return how == FLAME_UNZOOM && o->flame_zoom[0] ? (o->flame_zoom[0] = '\0', 0) : -1;
-	if (!flame_block_of(&v, v.sel, &d, &i))
-		d = i = 0, v.sel = v.zoom;
+	if (flame_view_make(y, o, &v)) {
+		/* no samples: nothing to move over, but a zoom can still go */
+		if (how != FLAME_UNZOOM || !o->flame_zoom[0])
+			return -1;
+		o->flame_zoom[0] = '\0';
+		return 0;
+	}
+	if (!flame_block_of(&v, v.sel, &d, &i)) { /* off screen: from the zoom's block */
+		d = i = 0;
+		v.sel = v.zoom;
+	}
 	switch (how) {
 	case FLAME_UP:
 		to = v.sel != v.zoom ? v.f.node[v.sel].parent : -1;
@@ -323,12 +330,13 @@ int stack_flame_move(const struct stack_snap *y, struct view_opts *o, enum flame
 	case FLAME_ZOOM:
 		ok = v.sel != v.zoom && flame_path(&v.f, v.sel, o->flame_zoom, sizeof(o->flame_zoom));
 		break;
-	case FLAME_UNZOOM:
-		/* one frame out; a zoom whose frame is gone goes out to all */
-		ok = o->flame_zoom[0] &&
-		     (v.zoom_gone ? (o->flame_zoom[0] = '\0', true)
-				  : flame_path(&v.f, v.f.node[v.zoom].parent, o->flame_zoom,
-					       sizeof(o->flame_zoom)));
+	case FLAME_UNZOOM: /* one frame out; a zoom whose frame is gone, out to all */
+		if (!o->flame_zoom[0])
+			break;
+		if (v.zoom_gone)
+			o->flame_zoom[0] = '\0';
+		ok = v.zoom_gone ||
+		     flame_path(&v.f, v.f.node[v.zoom].parent, o->flame_zoom, sizeof(o->flame_zoom));
 		break;
 	}
 	if (to >= 0)
@@ -372,6 +380,19 @@ static void fmt_amount(const struct stack_snap *y, uint64_t n, char *buf, size_t
 		snprintf(buf, len, "%llu sample%s", (unsigned long long)n, n == 1 ? "" : "s");
 }
 
+/* The keys' hint at the end of the last line, where the screen has room
+ * for all of it (the help lists them anyway). */
+static void hint_if_room(struct pane_model *m, const struct view_opts *o, const char *hint)
+{
+	const struct line *l = &m->line[m->nline - 1];
+	int used = 0;
+
+	for (int i = 0; i < l->nseg; i++)
+		used += text_width(l->seg[i].text);
+	if (o->width <= 0 || used + text_width(hint) <= o->width)
+		model_seg(m, ROLE_DIM, "%s", hint);
+}
+
 /* The line under the title: what is selected, how much of all it is, the
  * zoom and the search's share. */
 static void flame_status(const struct stack_snap *y, const struct view_opts *o,
@@ -390,7 +411,8 @@ static void flame_status(const struct stack_snap *y, const struct view_opts *o,
 			  100.0 * flame_matched(&v->f, v->zoom, o->flame_match) / all->count);
 	if (v->zoom_gone)
 		model_seg(m, ROLE_WARN, "  the zoomed frame has no samples now");
-	model_seg(m, ROLE_DIM, "  (arrows, Enter: zoom%s, F: table)", v->zoom ? ", Backspace: out" : "");
+	hint_if_room(m, o, v->zoom ? "  (arrows, Enter: zoom, Backspace: out, F: table)"
+				   : "  (arrows, Enter: zoom, F: table)");
 }
 
 /* "in all > comm > ... > caller", the callers of the zoomed frame. */

@@ -180,6 +180,17 @@ static void flame_keys(void **state)
 	assert_int_equal(seg_named(&m.line[4], "hot_b")->role, ROLE_FLAME_MATCH);
 	assert_non_null(strstr(line_text(&m.line[1], buf, sizeof(buf)), "\"hot_b\": 25.0%"));
 	model_free(&m);
+	/* the keys' hint where it fits, not past the screen's edge */
+	o.width = 120;
+	pane_build(PANE_STACK, &s, &o, &m);
+	assert_non_null(strstr(line_text(&m.line[1], buf, sizeof(buf)), "Backspace: out"));
+	model_free(&m);
+	o.width = 60;
+	pane_build(PANE_STACK, &s, &o, &m);
+	assert_null(strstr(line_text(&m.line[1], buf, sizeof(buf)), "Backspace: out"));
+	assert_true(line_width(&m.line[1]) <= 60);
+	model_free(&m);
+	o.width = 100;
 	assert_int_equal(stack_flame_move(&s.stack, &o, FLAME_UNZOOM), 0);
 	assert_string_equal(o.flame_zoom, "app");
 	assert_int_equal(stack_flame_move(&s.stack, &o, FLAME_UNZOOM), 0);
