@@ -145,7 +145,11 @@ static double caused(const struct sums *s, int culprit, int victim)
 
 /* Run ebtop on pids for DOCS refreshes after the first; the victim's
  * run_delay grows by *waited meanwhile, read as each document comes
- * (right after its refresh; ebtop's exit takes longer). */
+ * (right after its refresh; ebtop's exit takes longer). The victim is
+ * stopped until the first refresh is done and through the last interval:
+ * a wait that ends while a refresh reads the row and then the samples
+ * would be counted in one document's row and the next one's samples, and
+ * at either end of the run that next document is not there. */
 static int measure(const char *pids, pid_t victim, struct sums *s, double *waited)
 {
 	const char *args[] = { "--json=-", "-d", "1", "-n", "5", "-v", "runq", "-p", pids, NULL };
@@ -158,16 +162,20 @@ static int measure(const char *pids, pid_t victim, struct sums *s, double *waite
 	s->victim = victim;
 	s->slow_first = true;
 	setenv("EBTOP_RUNQ_SAMPLES", "1", 1);
+	kill(victim, SIGSTOP);
 	if (ebtop_start(&e, args))
 		return -1;
 	cJSON_Delete(ebtop_doc(&e)); /* the baseline */
 	before = run_delay_ns(victim);
+	kill(victim, SIGCONT);
 	while ((doc = ebtop_doc(&e))) {
 		last = run_delay_ns(victim);
 		add_doc(s, doc);
 		cJSON_Delete(doc);
-		n++;
+		if (++n == DOCS - 1)
+			kill(victim, SIGSTOP);
 	}
+	kill(victim, SIGCONT);
 	*waited = last - before;
 	return ebtop_wait(&e) == 0 && n == DOCS ? 0 : -1;
 }
