@@ -333,6 +333,11 @@ int app_drill_out(struct app *a)
 	return R_REBUILD;
 }
 
+bool app_flame_shown(const struct app *a)
+{
+	return a->pane == PANE_STACK && a->vopts.stack_flame && !a->help;
+}
+
 bool app_replay_filtered(const struct app *a)
 {
 	return a->replay && (a->npids || a->cgroup[0]);

@@ -151,6 +151,9 @@ int app_drill_in(struct app *a);
 /* S: the stack pane for the selected process or group, filtered to it as
  * Enter filters; Backspace comes back to this pane. */
 int app_drill_stacks(struct app *a);
+/* The stack pane's flame graph is on screen: it takes the arrows, Enter,
+ * Backspace and the search. */
+bool app_flame_shown(const struct app *a);
 /* Backspace: back to what was on screen before the last drill. */
 int app_drill_out(struct app *a);
 /* A replay with the user's own filter on its rows. */

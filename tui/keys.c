@@ -67,12 +67,6 @@ int keys_select(struct app *a, int i)
 	return move_sel(a, i - cur(a)->selected);
 }
 
-/* The stack pane's flame graph takes the arrows, Enter and Backspace. */
-static bool in_flame(const struct app *a)
-{
-	return a->pane == PANE_STACK && a->vopts.stack_flame && !a->help;
-}
-
 static int flame_key(struct app *a, enum flame_move how)
 {
 	return stack_flame_move(&a->snap.stack, &a->vopts, how) ? R_NONE : R_REBUILD;
@@ -82,7 +76,7 @@ static int act_move(struct app *a, int ch)
 {
 	int page = a->page_rows > 1 ? a->page_rows - 1 : 1;
 
-	if (in_flame(a) && (ch == KEY_UP || ch == KEY_DOWN))
+	if (app_flame_shown(a) && (ch == KEY_UP || ch == KEY_DOWN))
 		return flame_key(a, ch == KEY_UP ? FLAME_UP : FLAME_DOWN);
 	switch (ch) {
 	case KEY_UP: return move_sel(a, -1);
@@ -99,7 +93,7 @@ static int act_hscroll(struct app *a, int ch)
 {
 	struct pane_state *ps = cur(a);
 
-	if (in_flame(a))
+	if (app_flame_shown(a))
 		return flame_key(a, ch == KEY_LEFT ? FLAME_LEFT : FLAME_RIGHT);
 	if (ch == KEY_RIGHT && a->cols_right)
 		ps->hscroll++;
@@ -113,7 +107,7 @@ static int act_hscroll(struct app *a, int ch)
 static int act_enter(struct app *a, int ch)
 {
 	(void)ch;
-	if (in_flame(a))
+	if (app_flame_shown(a))
 		return flame_key(a, FLAME_ZOOM);
 	return app_drill_in(a);
 }
@@ -122,7 +116,7 @@ static int act_enter(struct app *a, int ch)
 static int act_back(struct app *a, int ch)
 {
 	(void)ch;
-	if (in_flame(a) && a->vopts.flame_zoom[0])
+	if (app_flame_shown(a) && a->vopts.flame_zoom[0])
 		return flame_key(a, FLAME_UNZOOM);
 	return app_drill_out(a);
 }

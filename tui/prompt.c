@@ -53,7 +53,7 @@ static int accept(struct app *a)
 		snprintf(a->rows_matching, sizeof(a->rows_matching), "%s", a->input);
 		return R_REBUILD;
 	case PROMPT_SEARCH:
-		if (a->pane == PANE_STACK && a->vopts.stack_flame) /* marks, not a row */
+		if (app_flame_shown(a)) /* marks, not a row */
 			return R_REBUILD;
 		if (*a->search && table_find(&a->model.table, app_table_state(a)->selected - 1,
 					     a->search, 1) < 0)
@@ -97,5 +97,5 @@ int prompt_key(struct app *a, int ch)
 		return R_REDRAW;
 	search_update(a);
 	/* the flame graph marks matches as they are typed */
-	return a->pane == PANE_STACK && a->vopts.stack_flame ? R_REBUILD : R_REDRAW;
+	return app_flame_shown(a) ? R_REBUILD : R_REDRAW;
 }
