@@ -1,5 +1,7 @@
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include "probes/procfs.h"
@@ -79,4 +81,39 @@ int procfs_cgroup(uint32_t pid, char *buf, size_t len)
 	}
 	fclose(f);
 	return err;
+}
+
+/* The last number of a status line's values ("\t4242\t7": 7). */
+static uint32_t last_number(const char *values)
+{
+	const char *p = values + strlen(values);
+
+	while (p > values && (p[-1] < '0' || p[-1] > '9'))
+		p--;
+	while (p > values && p[-1] >= '0' && p[-1] <= '9')
+		p--;
+	return (uint32_t)strtoul(p, NULL, 10);
+}
+
+int procfs_ids(uint32_t pid, uint32_t *nspid, uint32_t *fsuid)
+{
+	char path[64], line[512];
+	bool uid = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/status", pid);
+	if (!(f = fopen(path, "re")))
+		return -errno;
+	*nspid = pid; /* a kernel without NSpid has one pid namespace */
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, "Uid:", 4)) {
+			*fsuid = last_number(line + 4);
+			uid = true;
+		} else if (!strncmp(line, "NSpid:", 6)) {
+			*nspid = last_number(line + 6);
+		}
+	}
+	fclose(f);
+	return uid ? 0 : -ENOENT;
 }

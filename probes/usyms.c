@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "probes/probe.h"
+#include "probes/procfs.h"
 #include "probes/symfiles.h"
 #include "probes/usyms.h"
 
@@ -201,52 +202,28 @@ static Dwfl *report(uint32_t pid)
 	return d;
 }
 
-/* The last field of a /proc/PID/status line ("NSpid:\t4242\t7"), or 0. */
-static uint32_t status_last(const char *status, const char *key)
-{
-	const char *line = strstr(status, key), *end;
-	unsigned long v = 0;
-
-	if (!line)
-		return 0;
-	end = strchr(line, '\n');
-	for (const char *p = line + strlen(key); *p && (!end || p < end); p++)
-		if (p[-1] == '\t' || p[-1] == ' ')
-			v = strtoul(p, NULL, 10);
-	return (uint32_t)v;
-}
-
 /* Its JIT's /tmp/perf-PID.map (PID as the process knows itself, in its own
  * /tmp), read again when it changed, looked at once a refresh. Taken only
  * if the process's owner or root owns it (in /tmp anyone could have left
  * one under another's pid) and reached through no link. */
 static void jit_refresh(struct usyms *u, struct proc_syms *p)
 {
-	char path[64], status[4096];
-	uint32_t nspid;
+	uint32_t nspid, uid;
+	char path[64];
 	struct stat st;
 	size_t len;
-	ssize_t n;
 	char *text;
 	int fd;
 
 	if (p->jit_checked == u->refresh)
 		return;
 	p->jit_checked = u->refresh;
-	snprintf(path, sizeof(path), "/proc/%u/status", p->pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if (procfs_ids(p->pid, &nspid, &uid))
 		return;
-	n = read(fd, status, sizeof(status) - 1);
-	close(fd);
-	if (n <= 0)
-		return;
-	status[n] = '\0';
-	nspid = status_last(status, "NSpid:");
-	snprintf(path, sizeof(path), "/tmp/perf-%u.map", nspid ? nspid : p->pid);
+	snprintf(path, sizeof(path), "/tmp/perf-%u.map", nspid);
 	if ((fd = open_in_root(p->pid, path, RESOLVE_NO_SYMLINKS, &st)) < 0)
 		return;
-	/* the owner may be its file system uid, the last of Uid's four */
-	if ((st.st_uid != status_last(status, "Uid:") && st.st_uid != 0) || st.st_size > PERFMAP_FILE_MAX ||
+	if ((st.st_uid != uid && st.st_uid != 0) || st.st_size > PERFMAP_FILE_MAX ||
 	    (st.st_size == p->jit_size && st.st_mtim.tv_sec == p->jit_mtime.tv_sec &&
 	     st.st_mtim.tv_nsec == p->jit_mtime.tv_nsec)) {
 		close(fd);
