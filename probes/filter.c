@@ -17,31 +17,41 @@ struct filter {
 	struct filter_cfg cfg;
 };
 
-/* The maps alone, as common.bpf.h declares them: a map needs no BTF or
- * verifier, so every object, this module's own too, can then load side
- * by side. */
+/* A map as the object declares it (bpf/common.bpf.h), made on its own:
+ * -1 with errno set if it cannot be. */
+static int map_like(const struct bpf_map *m)
+{
+	return bpf_map_create(bpf_map__type(m), bpf_map__name(m), bpf_map__key_size(m),
+			      bpf_map__value_size(m), bpf_map__max_entries(m), NULL);
+}
+
+/* The maps alone: a map needs no kernel BTF or verifier, so every object,
+ * this module's own too, can then load side by side. Their shape comes
+ * from the object, opened (its ELF read) but not loaded. */
 struct filter *filter_open(char *why, size_t whylen)
 {
 	struct filter *f = calloc(1, sizeof(*f));
+	struct filter_bpf *spec = filter_bpf__open();
 	int err;
 
-	if (!f)
-		return NULL;
-	f->cfg_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "filter_cfg", sizeof(__u32),
-				   sizeof(struct filter_cfg), 1, NULL);
-	f->pids_fd = f->cfg_fd < 0 ? -1 :
-		     bpf_map_create(BPF_MAP_TYPE_HASH, "filter_pids", sizeof(__u32), sizeof(__u8),
-				    FILTER_MAX_PIDS, NULL);
-	if (f->pids_fd < 0) {
+	if (!f || !spec) {
 		err = -errno;
-		probe_why(why, whylen, "filter", err);
-		if (f->cfg_fd >= 0)
-			close(f->cfg_fd);
-		free(f);
-		errno = -err;
-		return NULL;
+		filter_bpf__destroy(spec);
+		goto fail;
 	}
-	return f;
+	f->cfg_fd = map_like(spec->maps.filter_cfg);
+	f->pids_fd = f->cfg_fd < 0 ? -1 : map_like(spec->maps.filter_pids);
+	err = f->pids_fd < 0 ? -errno : 0;
+	filter_bpf__destroy(spec);
+	if (!err)
+		return f;
+	if (f->cfg_fd >= 0)
+		close(f->cfg_fd);
+fail:
+	probe_why(why, whylen, "filter", err);
+	free(f);
+	errno = -err;
+	return NULL;
 }
 
 void filter_follow(struct filter *f)
