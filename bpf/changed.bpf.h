@@ -5,15 +5,11 @@
  * up the keys pushed since the last read (probes/changed.c). On a box of
  * 10,000 sleepers a refresh then reads the few dozen processes that ran,
  * instead of 65,536 hash buckets, each behind a lock. Needs __u32 `epoch`
- * and `exited` in the entry. */
+ * and `exited` in the entry, and a struct touched_ring per map. */
 #ifndef EBTOP_CHANGED_BPF_H
 #define EBTOP_CHANGED_BPF_H
 
 #include "touched.h"
-
-__u32 epoch;                   /* advanced by userspace before each read */
-__u64 touched_head;            /* pushes so far */
-__u64 touched[TOUCHED_SLOTS];  /* push i goes to slot i % TOUCHED_SLOTS */
 
 /* Call after the writes the entry is for. stamp is the entry's, or this
  * CPU's slot's in a per-CPU map (each CPU pushes on its own first write).
@@ -25,34 +21,38 @@ __u64 touched[TOUCHED_SLOTS];  /* push i goes to slot i % TOUCHED_SLOTS */
  * fenced on both sides: userspace's seq_cst store, and the program's
  * atomic add or, for plain per-CPU adds, their drain long before a
  * lookup that comes microseconds later). */
-static __always_inline void touch(__u32 *stamp, __u32 key)
+static __always_inline void touch(struct touched_ring *r, __u32 *stamp, __u32 key)
 {
 	__u32 e;
 	__u64 i;
 
 	asm volatile("" ::: "memory"); /* the writes stay before the epoch load */
-	e = epoch;
+	e = r->epoch;
 	if (*stamp == e)
 		return;
 	*stamp = e;
-	i = __sync_fetch_and_add(&touched_head, 1);
+	i = __sync_fetch_and_add(&r->head, 1);
 	/* one 8-byte store: the reader knows the slot is written when its
 	 * sequence half matches */
-	touched[i & (TOUCHED_SLOTS - 1)] = i << 32 | key;
+	r->slots[i & (TOUCHED_SLOTS - 1)] = i << 32 | key;
 }
 
 /* At a process's exit, flag its entry in a per-process map (keyed by tgid,
  * value with an `exited` field); userspace reports it once more, then
  * deletes it, so no count is lost and the map stays bounded. */
-#define MARK_EXITED(map, type, t)                                             \
-	({                                                                   \
-		__u32 tgid_ = BPF_CORE_READ(t, tgid);                        \
-		type *e_;                                                    \
-		if (group_dead(t) && (e_ = bpf_map_lookup_elem(&(map), &tgid_))) { \
-			e_->exited = 1;                                      \
-			touch(&e_->epoch, tgid_);                            \
-		}                                                            \
-		0;                                                           \
+#define MARK_EXITED(ring, map, type, t) \
+	(group_dead(t) ? MARK_TGID_EXITED(ring, map, type, BPF_CORE_READ(t, tgid)) : 0)
+
+/* The same, for a process already known to be gone. */
+#define MARK_TGID_EXITED(ring, map, type, tgid)                      \
+	({                                                          \
+		__u32 tgid_ = (tgid);                               \
+		type *e_ = bpf_map_lookup_elem(&(map), &tgid_);     \
+		if (e_) {                                           \
+			e_->exited = 1;                             \
+			touch(&(ring), &e_->epoch, tgid_);          \
+		}                                                   \
+		0;                                                  \
 	})
 
 #endif

@@ -7,6 +7,8 @@
 #include "changed.bpf.h"
 #include "sys.h"
 
+struct touched_ring sys_touched;
+
 /* The saved register that holds the syscall number (the kernel's own
  * syscall_get_nr reads it); the Makefile builds only for these arches. */
 #if defined(__TARGET_ARCH_x86)
@@ -77,7 +79,7 @@ static __always_inline void flush(struct sys_last *last)
 	if (old && (last->count || last->errors) && (p = bpf_map_lookup_elem(&sys_procs, &old))) {
 		p->count += last->count;
 		p->errors += last->errors;
-		touch(&p->epoch, old);
+		touch(&sys_touched, &p->epoch, old);
 	}
 	last->tgid = 0;
 	last->count = last->errors = 0;
@@ -152,7 +154,7 @@ static __always_inline int on_exit(__u32 nr, long ret)
 		p->count++;
 		if (ret < 0)
 			p->errors++;
-		touch(&p->epoch, tgid);
+		touch(&sys_touched, &p->epoch, tgid);
 	} else {
 		last->tgid = 0; /* the map is full: nowhere to move counts to */
 	}
@@ -185,7 +187,7 @@ static __always_inline int on_proc_exit(struct task_struct *t)
 		barrier();
 		last->seq++;
 	}
-	return MARK_EXITED(sys_procs, struct sys_proc, t);
+	return MARK_EXITED(sys_touched, sys_procs, struct sys_proc, t);
 }
 
 SEC("tp_btf/sys_exit")

@@ -10,4 +10,12 @@
 #define TOUCHED_SEQ(slot) ((__u32)((slot) >> 32))
 #define TOUCHED_KEY(slot) ((__u32)(slot))
 
+/* One per map read by what changed, in its object's .bss (mapped). */
+struct touched_ring {
+	__u32 epoch;                   /* advanced by userspace before each read */
+	__u32 pad;
+	__u64 head;                    /* pushes so far */
+	__u64 slots[TOUCHED_SLOTS];    /* push i goes to slot i % TOUCHED_SLOTS */
+};
+
 #endif

@@ -8,10 +8,9 @@
 #include "probes/mapread.h"
 #include "bpf/touched.h"
 
-void changed_init(struct changed *c, __u32 *epoch, const __u64 *head, const __u64 *slots,
-		  int map_fd)
+void changed_init(struct changed *c, struct touched_ring *ring, int map_fd)
 {
-	*c = (struct changed){ .epoch = epoch, .head = head, .slots = slots };
+	*c = (struct changed){ .ring = ring };
 	if (map_fd >= 0)
 		c->gather = gather_new(map_fd);
 }
@@ -51,7 +50,7 @@ static long pushed_keys(struct changed *c, uint64_t head, const uint32_t *extra,
 	if (nextra)
 		memcpy(k, extra, nextra * sizeof(*k));
 	for (i = c->tail; i < head; i++) {
-		uint64_t s = __atomic_load_n(&c->slots[i & (TOUCHED_SLOTS - 1)], __ATOMIC_ACQUIRE);
+		uint64_t s = __atomic_load_n(&c->ring->slots[i & (TOUCHED_SLOTS - 1)], __ATOMIC_ACQUIRE);
 
 		if (TOUCHED_SEQ(s) != (uint32_t)i) /* claimed, not yet written: next time */
 			break;
@@ -70,8 +69,8 @@ long changed_keys(struct changed *c, bool all, const uint32_t *extra, size_t nex
 
 	/* From here on each entry's first write pushes its key again; the
 	 * full barrier pairs with touch()'s (bpf/changed.bpf.h). */
-	__atomic_store_n(c->epoch, *c->epoch + 1, __ATOMIC_SEQ_CST);
-	head = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
+	__atomic_store_n(&c->ring->epoch, c->ring->epoch + 1, __ATOMIC_SEQ_CST);
+	head = __atomic_load_n(&c->ring->head, __ATOMIC_ACQUIRE);
 	if (!all)
 		n = pushed_keys(c, head, extra, nextra, keys);
 	if (n < 0)

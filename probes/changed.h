@@ -13,12 +13,10 @@
 #include <linux/types.h>
 
 struct gather;
+struct touched_ring;
 
 struct changed {
-	/* in the object's .bss, mapped */
-	__u32 *epoch;
-	const __u64 *head;
-	const __u64 *slots;
+	struct touched_ring *ring; /* in the object's .bss, mapped */
 	uint64_t tail;      /* pushes read so far */
 	struct gather *gather;  /* NULL: a lookup syscall per key */
 };
@@ -28,11 +26,10 @@ struct changed {
  * would stay cheaper; the bound then only caps the keys held at once. */
 #define CHANGED_MAX_LOOKUPS 4096
 
-/* Point at the ring of a loaded object's .bss, for the map map_fd, whose
+/* Point at a ring in a loaded object's .bss, for the map map_fd, whose
  * keys a gatherer looks up where the kernel runs one (map_fd -1: none);
  * changed_fini frees that. */
-void changed_init(struct changed *c, __u32 *epoch, const __u64 *head, const __u64 *slots,
-		  int map_fd);
+void changed_init(struct changed *c, struct touched_ring *ring, int map_fd);
 void changed_fini(struct changed *c);
 /* Advance the epoch, then put the keys pushed since the last call, and
  * the nextra keys of extra, sorted and unique, in *keys (malloc'd) and

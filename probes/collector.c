@@ -50,10 +50,12 @@ static void *start_one(size_t i, const struct probe_env *env, char *why, size_t 
 }
 
 /* Probes are started by the main thread and by helpers, each taking the
- * next probe not yet taken; the filter's fork following is one more. */
+ * next probe not yet taken, in order; the filter's fork following is one
+ * more. */
 struct starter {
 	struct collector *c;
 	const struct probe_env *env;
+	size_t order[NPROBES];
 	atomic_size_t next;
 };
 
@@ -62,11 +64,25 @@ static void start_remaining(struct starter *st)
 	size_t i;
 
 	while ((i = atomic_fetch_add(&st->next, 1)) <= NPROBES) {
-		if (i == 0) /* first: the processes' forks are followed soonest */
+		if (i == 0) { /* first: the processes' forks are followed soonest */
 			filter_follow(st->c->filter);
-		else
-			st->c->state[i - 1] = start_one(i - 1, st->env, st->c->why[i - 1], sizeof(st->c->why[0]));
+		} else {
+			size_t k = st->order[i - 1];
+
+			st->c->state[k] = start_one(k, st->env, st->c->why[k], sizeof(st->c->why[0]));
+		}
 	}
+}
+
+/* Pane order, those that start last at the end. */
+static void start_order(size_t *order)
+{
+	size_t n = 0;
+
+	for (int last = 0; last < 2; last++)
+		for (size_t i = 0; i < NPROBES; i++)
+			if (all_probes[i]->start_last == last)
+				order[n++] = i;
 }
 
 static void *start_helper(void *st)
@@ -98,6 +114,7 @@ static void start_all(struct collector *c, const struct probe_env *env)
 	for (size_t i = 0; i < NPROBES; i++) /* not for a probe that will not start */
 		if (all_probes[i]->prepare && !probe_forced_failure(probe_names[i]))
 			all_probes[i]->prepare();
+	start_order(st.order);
 	atomic_init(&st.next, 0);
 	while (n < want && pthread_create(&helper[n], NULL, start_helper, &st) == 0)
 		n++;

@@ -15,13 +15,15 @@
 #include "probes/filter.h"
 #include "probes/probe.h"
 #include "probes/procfs.h"
+#include "probes/sched.h"
 #include "probes/slices.h"
 #include "probes/threads.h"
 #include "bpf/cpu.h"
-#include "cpu.skel.h"
+#include "bpf/touched.h"
+#include "sched.skel.h"
 
 struct cpu_probe {
-	struct cpu_bpf *skel;
+	struct sched_bpf *skel; /* shared with the runq probe (probes/sched.h) */
 	struct changed changed;
 	struct baseline prev;  /* on-CPU ns per tgid at the last collect */
 	uint64_t read_at;      /* CLOCK_MONOTONIC of the last consistent read */
@@ -39,53 +41,35 @@ struct cpu_probe {
 
 static void cpu_stop(void *state);
 
-/* Tests only: EBTOP_TEST_UNSEEN_SWITCH=tgid hides that process's switches
- * away from the probe, as some kernels do for some switches. */
-static uint32_t unseen_tgid(void)
-{
-	const char *v = getenv("EBTOP_TEST_UNSEEN_SWITCH");
-
-	return v ? strtoul(v, NULL, 10) : 0;
-}
-
 static void *cpu_start(const struct probe_env *env, char *why, size_t whylen)
 {
 	struct cpu_probe *p = calloc(1, sizeof(*p));
-	int err = 0;
 
 	if (!p)
 		return NULL;
 	p->possible = libbpf_num_possible_cpus();
 	p->filter = env->filter;
-	/* cpu_now is a syscall program with bpf_loop over per-CPU maps (5.19);
-	 * without it the slots alone are read, and a slice whose switch-in
-	 * was not seen waits for its switch-out. */
-	for (int with_now = !probe_forced_failure("cpu_now"); !p->skel && with_now >= 0;
-	     with_now--) {
-		PROBE_OPEN_LOAD_FALLBACK(cpu_bpf, p->skel, env->filter, err, with_now, ({
-			bpf_program__set_autoload(p->skel->progs.cpu_now, with_now);
-			p->skel->rodata->unseen_tgid = unseen_tgid();
-			p->skel->rodata->nr_cpus = p->possible;
-		}));
-		p->cpu_now = with_now;
+	p->skel = sched_get(env, SCHED_CPU, why, whylen);
+	if (!p->skel) {
+		int err = errno;
+
+		cpu_stop(p);
+		errno = err;
+		return NULL;
 	}
-	if (!err && cpu_bpf__attach(p->skel))
-		err = -errno;
+	p->cpu_now = bpf_program__autoload(p->skel->progs.cpu_now);
 	p->before = calloc(p->possible, sizeof(*p->before));
 	p->after = calloc(p->possible, sizeof(*p->after));
 	p->tgids = calloc(2 * p->possible, sizeof(*p->tgids));
 	p->slices = calloc(2 * p->possible, sizeof(*p->slices));
-	if (!err && (!p->before || !p->after || !p->tgids || !p->slices))
-		err = -ENOMEM;
-	if (err) {
-		probe_why(why, whylen, "sched_switch", err);
+	if (!p->before || !p->after || !p->tgids || !p->slices) {
+		probe_why(why, whylen, "sched_switch", -ENOMEM);
 		cpu_stop(p);
-		errno = -err;
+		errno = ENOMEM;
 		return NULL;
 	}
 	probe_switch_all_cpus(); /* every CPU has a slice in progress to read */
-	changed_init(&p->changed, &p->skel->bss->epoch, &p->skel->bss->touched_head,
-		     p->skel->bss->touched, bpf_map__fd(p->skel->maps.cpu_procs));
+	changed_init(&p->changed, &p->skel->bss->cpu_touched, bpf_map__fd(p->skel->maps.cpu_procs));
 	/* a slice that ends while it is read can leave a total lower than
 	 * the reading before (see settle): held, not a new process */
 	p->prev.hold = 1;
@@ -345,7 +329,7 @@ static void cpu_stop(void *state)
 		return;
 	changed_fini(&p->changed);
 	threads_close(p->threads);
-	cpu_bpf__destroy(p->skel);
+	sched_put(p->skel);
 	baseline_free(&p->prev);
 	free(p->before);
 	free(p->after);

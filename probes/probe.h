@@ -31,8 +31,12 @@ struct probe_ops {
 	void (*prepare)(void);
 	/* Returns state or NULL with errno set and a reason in why. Starts
 	 * run on several threads at once: a start touches only its own state
-	 * and the env (read-only). */
+	 * and the env (read-only), or an object it shares, under a lock
+	 * (probes/sched.h). */
 	void *(*start)(const struct probe_env *env, char *why, size_t whylen);
+	/* Its start waits for an object another start loads: it is taken
+	 * after all others, so it holds no thread while there is work. */
+	bool start_last;
 	int (*collect)(void *p, struct snapshot *s, double interval_s);
 	void (*reset)(void *p);
 	void (*stop)(void *p);

@@ -13,14 +13,16 @@
 #include "probes/filter.h"
 #include "probes/mapread.h"
 #include "probes/probe.h"
+#include "probes/sched.h"
 #include "bpf/runq.h"
-#include "runq.skel.h"
+#include "bpf/touched.h"
+#include "sched.skel.h"
 
 #define COUNT_KEY HIST_BUCKETS /* baseline key tgid * 256 + this: the count */
 #define SLOW_KEY (HIST_BUCKETS + 1) /* and the slow waits */
 
 struct runq_probe {
-	struct runq_bpf *skel;
+	struct sched_bpf *skel; /* shared with the cpu probe (probes/sched.h) */
 	struct changed changed;
 	struct ring_buffer *samples_rb;
 	struct baseline sys, procs;
@@ -41,7 +43,7 @@ static void runq_stop(void *state)
 		return;
 	ring_buffer__free(p->samples_rb);
 	changed_fini(&p->changed);
-	runq_bpf__destroy(p->skel);
+	sched_put(p->skel);
 	baseline_free(&p->sys);
 	baseline_free(&p->procs);
 	baseline_free(&p->caused);
@@ -72,35 +74,32 @@ static int on_sample(void *ctx, void *data, size_t size)
 static void *runq_start(const struct probe_env *env, char *why, size_t whylen)
 {
 	struct runq_probe *p = calloc(1, sizeof(*p));
-	bool samples = getenv("EBTOP_RUNQ_SAMPLES") && !strcmp(getenv("EBTOP_RUNQ_SAMPLES"), "1");
-	int err = 0;
 
 	if (!p)
 		return NULL;
 	p->slow_us = env->runq_slow_us;
-	PROBE_OPEN_LOAD_CONFIGURED(runq_bpf, p->skel, env->filter, err, ({
-		p->skel->rodata->samples_on = samples;
-		p->skel->rodata->slow_ns = p->slow_us * 1000;
-		if (samples)
-			bpf_map__set_max_entries(p->skel->maps.samples, 16 << 20);
-	}));
-	if (!err && runq_bpf__attach(p->skel))
-		err = -errno;
-	if (!err && samples) {
-		p->samples_rb = ring_buffer__new(bpf_map__fd(p->skel->maps.samples), on_sample, p,
-						 NULL);
-		if (!p->samples_rb)
-			err = -errno;
-	}
-	if (err) {
-		probe_why(why, whylen, "sched_switch (run_delay)", err);
+	p->skel = sched_get(env, SCHED_RUNQ, why, whylen);
+	if (!p->skel) {
+		int err = errno;
+
 		runq_stop(p);
-		errno = -err;
+		errno = err;
 		return NULL;
 	}
+	if (p->skel->rodata->samples_on) {
+		p->samples_rb = ring_buffer__new(bpf_map__fd(p->skel->maps.samples), on_sample, p,
+						 NULL);
+		if (!p->samples_rb) {
+			int err = -errno;
+
+			probe_why(why, whylen, "sched_switch (run_delay)", err);
+			runq_stop(p);
+			errno = -err;
+			return NULL;
+		}
+	}
 	p->ncpus = libbpf_num_possible_cpus();
-	changed_init(&p->changed, &p->skel->bss->epoch, &p->skel->bss->touched_head,
-		     p->skel->bss->touched, bpf_map__fd(p->skel->maps.runq_procs));
+	changed_init(&p->changed, &p->skel->bss->runq_touched, bpf_map__fd(p->skel->maps.runq_procs));
 	return p;
 }
 
@@ -257,7 +256,7 @@ static int read_delays(struct runq_probe *p, const struct cpu_snap *cs, struct r
 	uint32_t *exited = NULL;
 	size_t nexited = cs->ngone;
 	int fd = bpf_map__fd(p->skel->maps.delays);
-	__u32 closed = *p->changed.epoch - 1;
+	__u32 closed = p->changed.ring->epoch - 1;
 	struct runq_pair_key *keys;
 	struct runq_pair *vals;
 	long n = map_read_all(fd, sizeof(*keys), sizeof(*vals), (void **)&keys, (void **)&vals);
@@ -343,6 +342,7 @@ static void runq_reset(void *state)
 
 const struct probe_ops runq_probe_ops = {
 	.start = runq_start,
+	.start_last = true, /* the cpu probe's start loads their object */
 	.collect = runq_collect,
 	.reset = runq_reset,
 	.stop = runq_stop,

@@ -36,10 +36,10 @@ struct selfcost {
 static const struct {
 	const char *prefix, *probe;
 } owners[] = {
-	{ "cpu_", "cpu" },     { "dump_threads", "cpu" }, { "runq_", "runq" },
+	{ "sched_", "sched" }, { "cpu_", "cpu" },         { "dump_threads", "cpu" },
 	{ "sys_", "sys" },     { "tcp_", "tcp" },         { "dump_conns", "tcp" },
 	{ "seed_owners", "tcp" }, { "exec", "exec" },     { "filter_", "filter" },
-	{ "gather", "gather" },
+	{ "on_sample", "stack" }, { "off_switch", "stack" }, { "gather", "gather" },
 };
 
 const char *selfcost_probe_of(const char *prog_name)

@@ -14,6 +14,7 @@
 #include "probes/mapread.h"
 #include "probes/probe.h"
 #include "bpf/sys.h"
+#include "bpf/touched.h"
 #include "sys.skel.h"
 
 enum { F_COUNT, F_ERRORS, F_LAT, NFIELDS }; /* baseline key = id * NFIELDS + field */
@@ -114,8 +115,7 @@ static void *sys_start(const struct probe_env *env, char *why, size_t whylen)
 		errno = ENOMEM;
 		return NULL;
 	}
-	changed_init(&p->changed, &p->skel->bss->epoch, &p->skel->bss->touched_head,
-		     p->skel->bss->touched, bpf_map__fd(p->skel->maps.sys_procs));
+	changed_init(&p->changed, &p->skel->bss->sys_touched, bpf_map__fd(p->skel->maps.sys_procs));
 	return p;
 }
 

@@ -6,7 +6,8 @@
  * with the kernel's own count of the same interval, never with 100%; a spinner's whole life adds up
  * where only the probe's slots are read; a burst of thousands of
  * processes that each run briefly is read whole, every one of them, in
- * agreement with the kernel's own schedstat. */
+ * agreement with the kernel's own schedstat. The spinner's case holds
+ * also with the scheduler object's cpu part loaded alone. */
 #include <math.h>
 #include <sched.h>
 #include <sys/resource.h>
@@ -426,6 +427,11 @@ int main(void)
 	}
 	spinner_case("", 1);
 	spinner_case("", 2);
+	/* the scheduler object with its cpu part alone, as where the kernel
+	 * refuses the runq part (probes/sched.h) */
+	setenv("EBTOP_FAIL_PROBE", "runq", 1);
+	spinner_case("cpu part alone: ", 1);
+	unsetenv("EBTOP_FAIL_PROBE");
 	unseen_case();
 	setenv("EBTOP_FAIL_PROBE", "cpu_now", 1);
 	whole_life_case("slots only: ");

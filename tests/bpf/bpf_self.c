@@ -176,9 +176,9 @@ int main(void)
 	      sys_after - sys_before);
 	check(ns_after > num(probe_of(first, "sys"), "bpf_ns") && ns_after / sys_after < 100000,
 	      "and took time, under 100 us a run: %.0f ns in %.0f runs", ns_after, sys_after);
-	check(probe_of(last, "cpu") && probe_of(last, "runq") && probe_of(last, "tcp") &&
+	check(probe_of(last, "sched") && probe_of(last, "cpu") && probe_of(last, "tcp") &&
 		      probe_of(last, "exec"),
-	      "cpu, runq, tcp and exec have their programs' rows too");
+	      "sched (cpu and runq's), cpu (its reader), tcp and exec have their programs' rows too");
 	check(maps > 0 && num(self, "map_bytes") >= maps * 0.95 && num(self, "map_bytes") <= maps * 1.05,
 	      "map memory %.0f is what /proc says of ebtop's map fds, %.0f (within 5%%)",
 	      num(self, "map_bytes"), maps);

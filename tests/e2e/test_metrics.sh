@@ -107,9 +107,9 @@ check "--self: 24 families (19 and ebtop's own 5)" \
 	[ "$(grep -c '^# TYPE ' "$TMPD/self.txt")" -eq 24 ]
 check "--self: ebtop's CPU, RSS and map memory above zero" \
 	awk '$1 ~ /^ebtop_self_(cpu_seconds_total|rss_bytes|map_bytes)$/ && $2 > 0 { n++ } END { exit n != 3 }' "$TMPD/self.txt"
-check "--self: the cpu probe's programs ran and took time" \
-	awk '$1 == "ebtop_self_bpf_runs_total{probe=\"cpu\"}" && $2 > 0 { r = 1 }
-		$1 == "ebtop_self_bpf_seconds_total{probe=\"cpu\"}" && $2 > 0 { t = 1 } END { exit !(r && t) }' "$TMPD/self.txt"
+check "--self: the scheduler programs ran and took time" \
+	awk '$1 == "ebtop_self_bpf_runs_total{probe=\"sched\"}" && $2 > 0 { r = 1 }
+		$1 == "ebtop_self_bpf_seconds_total{probe=\"sched\"}" && $2 > 0 { t = 1 } END { exit !(r && t) }' "$TMPD/self.txt"
 check "--self: SIGTERM ends it with status 0" stop_ebtop
 
 # ---- a real Prometheus ----

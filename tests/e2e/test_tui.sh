@@ -48,8 +48,8 @@ type_line "$EBTOP --no-config --self -c $CG; echo EXIT=\$?"
 check "--self: the cpu pane first" wait_for 'e2e-spinner' 10
 tm send-keys '?'
 check "--self: ? shows BPF time per probe" wait_for '^PROBE +BPF TIME/s +RUNS/s +PER RUN' 5
-check "--self: the cpu probe's programs ran, with a time per run" \
-	wait_for '^cpu +[0-9.]+(ns|us|ms|s) +[0-9.]+[kM]? +[0-9.]+(ns|us|ms)' 5
+check "--self: the scheduler programs ran, with a time per run" \
+	wait_for '^sched +[0-9.]+(ns|us|ms|s) +[0-9.]+[kM]? +[0-9.]+(ns|us|ms)' 5
 tm send-keys q q
 check "--self: q leaves help, q again exits 0" wait_for '^EXIT=0' 5
 # The screen is drawn before the probes load; a start that then fails

@@ -9,23 +9,22 @@
 #include "probes/changed.h"
 #include "bpf/touched.h"
 
-static __u32 epoch;
-static __u64 head, slots[TOUCHED_SLOTS];
+static struct touched_ring ring;
 
 /* What touch() does: claim push head, write its slot. */
 static void push(uint32_t key)
 {
-	slots[head & (TOUCHED_SLOTS - 1)] = head << 32 | key;
-	head++;
+	ring.slots[ring.head & (TOUCHED_SLOTS - 1)] = ring.head << 32 | key;
+	ring.head++;
 }
 
 static struct changed fresh(uint64_t start)
 {
 	struct changed c;
 
-	epoch = 7;
-	head = start;
-	changed_init(&c, &epoch, &head, slots, -1); /* no map: no gatherer */
+	ring.epoch = 7;
+	ring.head = start;
+	changed_init(&c, &ring, -1); /* no map: no gatherer */
 	c.tail = start;
 	return c;
 }
@@ -42,7 +41,7 @@ static void keys_once_sorted_with_extra(void **state)
 	assert_int_equal(k[0], 10);
 	assert_int_equal(k[1], 20);
 	assert_int_equal(k[2], 30);
-	assert_int_equal(epoch, 8); /* advanced first: later writes push again */
+	assert_int_equal(ring.epoch, 8); /* advanced first: later writes push again */
 	free(k);
 	assert_int_equal(changed_keys(&c, false, NULL, 0, &k), 0); /* nothing new */
 	free(k);
@@ -57,12 +56,12 @@ static void unwritten_slot_waits(void **state)
 
 	(void)state;
 	push(1);
-	head++; /* push 101 claimed, its slot still holds an older push */
+	ring.head++; /* push 101 claimed, its slot still holds an older push */
 	push(3);
 	assert_int_equal(changed_keys(&c, false, NULL, 0, &k), 1);
 	assert_int_equal(k[0], 1);
 	free(k);
-	slots[101 & (TOUCHED_SLOTS - 1)] = (uint64_t)101 << 32 | 2;
+	ring.slots[101 & (TOUCHED_SLOTS - 1)] = (uint64_t)101 << 32 | 2;
 	assert_int_equal(changed_keys(&c, false, NULL, 0, &k), 2);
 	assert_int_equal(k[0], 2);
 	assert_int_equal(k[1], 3);
@@ -94,10 +93,10 @@ static void whole_map_when_too_many(void **state)
 	for (uint32_t i = 0; i <= CHANGED_MAX_LOOKUPS; i++)
 		push(i);
 	assert_int_equal(changed_keys(&c, false, NULL, 0, &k), -1);
-	assert_int_equal(c.tail, head);
+	assert_int_equal(c.tail, ring.head);
 	push(1);
 	assert_int_equal(changed_keys(&c, true, NULL, 0, &k), -1);
-	assert_int_equal(c.tail, head);
+	assert_int_equal(c.tail, ring.head);
 	push(2);
 	assert_int_equal(changed_keys(&c, false, NULL, 0, &k), 1);
 	assert_int_equal(k[0], 2);

@@ -276,14 +276,15 @@ static void exec_ret_clamped(void **state)
 static void self_probe_names(void **state)
 {
 	(void)state;
-	assert_string_equal(selfcost_probe_of("cpu_switch_btf"), "cpu");
+	assert_string_equal(selfcost_probe_of("sched_switch_btf"), "sched");
 	assert_string_equal(selfcost_probe_of("dump_threads"), "cpu");
-	assert_string_equal(selfcost_probe_of("runq_switch_raw"), "runq");
+	assert_string_equal(selfcost_probe_of("cpu_now"), "cpu");
 	assert_string_equal(selfcost_probe_of("sys_exit_btf"), "sys");
 	assert_string_equal(selfcost_probe_of("dump_conns"), "tcp");
 	assert_string_equal(selfcost_probe_of("execat_enter"), "exec");
 	assert_string_equal(selfcost_probe_of("filter_fork_btf"), "filter");
 	assert_string_equal(selfcost_probe_of("gather_percpu"), "gather");
+	assert_string_equal(selfcost_probe_of("off_switch_btf"), "stack");
 	assert_string_equal(selfcost_probe_of("someone_else"), "other");
 }
 

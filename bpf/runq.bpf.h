@@ -1,5 +1,7 @@
-// SPDX-License-Identifier: GPL-2.0
-/* Run-queue latency without a wakeup hook or a clock read: when a task
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The runq pane's part of bpf/sched.bpf.c.
+ *
+ * Run-queue latency without a wakeup hook or a clock read: when a task
  * leaves the CPU, the kernel has already added its last wait (from wakeup,
  * or from preemption while runnable, until it ran) to sched_info.run_delay
  * and counted the run in pcount. The difference from what we saw at its
@@ -10,22 +12,21 @@
  * (bpf/runq.h) say who held it since then, and each is charged its share.
  * The idle task's share is nobody's: the CPU was free, the wait was the
  * wakeup's own latency. */
+#ifndef EBTOP_RUNQ_BPF_H
+#define EBTOP_RUNQ_BPF_H
+
 #include "common.bpf.h"
 #include "changed.bpf.h"
 #include "runq.h"
 #include "buckets.bpf.h"
 
+/* A task's sched_info at its last switch-out seen, in its task storage. */
 struct seen {
 	__u64 run_delay;
 	__u64 pcount;
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct seen);
-} last SEC(".maps");
+struct touched_ring runq_touched;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -117,7 +118,7 @@ static __always_inline void record(struct task_struct *t, __u32 tgid, __u64 ns)
 			__sync_fetch_and_add(&p->slow, 1);
 		if (idx < HIST_BUCKETS)
 			__sync_fetch_and_add(&p->bucket[idx], 1);
-		touch(&p->epoch, tgid);
+		touch(&runq_touched, &p->epoch, tgid);
 	}
 	if (samples_on) {
 		__u64 s[2] = { tgid, ns };
@@ -139,7 +140,7 @@ static __always_inline void charge(const struct runq_run *r, struct task_struct 
 {
 	struct runq_pair_key key = { r->tgid, victim_tgid };
 	struct runq_pair *e = bpf_map_lookup_elem(&delays, &key);
-	__u32 ep = epoch, slot = ep & 1;
+	__u32 ep = runq_touched.epoch, slot = ep & 1;
 
 	if (!e) {
 		struct runq_pair fresh = {};
@@ -163,9 +164,11 @@ static __always_inline void charge(const struct runq_run *r, struct task_struct 
 }
 
 /* At a switch: prev's run joins the CPU's last runs, and next's wait, if
- * it waited, is shared out among them. prev is typed in both programs
- * (raw_tp passes current): its fields are plain loads. */
-static __always_inline void blame(struct task_struct *prev, struct task_struct *next, bool typed)
+ * it waited and passes the filter, is shared out among them. prev is
+ * typed in both programs (raw_tp passes current): its fields are plain
+ * loads. */
+static __always_inline void blame(struct task_struct *prev, struct task_struct *next, bool typed,
+				  bool next_wanted)
 {
 	__u32 zero = 0, tgid;
 	struct runq_cpu *c = bpf_map_lookup_elem(&cpu_runs, &zero);
@@ -191,7 +194,7 @@ static __always_inline void blame(struct task_struct *prev, struct task_struct *
 	}
 	c->since = now;
 	queued = TASK_RD(typed, next, sched_info.last_queued);
-	if (!queued || queued >= now || !TASK_RD(typed, next, pid) || !task_wanted(next))
+	if (!queued || queued >= now || !TASK_RD(typed, next, pid) || !next_wanted)
 		return;
 	tgid = TASK_RD(typed, next, tgid);
 	from = queued;
@@ -209,84 +212,37 @@ static __always_inline void blame(struct task_struct *prev, struct task_struct *
 	}
 }
 
-static __always_inline int on_switch(struct task_struct *prev)
+/* At prev's switch-out (not the idle task's: it never waits), with what
+ * was seen of it last time (NULL: out of memory) and whether it passes
+ * the filter (-1: not known yet). */
+static __always_inline void runq_switch_out(struct task_struct *prev, struct seen *s,
+					    int prev_wanted)
 {
-	__u32 tgid = prev->tgid;
 	__u64 rd, pc;
-	struct seen *s;
 
-	if (!prev->pid) /* the idle task never waits */
-		return 0;
-	s = bpf_task_storage_get(&last, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!s)
-		return 0;
+		return;
 	rd = prev->sched_info.run_delay;
 	pc = prev->sched_info.pcount;
 	/* one run since we last looked: its wait is the run_delay increase */
-	if (s->pcount && pc == s->pcount + 1 && rd >= s->run_delay && task_wanted(prev))
-		record(prev, tgid, rd - s->run_delay);
+	if (s->pcount && pc == s->pcount + 1 && rd >= s->run_delay &&
+	    (prev_wanted < 0 ? task_wanted(prev) : prev_wanted))
+		record(prev, prev->tgid, rd - s->run_delay);
 	s->run_delay = rd;
 	s->pcount = pc;
-	return 0;
-}
-
-static __always_inline int on_exit(struct task_struct *t)
-{
-	return MARK_EXITED(runq_procs, struct runq_proc, t);
 }
 
 /* The entry's comm follows exec (rare, off the scheduler path), so the
  * per-process table names the program now running without reading /proc. */
-static __always_inline int on_exec(struct task_struct *t)
+static __always_inline void runq_exec(struct task_struct *t)
 {
 	__u32 tgid = BPF_CORE_READ(t, tgid);
 	struct runq_proc *p = bpf_map_lookup_elem(&runq_procs, &tgid);
 
 	if (p) {
 		bpf_probe_read_kernel_str(p->comm, sizeof(p->comm), BPF_CORE_READ(t, group_leader, comm));
-		touch(&p->epoch, tgid);
+		touch(&runq_touched, &p->epoch, tgid);
 	}
-	return 0;
 }
 
-SEC("tp_btf/sched_switch")
-int BPF_PROG(runq_switch_btf, bool preempt, struct task_struct *prev, struct task_struct *next)
-{
-	blame(prev, next, true);
-	return on_switch(prev);
-}
-
-SEC("raw_tp/sched_switch")
-int BPF_PROG(runq_switch_raw, bool preempt, struct task_struct *prev, struct task_struct *next)
-{
-	/* prev is an untyped pointer here; the switch runs as prev, so
-	 * current is the same task with a type task storage accepts */
-	struct task_struct *cur = bpf_get_current_task_btf();
-
-	blame(cur, next, false);
-	return on_switch(cur);
-}
-
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(runq_exit_btf, struct task_struct *t)
-{
-	return on_exit(t);
-}
-
-SEC("raw_tp/sched_process_exit")
-int BPF_PROG(runq_exit_raw, struct task_struct *t)
-{
-	return on_exit(t);
-}
-
-SEC("tp_btf/sched_process_exec")
-int BPF_PROG(runq_exec_btf, struct task_struct *t, pid_t old_pid, struct linux_binprm *bprm)
-{
-	return on_exec(t);
-}
-
-SEC("raw_tp/sched_process_exec")
-int BPF_PROG(runq_exec_raw, struct task_struct *t, pid_t old_pid, struct linux_binprm *bprm)
-{
-	return on_exec(t);
-}
+#endif

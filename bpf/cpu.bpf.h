@@ -1,5 +1,7 @@
-// SPDX-License-Identifier: GPL-2.0
-/* On-CPU time per process from sched_switch: at each switch, prev's share
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The cpu pane's part of bpf/sched.bpf.c.
+ *
+ * On-CPU time per process from sched_switch: at each switch, prev's share
  * is what the kernel's own clock of it (se.sum_exec_runtime, what
  * /proc/PID/schedstat and top show) gained since ebtop last accounted it,
  * and next opens the CPU's slice in progress. Diffing each task's own
@@ -7,9 +9,11 @@
  * see cannot move one task's time to another: on the kernel ebtop is
  * tested on, some switches away from one process's threads never reach
  * the tracepoint. The idle tasks have no such counter: theirs is the wall
- * time between switches. tp_btf where BTF allows, raw_tp otherwise; both
- * wrappers call the same helpers. cpu_now, run by userspace at each read,
+ * time between switches. cpu_now, run by userspace at each read,
  * reports the task each CPU runs, its switch-in seen or not. */
+#ifndef EBTOP_CPU_BPF_H
+#define EBTOP_CPU_BPF_H
+
 #include "common.bpf.h"
 #include "changed.bpf.h"
 #include "cpu.h"
@@ -24,13 +28,7 @@ struct {
 	__type(value, struct cpu_proc);
 } cpu_procs SEC(".maps");
 
-/* per task: its sum_exec_runtime when last accounted, 0 before that */
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, __u64);
-} accounted SEC(".maps");
+struct touched_ring cpu_touched;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -85,13 +83,13 @@ static __always_inline void account(struct task_struct *t, __u32 tgid, __u64 del
 			return;
 	}
 	__sync_fetch_and_add(&p->oncpu_ns, delta);
-	if (p->epoch != epoch) { /* the interval's first: touch stamps it */
+	if (p->epoch != cpu_touched.epoch) { /* the interval's first: touch stamps it */
 		if (tgid)
 			proc_fill(p, t);
 		else
 			__builtin_memcpy(p->comm, "[idle]", 7);
 	}
-	touch(&p->epoch, tgid);
+	touch(&cpu_touched, &p->epoch, tgid);
 }
 
 #define SCHED_NORMAL 0
@@ -120,12 +118,13 @@ static __always_inline __u64 slice_began(struct task_struct *prev, struct cpu_ru
 	return rt;
 }
 
-/* What prev ran since ebtop last accounted it; a task met for the first
- * time, since this slice began. */
-static __always_inline __u64 ran(struct task_struct *prev, struct cpu_running *run, bool own_slot)
+/* What prev ran since ebtop last accounted it (*last: its runtime then,
+ * 0 before that, in prev's task storage); a task met for the first time,
+ * since this slice began. */
+static __always_inline __u64 ran(struct task_struct *prev, __u64 *last, struct cpu_running *run,
+				 bool own_slot)
 {
 	__u64 rt = prev->se.sum_exec_runtime, since;
-	__u64 *last = bpf_task_storage_get(&accounted, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 
 	if (!last) /* out of memory: no time rather than time from nowhere */
 		return 0;
@@ -134,15 +133,21 @@ static __always_inline __u64 ran(struct task_struct *prev, struct cpu_running *r
 	return rt > since ? rt - since : 0;
 }
 
-/* prev is typed in both programs (raw_tp passes current); next in tp_btf only */
-static __always_inline int on_switch(struct task_struct *prev, struct task_struct *next, bool typed)
+/* At a switch, with prev's accounted runtime (NULL for the idle task or
+ * out of memory) and whether next passes the filter (the idle task always
+ * does: it is what the percentages add up against). Sets *prev_wanted when
+ * the CPU's slot says whether prev passed it, so the runq part need not
+ * ask again. prev is typed in both programs (raw_tp passes current); next
+ * in tp_btf only. */
+static __always_inline void cpu_switch(struct task_struct *prev, struct task_struct *next,
+				       bool typed, __u64 *last, bool next_wanted, int *prev_wanted)
 {
 	__u64 now = bpf_ktime_get_ns();
 	__u32 zero = 0, pid = prev->pid;
 	struct cpu_running *run = bpf_map_lookup_elem(&running, &zero);
 
 	if (!run || (unseen_tgid && prev->tgid == unseen_tgid))
-		return 0;
+		return;
 	if (!pid) {
 		/* The idle task: wall time since the CPU's last seen switch. If
 		 * the switch to idle was not seen, that includes the slot's
@@ -153,8 +158,10 @@ static __always_inline int on_switch(struct task_struct *prev, struct task_struc
 	} else {
 		/* the slot is prev's own if its switch-in was seen */
 		bool own_slot = run->start_ns && run->pid == pid;
-		__u64 ns = ran(prev, run, own_slot);
+		__u64 ns = ran(prev, last, run, own_slot);
 
+		if (own_slot)
+			*prev_wanted = run->wanted;
 		if (ns && (own_slot ? run->wanted : task_wanted(prev)))
 			account(prev, prev->tgid, ns, true);
 	}
@@ -162,11 +169,9 @@ static __always_inline int on_switch(struct task_struct *prev, struct task_struc
 	run->pid = TASK_RD(typed, next, pid);
 	run->tgid = TASK_RD(typed, next, tgid);
 	run->rt_start = TASK_RD(typed, next, se.sum_exec_runtime);
-	/* idle is always accounted: it is what the percentages add up against */
-	run->wanted = run->tgid == 0 || task_wanted(next);
+	run->wanted = next_wanted;
 	if (!run->rq)
 		run->rq = rq_of(prev);
-	return 0;
 }
 
 /* For each CPU, its slot, then the task its run queue has running, read
@@ -205,40 +210,4 @@ static long read_cpu(__u64 c, void *ctx)
 	return 0;
 }
 
-SEC("syscall")
-int cpu_now(void *ctx)
-{
-	bpf_loop(nr_cpus, read_cpu, NULL, 0);
-	return 0;
-}
-
-static __always_inline int on_exit(struct task_struct *t)
-{
-	return MARK_EXITED(cpu_procs, struct cpu_proc, t);
-}
-
-SEC("tp_btf/sched_switch")
-int BPF_PROG(cpu_switch_btf, bool preempt, struct task_struct *prev, struct task_struct *next)
-{
-	return on_switch(prev, next, true);
-}
-
-SEC("raw_tp/sched_switch")
-int BPF_PROG(cpu_switch_raw, bool preempt, struct task_struct *prev, struct task_struct *next)
-{
-	/* prev is an untyped pointer here; the switch runs as prev, so
-	 * current is the same task with a type the verifier trusts */
-	return on_switch(bpf_get_current_task_btf(), next, false);
-}
-
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(cpu_exit_btf, struct task_struct *t)
-{
-	return on_exit(t);
-}
-
-SEC("raw_tp/sched_process_exit")
-int BPF_PROG(cpu_exit_raw, struct task_struct *t)
-{
-	return on_exit(t);
-}
+#endif
