@@ -75,7 +75,7 @@ static __always_inline void account(struct task_struct *t, __u32 tgid, __u64 del
 
 		/* A dying task's last switch must not recreate the entry
 		 * userspace is about to remove. */
-		if (tgid && (TASK_RD(typed, t, flags) & PF_EXITING))
+		if (TASK_RD(typed, t, flags) & PF_EXITING)
 			return;
 		bpf_map_update_elem(&cpu_procs, &tgid, &fresh, BPF_NOEXIST);
 		p = bpf_map_lookup_elem(&cpu_procs, &tgid);
@@ -83,12 +83,8 @@ static __always_inline void account(struct task_struct *t, __u32 tgid, __u64 del
 			return;
 	}
 	__sync_fetch_and_add(&p->oncpu_ns, delta);
-	if (p->epoch != cpu_touched.epoch) { /* the interval's first: touch stamps it */
-		if (tgid)
-			proc_fill(p, t);
-		else
-			__builtin_memcpy(p->comm, "[idle]", 7);
-	}
+	if (p->epoch != cpu_touched.epoch) /* the interval's first: touch stamps it */
+		proc_fill(p, t);
 	touch(&cpu_touched, &p->epoch, tgid);
 }
 
@@ -154,7 +150,7 @@ static __always_inline void cpu_switch(struct task_struct *prev, struct task_str
 		 * task's last run (counted for it too, from its runtime); such
 		 * runs are short here, idle stretches are not. */
 		if (run->start_ns)
-			account(prev, 0, now - run->start_ns, true);
+			run->idle_ns += now - run->start_ns;
 	} else {
 		/* the slot is prev's own if its switch-in was seen */
 		bool own_slot = run->start_ns && run->pid == pid;

@@ -6,7 +6,8 @@
 #define CPU_MAX_PROCS 65536
 #define CPU_COMM_LEN 16
 
-/* procs map value, keyed by tgid (0 = the idle tasks of all CPUs). */
+/* procs map value, keyed by tgid (the idle tasks' time is in each CPU's
+ * slot, idle_ns). */
 struct cpu_proc {
 	__u64 oncpu_ns;    /* cumulative, completed slices only */
 	/* cgroup v2 id, uid, threads and comm: as at the process's first
@@ -29,6 +30,10 @@ struct cpu_running {
 	__u32 wanted;      /* passed the filter at switch-in */
 	__u32 pad;
 	__u64 rq;          /* this CPU's struct rq, for cpu_now; 0: unknown */
+	/* The idle task's time on this CPU, cumulative, to the last switch
+	 * away from it seen: a per-CPU add, where a hash entry shared by all
+	 * CPUs was an atomic add on a line they passed around. */
+	__u64 idle_ns;
 };
 
 /* now map value (per-CPU, one slot), written by cpu_now when userspace

@@ -117,18 +117,33 @@ static void read_cpus(struct cpu_probe *p, struct cpu_now *cpus)
 		memset(cpus, 0, p->possible * sizeof(*cpus));
 }
 
-/* The tgids whose slices may be in progress on one CPU (the slot's task
- * and the one found running, where they pass the filter), into out;
- * returns their number, at most 2. */
+/* The processes whose slices may be in progress on one CPU (the slot's
+ * task and the one found running, where they pass the filter; not the
+ * idle task, whose time is in the slot), into out; returns their number,
+ * at most 2. */
 static int cpu_tgids(const struct cpu_now *c, uint32_t *out)
 {
 	int n = 0;
 
-	if (c->slot.start_ns && c->slot.wanted)
+	if (c->slot.start_ns && c->slot.wanted && c->slot.tgid)
 		out[n++] = c->slot.tgid;
-	if (c->read && c->wanted && c->tgid != c->slot.tgid)
+	if (c->read && c->wanted && c->tgid && c->tgid != c->slot.tgid)
 		out[n++] = c->tgid;
 	return n;
+}
+
+/* The idle tasks' time so far: each CPU's total as last read, and the
+ * stretches in progress. */
+static uint64_t idle_total(const struct cpu_probe *p, int nslices)
+{
+	uint64_t ns = 0;
+
+	for (int c = 0; c < p->possible; c++)
+		ns += p->after[c].slot.idle_ns;
+	for (int r = 0; r < nslices; r++)
+		if (!p->slices[r].tgid)
+			ns += p->slices[r].ns;
+	return ns;
 }
 
 /* cpu_tgids of every CPU in cpus, into p->tgids; returns their number. */
@@ -211,7 +226,7 @@ static int cpu_collect(void *state, struct snapshot *s, double interval_s)
 	int fd = bpf_map__fd(p->skel->maps.cpu_procs);
 	bool report = p->prev.valid;
 	uint32_t *keys;
-	uint64_t now_mono;
+	uint64_t now_mono, idle;
 	struct cpu_proc *vals;
 	int nslices;
 	long n;
@@ -252,6 +267,9 @@ static int cpu_collect(void *state, struct snapshot *s, double interval_s)
 	cs->interval_s = report ? (now_mono - p->read_at) / 1e9 : 0;
 	p->read_at = now_mono;
 	(void)interval_s;
+	idle = baseline_step(&p->prev, 0, idle_total(p, nslices));
+	if (report)
+		cs->idle_ns = idle;
 	for (long i = 0; i < n; i++) {
 		uint32_t pid = keys[i];
 		const struct cpu_proc *v = &vals[i];
@@ -268,13 +286,7 @@ static int cpu_collect(void *state, struct snapshot *s, double interval_s)
 			if (report)
 				cs->gone[cs->ngone++] = pid;
 		}
-		if (!report)
-			continue;
-		if (pid == 0) {
-			cs->idle_ns = delta;
-			continue;
-		}
-		if (!delta)
+		if (!report || !delta)
 			continue;
 		struct cpu_row *r = &cs->rows[cs->n++];
 
