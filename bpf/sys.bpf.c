@@ -66,7 +66,8 @@ static __always_inline void add(struct sys_stat *st, long ret, __u64 lat)
 	st->count++;
 	if (ret < 0)
 		st->errors++;
-	st->lat_ns += lat;
+	if (with_latency) /* else lat is 0: no add at all */
+		st->lat_ns += lat;
 }
 
 /* The slot's counts into their process's entry (none: it exited and was

@@ -546,19 +546,19 @@ fi
 if want 15; then
 echo "== 15. off-CPU stacks: BPF ns per ping-pong round trip (two blocks), ebtop --offcpu (the stack probe alone) and libbpf-tools offcputime, at 1 ms and 1 us minimum blocks (median of $RUNS, alternating)"
 peers=${PEERS:-../shared/peers}/libbpf-tools
-declare -A off=()
+declare -A blocks=()
 for ((i = 0; i < RUNS; i++)); do
 	for min in 1000 1; do
-		off[ebtop_$min]+="$(rt_bpf_ns env EBTOP_FAIL_PROBE=cpu,runq,sys,tcp,exec "$EBTOP" --prof --offcpu --offcpu-min "$min" --json /dev/null -d 1) "
-		if [ -x "$peers/offcputime" ]; then off[offcputime_$min]+="$(rt_bpf_ns "$peers/offcputime" -m "$min") "; fi
+		blocks[ebtop_$min]+="$(rt_bpf_ns env EBTOP_FAIL_PROBE=cpu,runq,sys,tcp,exec "$EBTOP" --prof --offcpu --offcpu-min "$min" --json /dev/null -d 1) "
+		if [ -x "$peers/offcputime" ]; then blocks[offcputime_$min]+="$(rt_bpf_ns "$peers/offcputime" -m "$min") "; fi
 	done
 done
 for min in 1000 1; do
-	e=$(printf '%s\n' ${off[ebtop_$min]} | median)
-	echo "  min ${min} us: ebtop $e ns (${off[ebtop_$min]% })"
-	if [ -n "${off[offcputime_$min]:-}" ]; then
-		o=$(printf '%s\n' ${off[offcputime_$min]} | median)
-		echo "  min ${min} us: offcputime $o ns (${off[offcputime_$min]% }); ebtop / offcputime $(calc "$e / $o")"
+	e=$(printf '%s\n' ${blocks[ebtop_$min]} | median)
+	echo "  min ${min} us: ebtop $e ns (${blocks[ebtop_$min]% })"
+	if [ -n "${blocks[offcputime_$min]:-}" ]; then
+		o=$(printf '%s\n' ${blocks[offcputime_$min]} | median)
+		echo "  min ${min} us: offcputime $o ns (${blocks[offcputime_$min]% }); ebtop / offcputime $(calc "$e / $o")"
 	fi
 done
 [ -x "$peers/offcputime" ] || echo "  the peers are not at $peers: no ratio"
