@@ -90,7 +90,8 @@ bpftrace_sys() { # $1: sys_enter (the issue's one-liner) or sys_exit (ebtop's ho
 if want 1; then
 echo "== 1. syscall path: ns per getppid() ($CALLS calls; each traced run paired with an untraced one just before; medians of $RUNS, alternating)"
 declare -A runs added prog
-names="floor floor_at_exit ebtop ebtop_filtered bpftrace bpftrace_at_exit"
+names="floor floor_at_exit ebtop ebtop_filtered bpftrace bpftrace_at_exit syscount syscount_P"
+peers=${PEERS:-../shared/peers}/libbpf-tools # PEERS: where the peers are
 for ((i = 0; i < RUNS; i++)); do
 	runs[floor]+="$(under "$BENCHBIN/floor" "$BENCHBIN/floor.bpf.o");"
 	runs[floor_at_exit]+="$(under "$BENCHBIN/floor" "$BENCHBIN/floor.bpf.o" floor_exit);"
@@ -99,6 +100,10 @@ for ((i = 0; i < RUNS; i++)); do
 	if command -v bpftrace >/dev/null; then
 		runs[bpftrace]+="$(under bpftrace_sys sys_enter);"
 		runs[bpftrace_at_exit]+="$(under bpftrace_sys sys_exit);"
+	fi
+	if [ -x "$peers/syscount" ]; then
+		runs[syscount]+="$(under "$peers/syscount");"
+		runs[syscount_P]+="$(under "$peers/syscount" -P);"
 	fi
 done
 pairs() { tr ';' '\n' <<<"${runs[$1]}" | grep .; }
@@ -122,6 +127,13 @@ if [ -n "${prog[bpftrace]:-}" ]; then
 fi
 # ebtop counts at sys_exit (the result gives the errors column): its own floor is there
 echo "  ebtop added / floor at sys_exit: $(calc "${added[ebtop]} / ${added[floor_at_exit]}")"
+echo "  programs: ebtop / the empty sys_exit program $(calc "${prog[ebtop]} / ${prog[floor_at_exit]}")"
+if [ -n "${prog[syscount]:-}" ]; then
+	echo "  programs: ebtop / syscount $(calc "${prog[ebtop]} / ${prog[syscount]}")," \
+		"ebtop / syscount -P $(calc "${prog[ebtop]} / ${prog[syscount_P]}")"
+else
+	echo "  libbpf-tools syscount is not at $peers: no ratio to it"
+fi
 if [ -n "${added[bpftrace]:-}" ]; then
 	echo "  ebtop added / bpftrace's: at sys_enter $(calc "${added[ebtop]} / ${added[bpftrace]}")," \
 		"at sys_exit $(calc "${added[ebtop]} / ${added[bpftrace_at_exit]}")"
