@@ -29,16 +29,20 @@ check "nothing lost (tcp $(get tcp_lost), exec $(get exec_lost))" \
 check "refreshes kept their pace (longest interval $(get max_interval_s) s for -d 1)" \
 	awk -v m="$(get max_interval_s)" 'BEGIN { exit !(m > 0 && m < 1.5) }'
 # Entries are removed as processes exit: under the load (the first sample
-# is taken as it starts), each map's size in the last third of the run is
-# no larger than in the first third plus slack, and never near a leak's size
-# (one entry per process would pass 6,000 here).
+# is taken as it starts), each per-process map's size in the last third of
+# the run is no larger than in the first third plus slack, and no map comes
+# near a leak's size (one entry per process would pass 6,000 here). The
+# who-made-them-wait pairs are not per process: they are the pairs active
+# in an interval, which follow how contended the CPUs are (seen from 121 to
+# 607 in one run); the check after the load below is their leak test.
 n=$(grep -c '^t=' "$TMPD/report")
 bounded=$(grep '^t=' "$TMPD/report" | tail -n +2 | awk -v n="$((n - 1))" '
 	{ for (i = 3; i <= NF; i++) { split($i, kv, "="); name = kv[1] "#" i
 	  if (kv[2] > most[name]) most[name] = kv[2]
+	  if (kv[1] == "delays") continue
 	  if (NR <= n / 3) { if (kv[2] > first[name]) first[name] = kv[2] }
 	  else if (NR > n * 2 / 3 && kv[2] > later[name]) later[name] = kv[2] } }
-	END { bad = !length(later); for (n in later) if (later[n] > first[n] * 1.5 + 150 || most[n] > 2000) {
+	END { bad = !length(later); for (n in most) if (later[n] > first[n] * 1.5 + 150 || most[n] > 2000) {
 			bad = 1; print "grew:", n, first[n], later[n], most[n] }
 	      print bad ? "no" : "yes" }')
 check "BPF hash maps stay bounded ($(tr '\n' ' ' <<<"$bounded"))" grep -q 'yes$' <<<"$bounded"
