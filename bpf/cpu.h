@@ -31,8 +31,8 @@ struct cpu_running {
 	__u32 pad;
 	__u64 rq;          /* this CPU's struct rq, for cpu_now; 0: unknown */
 	/* The idle task's time on this CPU, cumulative, to the last switch
-	 * away from it seen: a per-CPU add, where a hash entry shared by all
-	 * CPUs was an atomic add on a line they passed around. */
+	 * away from it seen: a per-CPU add, as one entry for all CPUs would
+	 * take an atomic add on a cache line they pass around. */
 	__u64 idle_ns;
 };
 

@@ -2,8 +2,8 @@
 /* The scheduler's events, one program each for the cpu pane
  * (bpf/cpu.bpf.h) and the runq pane (bpf/runq.bpf.h). sched_switch is the
  * hottest tracepoint ebtop attaches to: one program for both panes pays
- * one run, one task-storage lookup and one filter decision per switch,
- * where a program each paid two of all three. A part that is off
+ * one run, one task-storage lookup and one filter decision per switch;
+ * a program each would pay two of each. A part that is off
  * (cpu_on, runq_on: fixed at load) is dropped by the verifier, so a
  * kernel that refuses one part can still load the other alone.
  * tp_btf where BTF allows, raw_tp otherwise; both wrappers call the same
@@ -87,19 +87,18 @@ int BPF_PROG(sched_exit_raw, struct task_struct *t)
 	return on_exit(t);
 }
 
+/* Loaded only where the runq part is on (probes/sched.c). */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(sched_exec_btf, struct task_struct *t, pid_t old_pid, struct linux_binprm *bprm)
 {
-	if (runq_on)
-		runq_exec(t);
+	runq_exec(t);
 	return 0;
 }
 
 SEC("raw_tp/sched_process_exec")
 int BPF_PROG(sched_exec_raw, struct task_struct *t, pid_t old_pid, struct linux_binprm *bprm)
 {
-	if (runq_on)
-		runq_exec(t);
+	runq_exec(t);
 	return 0;
 }
 

@@ -48,6 +48,10 @@ static int load(struct sched_bpf **out, const struct probe_env *env, bool cpu, b
 	     with_now--) {
 		PROBE_OPEN_LOAD_FALLBACK(sched_bpf, skel, env->filter, err, with_now || more, ({
 			bpf_program__set_autoload(skel->progs.cpu_now, with_now);
+			if (!runq) { /* the exec hook serves the runq part alone */
+				bpf_program__set_autoload(skel->progs.sched_exec_btf, false);
+				bpf_program__set_autoload(skel->progs.sched_exec_raw, false);
+			}
 			skel->rodata->cpu_on = cpu;
 			skel->rodata->runq_on = runq;
 			skel->rodata->unseen_tgid = unseen_tgid();
